@@ -1,0 +1,316 @@
+//! The command line: one clap definition, from which help, man pages and completions are
+//! generated. Values are parsed and checked here; commands receive typed settings.
+
+use crate::ids::{FtokSpec, SegmentRef, parse_key};
+use crate::render::columns::Column;
+use crate::sys::shm::Key;
+use crate::units;
+use clap::{Args, Parser, Subcommand};
+use std::time::Duration;
+
+pub const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0    success
+  1    any other error
+  2    bad usage (unknown option, malformed id, key, size, mode or duration)
+  3    no such segment, or it vanished while the command ran
+  4    permission denied (EACCES or EPERM from the kernel)
+  5    a segment with that key already exists
+  6    a kernel limit (SHMMIN, SHMMAX, SHMALL, SHMMNI) or out of memory
+  7    not a valid or consistent ring
+  8    timed out
+  130  interrupted by Ctrl-C (SIGINT), SIGTERM or SIGHUP";
+
+/// Inspect and administer System V shared-memory segments.
+///
+/// Lists, creates, attaches, inspects and removes segments like ipcs, ipcmk, ipcrm and
+/// lsipc do, with exact sizes, container uids and clear errors; and runs the classic
+/// shared-memory producer/consumer ring, byte-compatible with its C program.
+///
+/// An ID is a shmid (decimal, e.g. 32769) or a key (hex with 0x, e.g. 0x4100c4a7), in
+/// every command.
+#[derive(Debug, Parser)]
+#[command(name = "shmctl-rs", version, after_help = EXIT_STATUS_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List segments (like ipcs -m and lsipc -m, with more columns)
+    Ls(LsArgs),
+    /// Show everything known about one segment
+    Info(InfoArgs),
+    /// Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)
+    Create(CreateArgs),
+    /// Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout
+    Attach(AttachArgs),
+    /// Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction
+    Rm(RmArgs),
+    /// Show the kernel's shared-memory limits and how much is in use
+    Limits(LimitsArgs),
+    /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
+    Status(StatusArgs),
+    /// Run the shared-memory producer/consumer ring
+    #[command(subcommand)]
+    Ring(RingCommand),
+}
+
+fn segment_ref(text: &str) -> Result<SegmentRef, String> {
+    text.parse()
+}
+fn key(text: &str) -> Result<Key, String> {
+    parse_key(text)
+}
+fn size(text: &str) -> Result<u64, String> {
+    units::parse_size(text)
+}
+fn mode(text: &str) -> Result<u32, String> {
+    units::parse_mode(text)
+}
+fn duration(text: &str) -> Result<Duration, String> {
+    units::parse_duration(text)
+}
+fn ftok(text: &str) -> Result<FtokSpec, String> {
+    text.parse()
+}
+
+/// How results are printed.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct OutputArgs {
+    /// Print JSON (field names are stable; see the man page)
+    #[arg(long, conflicts_with = "raw")]
+    pub json: bool,
+    /// Print tab-separated values without headings, exact numbers and Unix times
+    #[arg(long)]
+    pub raw: bool,
+    /// Print sizes in bytes instead of KiB, MiB, …
+    #[arg(short, long)]
+    pub bytes: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct LsArgs {
+    /// Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)
+    #[arg(short, long, value_enum, value_delimiter = ',', value_name = "COLUMNS")]
+    pub output: Vec<Column>,
+    /// Show every column
+    #[arg(long, conflicts_with = "output")]
+    pub output_all: bool,
+    #[command(flatten)]
+    pub format: OutputArgs,
+    /// Only segments owned by this user (name or uid)
+    #[arg(long, value_name = "USER")]
+    pub owner: Option<String>,
+    /// Only the segment with this key (0x… or decimal)
+    #[arg(long, value_parser = key)]
+    pub key: Option<Key>,
+    /// Only segments of at least this size (4096, 64K, 1M, 2GiB)
+    #[arg(long, value_parser = size, value_name = "SIZE")]
+    pub min_size: Option<u64>,
+    /// Only segments some process has attached (nattch > 0)
+    #[arg(long, conflicts_with = "unattached")]
+    pub attached: bool,
+    /// Only segments no process has attached (nattch = 0)
+    #[arg(long)]
+    pub unattached: bool,
+    /// Sort by this column (default: the kernel's order, as ipcs)
+    #[arg(long, value_enum, value_name = "COLUMN")]
+    pub sort: Option<Column>,
+    /// Reverse the order
+    #[arg(short, long)]
+    pub reverse: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct InfoArgs {
+    /// The segment: a shmid or a key (0x…)
+    #[arg(value_parser = segment_ref)]
+    pub id: SegmentRef,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+#[command(group(clap::ArgGroup::new("keysource").args(["key", "ftok", "private"])))]
+pub struct CreateArgs {
+    /// Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)
+    #[arg(short, long, value_parser = size)]
+    pub size: u64,
+    /// The key, 0x… or decimal
+    #[arg(short, long, value_parser = key)]
+    pub key: Option<Key>,
+    /// Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 ('A')
+    #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
+    pub ftok: Option<FtokSpec>,
+    /// No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given
+    #[arg(long)]
+    pub private: bool,
+    /// Permission bits in octal
+    #[arg(short, long, value_parser = mode, default_value = "600")]
+    pub mode: u32,
+    /// Back the segment with huge pages (SHM_HUGETLB)
+    #[arg(long)]
+    pub hugetlb: bool,
+    /// Do not reserve swap space for it (SHM_NORESERVE)
+    #[arg(long)]
+    pub noreserve: bool,
+    /// Print JSON
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+    /// Print only the new shmid
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct AttachArgs {
+    /// The segment: a shmid or a key (0x…)
+    #[arg(value_parser = segment_ref)]
+    pub id: SegmentRef,
+    /// Attach read-only (SHM_RDONLY)
+    #[arg(short, long)]
+    pub readonly: bool,
+    /// Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal
+    #[arg(short, long, value_parser = duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    /// Attach even if the segment is marked for destruction
+    #[arg(short, long)]
+    pub force: bool,
+    /// Print the attachment as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct RmArgs {
+    /// Segments to remove: shmids or keys (0x…)
+    #[arg(value_parser = segment_ref, required_unless_present = "key")]
+    pub ids: Vec<SegmentRef>,
+    /// A key to remove (0x… or decimal); may be repeated
+    #[arg(short, long, value_parser = key)]
+    pub key: Vec<Key>,
+    /// Say what would be removed, remove nothing
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Print the results as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct LimitsArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Print sizes in bytes instead of KiB, MiB, …
+    #[arg(short, long)]
+    pub bytes: bool,
+}
+
+/// Which ring: by default the document's, key ftok("/tmp", 65).
+#[derive(Debug, Args, Clone, Default)]
+#[command(group(clap::ArgGroup::new("ring").args(["key", "ftok", "id"])))]
+pub struct RingLocation {
+    /// The ring's key (0x… or decimal)
+    #[arg(short, long, value_parser = key)]
+    pub key: Option<Key>,
+    /// The ring's key as ftok(PATH, PROJ) [default: /tmp:65]
+    #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
+    pub ftok: Option<FtokSpec>,
+    /// The ring's shmid
+    #[arg(long, value_name = "SHMID")]
+    pub id: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct StatusArgs {
+    /// The ring's segment: a shmid or a key (0x…) [default: ftok("/tmp", 65)]
+    #[arg(value_parser = segment_ref, conflicts_with = "ftok")]
+    pub id: Option<SegmentRef>,
+    /// The ring's key as ftok(PATH, PROJ)
+    #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
+    pub ftok: Option<FtokSpec>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Refresh every DURATION until Ctrl-C
+    #[arg(short, long, value_parser = duration, value_name = "DURATION")]
+    pub watch: Option<Duration>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RingCommand {
+    /// Produce items into the ring (the document's producer, without its defects)
+    Produce(ProduceArgs),
+    /// Consume items from the ring (the document's consumer, without its defects)
+    Consume(ConsumeArgs),
+}
+
+/// Options both ends of the ring share.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub location: RingLocation,
+    /// Number of items; 0 runs until Ctrl-C
+    #[arg(short = 'n', long, default_value_t = 100)]
+    pub count: u64,
+    /// Print only the summary
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the summary as JSON (implies --quiet)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct ProduceArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Pause after each item (0, 250us, 10ms)
+    #[arg(short, long, value_parser = duration, default_value = "10ms", value_name = "DURATION")]
+    pub interval: Duration,
+    /// Permission bits of a ring this creates
+    #[arg(short, long, value_parser = mode, default_value = "600")]
+    pub mode: u32,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct ConsumeArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Pause after each item (0, 250us, 15ms)
+    #[arg(short, long, value_parser = duration, default_value = "15ms", value_name = "DURATION")]
+    pub interval: Duration,
+    /// Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap
+    #[arg(long)]
+    pub verify: bool,
+    /// Give up after waiting this long for the ring to appear or for the next item
+    #[arg(short, long, value_parser = duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    /// Remove the ring's segment after consuming all items
+    #[arg(long)]
+    pub remove_when_done: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

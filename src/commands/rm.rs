@@ -1,0 +1,159 @@
+//! `rm ID…`: IPC_RMID on exactly the segments named, carrying on past failures.
+
+use crate::cli::RmArgs;
+use crate::error::{Error, Result, Status};
+use crate::ids::SegmentRef;
+use crate::render::json;
+use crate::sys::shm::{self, Key, ShmId};
+use crate::units;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub targets: Vec<SegmentRef>,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+impl Settings {
+    pub fn from_args(a: RmArgs) -> Settings {
+        let mut targets = a.ids;
+        targets.extend(a.key.into_iter().map(SegmentRef::Key));
+        Settings {
+            targets,
+            dry_run: a.dry_run,
+            json: a.json,
+        }
+    }
+}
+
+/// What happened to one named segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Gone at once: nobody had it attached.
+    Removed,
+    /// Still attached: marked for destruction, freed at the last detach.
+    Marked,
+    WouldRemove,
+    WouldMark,
+    Failed,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    /// As named on the command line.
+    pub target: String,
+    pub shmid: Option<ShmId>,
+    pub key: Option<Key>,
+    pub size: Option<u64>,
+    pub nattch: Option<u64>,
+    pub action: Action,
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub status: Status,
+}
+
+fn remove_one(target: SegmentRef, dry_run: bool) -> std::result::Result<Outcome, Error> {
+    let id = target.resolve()?;
+    let table = super::read_segments()?;
+    let record = super::find_record(&table, id)?.clone();
+    let attached = record.nattch > 0;
+    let action = match (dry_run, attached) {
+        (true, false) => Action::WouldRemove,
+        (true, true) => Action::WouldMark,
+        (false, false) => Action::Removed,
+        (false, true) => Action::Marked,
+    };
+    if !dry_run {
+        shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+    }
+    Ok(Outcome {
+        target: String::new(),
+        shmid: Some(id),
+        key: Some(record.key),
+        size: Some(record.size),
+        nattch: Some(record.nattch),
+        action,
+        error: None,
+        status: Status::Ok,
+    })
+}
+
+fn describe(o: &Outcome) -> String {
+    let id = o.shmid.map(|i| i.to_string()).unwrap_or_default();
+    let key = o.key.map(|k| k.to_string()).unwrap_or_default();
+    let size = o.size.map(units::human_size).unwrap_or_default();
+    let held = o
+        .nattch
+        .map(|n| super::plural(n, "process", "processes"))
+        .unwrap_or_default();
+    match o.action {
+        Action::Removed => format!("removed shmid {id} (key {key}, {size})"),
+        Action::WouldRemove => format!("would remove shmid {id} (key {key}, {size})"),
+        Action::Marked => format!(
+            "marked shmid {id} (key {key}, {size}) for destruction: still attached by {held}, freed when the last one detaches"
+        ),
+        Action::WouldMark => format!(
+            "would mark shmid {id} (key {key}, {size}) for destruction: attached by {held}, freed when the last one detaches"
+        ),
+        Action::Failed => o.error.clone().unwrap_or_default(),
+    }
+}
+
+pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut seen: Vec<ShmId> = Vec::new();
+    for target in &settings.targets {
+        let mut outcome = match remove_one(*target, settings.dry_run) {
+            Ok(o) => o,
+            Err(e) => Outcome {
+                target: String::new(),
+                shmid: None,
+                key: None,
+                size: None,
+                nattch: None,
+                action: Action::Failed,
+                error: Some(e.message.clone()),
+                status: e.status,
+            },
+        };
+        outcome.target = match target {
+            SegmentRef::Id(id) => id.to_string(),
+            SegmentRef::Key(k) => k.to_string(),
+        };
+        // The same segment named twice (by id and by key) is handled once.
+        if let Some(id) = outcome.shmid {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+        }
+        if outcome.action == Action::Failed {
+            eprintln!("shmctl-rs: {}", describe(&outcome));
+        } else if !settings.json {
+            writeln!(out, "{}", describe(&outcome))?;
+        }
+        outcomes.push(outcome);
+    }
+    if settings.json {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            dry_run: bool,
+            results: &'a [Outcome],
+        }
+        json::write(
+            out,
+            &Report {
+                dry_run: settings.dry_run,
+                results: &outcomes,
+            },
+        )?;
+    }
+    Ok(outcomes
+        .iter()
+        .map(|o| o.status)
+        .find(|s| *s != Status::Ok)
+        .unwrap_or(Status::Ok))
+}

@@ -1,0 +1,129 @@
+//! The one error type, and the exit codes every command shares.
+
+use crate::sys::SysError;
+use nix::errno::Errno;
+use std::fmt;
+
+/// Exit codes, the same in every command (documented in shmctl-rs(1)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok = 0,
+    Failure = 1,
+    Usage = 2,
+    NoSuchSegment = 3,
+    PermissionDenied = 4,
+    AlreadyExists = 5,
+    Limit = 6,
+    InvalidRing = 7,
+    TimedOut = 8,
+    Interrupted = 130,
+}
+
+impl Status {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The status an errno from a segment operation stands for.
+    pub fn from_errno(errno: Errno) -> Status {
+        match errno {
+            // EINVAL from an id lookup and EIDRM both mean the segment is gone.
+            Errno::ENOENT | Errno::EINVAL | Errno::EIDRM => Status::NoSuchSegment,
+            Errno::EACCES | Errno::EPERM => Status::PermissionDenied,
+            Errno::EEXIST => Status::AlreadyExists,
+            Errno::ENOSPC | Errno::ENOMEM | Errno::EFBIG | Errno::EMFILE => Status::Limit,
+            Errno::ETIMEDOUT => Status::TimedOut,
+            _ => Status::Failure,
+        }
+    }
+
+    /// Every documented code with its meaning, for help and man pages.
+    pub const TABLE: &'static [(Status, &'static str)] = &[
+        (Status::Ok, "success"),
+        (Status::Failure, "any other error"),
+        (
+            Status::Usage,
+            "bad usage: an unknown option, a malformed id, key, size, mode or duration",
+        ),
+        (
+            Status::NoSuchSegment,
+            "no such segment, or it vanished while the command ran",
+        ),
+        (
+            Status::PermissionDenied,
+            "permission denied (EACCES or EPERM from the kernel)",
+        ),
+        (
+            Status::AlreadyExists,
+            "a segment with that key already exists",
+        ),
+        (
+            Status::Limit,
+            "a kernel limit (SHMMIN, SHMMAX, SHMALL, SHMMNI) or out of memory",
+        ),
+        (Status::InvalidRing, "not a valid or consistent ring"),
+        (Status::TimedOut, "timed out"),
+        (
+            Status::Interrupted,
+            "interrupted by Ctrl-C (SIGINT), SIGTERM or SIGHUP",
+        ),
+    ];
+}
+
+/// An error: what went wrong, said in one line, and the exit status it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub status: Status,
+    pub message: String,
+    /// Writing to stdout failed because the reader went away (`| head`): not an error.
+    pub broken_pipe: bool,
+}
+
+impl Error {
+    pub fn new(status: Status, message: impl Into<String>) -> Self {
+        Error {
+            status,
+            message: message.into(),
+            broken_pipe: false,
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::new(Status::Usage, message)
+    }
+    pub fn other(message: impl Into<String>) -> Self {
+        Error::new(Status::Failure, message)
+    }
+    pub fn interrupted() -> Self {
+        Error::new(Status::Interrupted, "interrupted")
+    }
+
+    /// A failed call on one named object: `segment 42: no such segment (…)`, with the
+    /// errno's usual meaning for shared memory spelled out.
+    pub fn sys(what: impl fmt::Display, err: SysError) -> Self {
+        let status = Status::from_errno(err.errno);
+        let reason = match (status, err.errno) {
+            (Status::NoSuchSegment, _) => "no such segment (it may have been removed)".to_string(),
+            (Status::PermissionDenied, e) => format!("permission denied ({}: {})", err.call, e),
+            _ => err.to_string(),
+        };
+        Error::new(status, format!("{what}: {reason}"))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        let mut err = Error::other(e.to_string());
+        err.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        err
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,178 @@
+//! Naming a segment: by shmid (decimal) or by key (`0x…`), the same in every command;
+//! and `ftok` keys.
+
+use crate::error::{Error, Result, Status};
+use crate::sys::shm::{self, Key, ShmId};
+use std::fmt;
+use std::os::unix::fs::MetadataExt;
+use std::str::FromStr;
+
+/// A segment as the user named it on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegmentRef {
+    Id(ShmId),
+    Key(Key),
+}
+
+impl fmt::Display for SegmentRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SegmentRef::Id(id) => write!(f, "segment {id}"),
+            SegmentRef::Key(key) => write!(f, "key {key}"),
+        }
+    }
+}
+
+impl FromStr for SegmentRef {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        let t = text.trim();
+        if t.starts_with("0x") || t.starts_with("0X") {
+            return parse_key(t).map(SegmentRef::Key);
+        }
+        match t.parse::<i32>() {
+            Ok(id) if id >= 0 => Ok(SegmentRef::Id(ShmId(id))),
+            _ => Err(format!(
+                "'{text}' is neither a shmid (a number from 0 to 2147483647) nor a key (0x…)"
+            )),
+        }
+    }
+}
+
+/// A key written as `0x…` (hex) or as a decimal number; a negative decimal is taken as the
+/// signed form `/proc/sysvipc/shm` prints.
+pub fn parse_key(text: &str) -> std::result::Result<Key, String> {
+    let t = text.trim();
+    let parsed = if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        u32::from_str_radix(hex, 16).ok()
+    } else if let Some(neg) = t.strip_prefix('-') {
+        neg.parse::<u32>()
+            .ok()
+            .filter(|v| *v <= 1 << 31)
+            .map(|v| (v as i64).wrapping_neg() as i32 as u32)
+    } else {
+        t.parse::<u32>().ok()
+    };
+    parsed.map(Key).ok_or_else(|| {
+        format!("key '{text}': expected 0x followed by up to 8 hex digits, or a decimal number")
+    })
+}
+
+impl SegmentRef {
+    /// The shmid this names: keys are looked up with `shmget(key, 0, 0)`.
+    pub fn resolve(self) -> Result<ShmId> {
+        match self {
+            SegmentRef::Id(id) => Ok(id),
+            SegmentRef::Key(key) if key.is_private() => Err(Error::usage(
+                "key 0x00000000 is IPC_PRIVATE and names no segment: use the shmid",
+            )),
+            SegmentRef::Key(key) => shm::lookup(key).map_err(|e| {
+                if Status::from_errno(e.errno) == Status::NoSuchSegment {
+                    Error::new(
+                        Status::NoSuchSegment,
+                        format!("key {key}: no segment has this key"),
+                    )
+                } else {
+                    Error::sys(format!("key {key}"), e)
+                }
+            }),
+        }
+    }
+}
+
+/// `PATH[:PROJ]` as given to `--ftok`; PROJ defaults to 65 (`'A'`, the document's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FtokSpec {
+    pub path: String,
+    pub proj: u32,
+}
+
+pub const DEFAULT_FTOK_PROJ: u32 = 65;
+
+impl FromStr for FtokSpec {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text.rsplit_once(':') {
+            Some((path, proj)) if !path.is_empty() && proj.chars().all(|c| c.is_ascii_digit()) => {
+                let proj = proj
+                    .parse::<u32>()
+                    .map_err(|_| format!("ftok '{text}': project id too large"))?;
+                Ok(FtokSpec {
+                    path: path.to_string(),
+                    proj,
+                })
+            }
+            _ if text.is_empty() => Err("ftok: expected PATH[:PROJ]".to_string()),
+            _ => Ok(FtokSpec {
+                path: text.to_string(),
+                proj: DEFAULT_FTOK_PROJ,
+            }),
+        }
+    }
+}
+
+impl FtokSpec {
+    /// glibc's `ftok`: `(proj & 0xff) << 24 | (st_dev & 0xff) << 16 | (st_ino & 0xffff)`.
+    ///
+    /// A missing path is an error (libc's ftok would return key 0xffffffff). Only the low
+    /// 8 bits of the project id count; `truncated` says when a larger one lost bits.
+    pub fn key(&self) -> Result<(Key, bool)> {
+        let meta = std::fs::metadata(&self.path)
+            .map_err(|e| Error::new(Status::Failure, format!("ftok {}: {}", self.path, e)))?;
+        Ok((
+            ftok_from(meta.dev(), meta.ino(), self.proj),
+            self.proj > 0xff,
+        ))
+    }
+}
+
+pub fn ftok_from(dev: u64, ino: u64, proj: u32) -> Key {
+    Key(((proj & 0xff) << 24) | (((dev & 0xff) as u32) << 16) | ((ino & 0xffff) as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_keys() {
+        assert_eq!("42".parse(), Ok(SegmentRef::Id(ShmId(42))));
+        assert_eq!("0x81000001".parse(), Ok(SegmentRef::Key(Key(0x8100_0001))));
+        assert_eq!("0XFF".parse(), Ok(SegmentRef::Key(Key(0xff))));
+        assert!("-1".parse::<SegmentRef>().is_err());
+        assert!("abc".parse::<SegmentRef>().is_err());
+        assert!("0x1ffffffff".parse::<SegmentRef>().is_err());
+        assert!("2147483648".parse::<SegmentRef>().is_err());
+        assert_eq!(parse_key("-2130706431"), Ok(Key(0x8100_0001)));
+        assert_eq!(parse_key("4660"), Ok(Key(0x1234)));
+        assert_eq!(parse_key("-2147483648"), Ok(Key(0x8000_0000)));
+        assert!(parse_key("-2147483649").is_err());
+    }
+
+    #[test]
+    fn ftok_specs() {
+        assert_eq!(
+            "/tmp:65".parse(),
+            Ok(FtokSpec {
+                path: "/tmp".into(),
+                proj: 65
+            })
+        );
+        assert_eq!(
+            "/tmp".parse(),
+            Ok(FtokSpec {
+                path: "/tmp".into(),
+                proj: 65
+            })
+        );
+        assert_eq!(
+            "/a:b".parse(),
+            Ok(FtokSpec {
+                path: "/a:b".into(),
+                proj: 65
+            })
+        );
+        assert_eq!(ftok_from(0x1c4, 0x1234_a7c4, 65), Key(0x41c4_a7c4));
+        assert_eq!(ftok_from(0, 0, 0x141), Key(0x4100_0000));
+    }
+}

@@ -1,0 +1,56 @@
+//! shmctl-rs: inspect and administer System V shared-memory segments, and run the classic
+//! shared-memory producer/consumer ring.
+//!
+//! Data flows one way: `cli` (clap) → settings → gather (`sys`, `proc`) → `model` →
+//! `render` → stdout. Only `sys` contains unsafe code.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod proc;
+pub mod render;
+pub mod ring;
+pub mod signals;
+pub mod sys;
+pub mod units;
+pub mod users;
+
+pub use error::{Error, Result, Status};
+
+use cli::{Cli, Command, RingCommand};
+use std::io::Write;
+
+/// Run one parsed command line, writing results to stdout.
+pub fn run(cli: Cli) -> Result<Status> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let status = dispatch(cli.command, &mut out)?;
+    out.flush()?;
+    Ok(status)
+}
+
+fn dispatch(command: Command, out: &mut dyn Write) -> Result<Status> {
+    match command {
+        Command::Ls(args) => commands::ls::run(&commands::ls::Settings::from_args(args)?, out),
+        Command::Info(args) => commands::info::run(args.id, args.json, out),
+        Command::Create(args) => {
+            commands::create::run(&commands::create::Settings::from_args(args), out)
+        }
+        Command::Attach(args) => {
+            commands::attach::run(&commands::attach::Settings::from_args(args), out)
+        }
+        Command::Rm(args) => commands::rm::run(&commands::rm::Settings::from_args(args), out),
+        Command::Limits(args) => commands::limits::run(args.json, args.bytes, out),
+        Command::Status(args) => {
+            commands::status::run(&commands::status::Settings::from_args(args), out)
+        }
+        Command::Ring(RingCommand::Produce(args)) => {
+            commands::ring::produce(&ring::producer::Settings::from_args(args), out)
+        }
+        Command::Ring(RingCommand::Consume(args)) => {
+            commands::ring::consume(&ring::consumer::Settings::from_args(args), out)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Readers of `/proc`: pure parsers over any `BufRead`, and the thin functions that feed
+//! them the real files.
+
+pub mod sysctl;
+pub mod sysvipc;

@@ -1,0 +1,137 @@
+//! Tables for people (comfy-table, fitted to the terminal) and tab-separated raw rows for
+//! scripts.
+
+use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
+use std::io::Write;
+
+/// A table with a heading row; `right` says which columns hold numbers.
+pub struct Grid {
+    pub headings: Vec<String>,
+    pub right: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Grid {
+    /// Render for a person: no borders, a rule under the heading, and when stdout is a
+    /// terminal, columns wrapped to fit its width.
+    pub fn to_table(&self, width: Option<u16>) -> String {
+        let mut table = Table::new();
+        table.load_style(presets::NOTHING);
+        table.set_header(self.headings.iter().zip(&self.right).map(|(h, right)| {
+            let cell = Cell::new(h);
+            if *right {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+        match width {
+            Some(w) => {
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+                table.set_width(w);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        for row in &self.rows {
+            table.add_row(row.clone());
+        }
+        for (i, right) in self.right.iter().enumerate() {
+            if let Some(column) = table.column_mut(i) {
+                column.set_padding((0, 2));
+                if *right {
+                    column.set_cell_alignment(CellAlignment::Right);
+                }
+                if width.is_some() {
+                    column.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+        }
+        // Let the widest text columns wrap rather than the ids.
+        if width.is_some() {
+            for (i, right) in self.right.iter().enumerate() {
+                if !right && let Some(column) = table.column_mut(i) {
+                    column.remove_constraint();
+                }
+            }
+        }
+        let mut text: String = table
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        text.push('\n');
+        text
+    }
+
+    /// Tab-separated rows, no heading.
+    pub fn write_raw(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        for row in &self.rows {
+            writeln!(out, "{}", row.join("\t"))?;
+        }
+        Ok(())
+    }
+
+    pub fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(self.to_table(terminal_width()).as_bytes())
+    }
+}
+
+/// The terminal's width when stdout is a terminal; `None` when piped (no wrapping).
+pub fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(cols);
+    }
+    comfy_table::Table::new().width()
+}
+
+/// `name   value` lines for one object, names padded to one width.
+pub fn write_pairs(out: &mut dyn Write, pairs: &[(&str, String)]) -> std::io::Result<()> {
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in pairs {
+        writeln!(out, "{k:<width$}  {v}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> Grid {
+        Grid {
+            headings: vec!["KEY".into(), "SIZE".into()],
+            right: vec![false, true],
+            rows: vec![
+                vec!["0x00001234".into(), "4 KiB".into()],
+                vec!["0x81000001".into(), "100 B".into()],
+            ],
+        }
+    }
+
+    #[test]
+    fn table_aligns_numbers_right() {
+        let text = grid().to_table(None);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("KEY"));
+        assert!(lines[1].ends_with("4 KiB"));
+        assert!(lines[2].ends_with("100 B"));
+        assert_eq!(lines[1].len(), lines[2].len());
+    }
+
+    #[test]
+    fn raw_is_tab_separated() {
+        let mut out = Vec::new();
+        grid().write_raw(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0x00001234\t4 KiB\n0x81000001\t100 B\n"
+        );
+    }
+}

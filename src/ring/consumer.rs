@@ -1,0 +1,126 @@
+//! The consumer: `sem_wait(filled)`, read at tail, `sem_post(free)`, as the document does,
+//! without its `sleep(1)` race, with optional verification and removal when done.
+
+use super::lock::{self, Role};
+use super::open;
+use super::shared::{Acquire, Ring};
+use super::verify::Squares;
+use super::{Location, Progress, Summary};
+use crate::cli::ConsumeArgs;
+use crate::error::{Error, Result, Status};
+use crate::signals;
+use crate::sys::shm;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub location: Location,
+    pub count: u64,
+    pub interval: Duration,
+    pub verify: bool,
+    pub timeout: Option<Duration>,
+    pub remove_when_done: bool,
+    pub quiet: bool,
+    pub json: bool,
+}
+
+impl Settings {
+    pub fn from_args(a: ConsumeArgs) -> Settings {
+        Settings {
+            location: Location::from_args(&a.run.location),
+            count: a.run.count,
+            interval: a.interval,
+            verify: a.verify,
+            timeout: a.timeout,
+            remove_when_done: a.remove_when_done,
+            quiet: a.run.quiet || a.run.json,
+            json: a.run.json,
+        }
+    }
+}
+
+/// Consume `settings.count` items. A failed verification ends the run with its message.
+pub fn run(
+    settings: &Settings,
+    progress: &mut dyn Progress,
+) -> Result<(Summary, Status, Option<Error>)> {
+    let opened = open::for_consumer(&settings.location, settings.timeout)?;
+    let _role = lock::take(opened.id, Role::Consumer)?;
+    let ring = Ring::new(&opened.attachment).ok_or_else(|| {
+        Error::new(
+            Status::InvalidRing,
+            format!("segment {}: cannot map the ring", opened.id),
+        )
+    })?;
+    let sys = |e: crate::sys::SysError| Error::other(format!("segment {}: {e}", opened.id));
+    let start = Instant::now();
+    let mut summary = Summary {
+        role: "consumer",
+        shmid: opened.id,
+        key: opened.key,
+        items: 0,
+        elapsed_s: 0.0,
+        items_per_s: 0.0,
+        checksum: 0,
+        first: None,
+        last: None,
+        interrupted: false,
+        verified: settings.verify.then_some(true),
+        removed: false,
+    };
+    let mut squares = Squares::default();
+    let mut failure = None;
+    let mut status = Status::Ok;
+    while settings.count == 0 || summary.items < settings.count {
+        let deadline = settings.timeout.map(|t| Instant::now() + t);
+        match Ring::acquire(&ring.filled, deadline).map_err(sys)? {
+            Acquire::Got => {}
+            Acquire::Stopped => {
+                summary.interrupted = true;
+                status = Status::Interrupted;
+                break;
+            }
+            Acquire::TimedOut => {
+                status = Status::TimedOut;
+                failure = Some(Error::new(
+                    Status::TimedOut,
+                    format!(
+                        "segment {}: no item for {:?} after {} items",
+                        opened.id,
+                        settings.timeout.unwrap_or_default(),
+                        summary.items
+                    ),
+                ));
+                break;
+            }
+        }
+        let (value, count) = ring.pop().map_err(sys)?;
+        summary.items += 1;
+        summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
+        summary.first.get_or_insert(value);
+        summary.last = Some(value);
+        progress.item(value, count);
+        if settings.verify
+            && let Err(why) = squares.check(value)
+        {
+            summary.verified = Some(false);
+            status = Status::InvalidRing;
+            failure = Some(Error::new(
+                Status::InvalidRing,
+                format!("segment {}: verification failed: {why}", opened.id),
+            ));
+            break;
+        }
+        if !signals::sleep(settings.interval) {
+            summary.interrupted = true;
+            status = Status::Interrupted;
+            break;
+        }
+    }
+    super::producer::finish(&mut summary, start);
+    if settings.remove_when_done && status == Status::Ok {
+        shm::remove(opened.id).map_err(|e| Error::sys(format!("segment {}", opened.id), e))?;
+        summary.removed = true;
+    }
+    Ok((summary, status, failure))
+}

@@ -1,0 +1,91 @@
+//! One producer and one consumer per ring: an advisory `flock` per role, held for the run.
+//!
+//! The lock file is named after the IPC namespace and the shmid, so rings in different
+//! containers never collide. A lock dies with its process, so a killed producer never
+//! blocks the next one. The files live in /dev/shm (or /tmp), are created mode 0666 and
+//! opened without following links.
+
+use crate::error::{Error, Result, Status};
+use crate::sys::shm::ShmId;
+use nix::fcntl::{Flock, FlockArg, OFlag};
+use nix::sys::stat::Mode;
+use std::fs::File;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+/// Which end of the ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Producer,
+    Consumer,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Producer => "producer",
+            Role::Consumer => "consumer",
+        }
+    }
+}
+
+/// Held for as long as the run lasts; released on drop (or by the kernel at exit).
+pub struct RoleLock {
+    _lock: Flock<File>,
+}
+
+/// The IPC namespace of this thread, as its nsfs inode.
+pub fn ipc_namespace() -> u64 {
+    std::fs::metadata("/proc/thread-self/ns/ipc")
+        .map(|m| m.ino())
+        .unwrap_or(0)
+}
+
+fn lock_path(id: ShmId, role: Role) -> PathBuf {
+    let dir = if std::path::Path::new("/dev/shm").is_dir() {
+        "/dev/shm"
+    } else {
+        "/tmp"
+    };
+    PathBuf::from(format!(
+        "{dir}/shmctl-rs-ring.{}.{}.{}.lock",
+        ipc_namespace(),
+        id.0,
+        role.name()
+    ))
+}
+
+/// Take the role's lock on ring `id`, or say that another process has it.
+pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
+    let path = lock_path(id, role);
+    let fd = nix::fcntl::open(
+        &path,
+        OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+        Mode::from_bits_truncate(0o666),
+    )
+    .map_err(|e| Error::other(format!("lock file {}: {}", path.display(), e.desc())))?;
+    let file = File::from(fd);
+    // umask may have narrowed the mode; other users' runs need to open it too.
+    let _ = nix::sys::stat::fchmod(&file, Mode::from_bits_truncate(0o666));
+    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(RoleLock { _lock: lock }),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Error::new(
+            Status::Failure,
+            format!(
+                "segment {id}: another {} is already running on this ring (one {} at a time: two would race on {} and lose items)",
+                role.name(),
+                role.name(),
+                if role == Role::Producer {
+                    "head"
+                } else {
+                    "tail"
+                }
+            ),
+        )),
+        Err((_, e)) => Err(Error::other(format!(
+            "lock file {}: {}",
+            path.display(),
+            e.desc()
+        ))),
+    }
+}

@@ -1,0 +1,192 @@
+//! Finding, creating and joining a ring, without ever re-initialising a live one.
+
+use super::Location;
+use super::layout::{self, State};
+use super::shared::Ring;
+use crate::commands::create::{KeySource, explain_create_error, resolve_key};
+use crate::error::{Error, Result, Status};
+use crate::signals;
+use crate::sys::shm::{self, Attachment, CreateFlags, Key, ShmId};
+use std::time::{Duration, Instant};
+
+/// How long a consumer waits for an all-zero header to be initialised before it decides
+/// that nobody is going to (a producer initialises within microseconds of creating).
+const INIT_GRACE: Duration = Duration::from_secs(2);
+const POLL: Duration = Duration::from_millis(20);
+
+/// An attached ring and how it was found.
+pub struct Opened {
+    pub attachment: Attachment,
+    pub id: ShmId,
+    pub key: Key,
+    pub created: bool,
+}
+
+pub fn key_of(location: &Location) -> Result<Option<Key>> {
+    match location {
+        Location::Key(k) => Ok(Some(*k)),
+        Location::Ftok(f) => resolve_key(&KeySource::Ftok(f.clone())).map(Some),
+        Location::Id(_) => Ok(None),
+    }
+}
+
+/// Check a joined segment is a ring: big enough and with a valid header.
+pub fn check_header(
+    att: &Attachment,
+    nattch: Option<u64>,
+) -> std::result::Result<(), (State, String)> {
+    if att.len() < layout::SIZE {
+        return Err((
+            State::TooSmall,
+            format!("{} bytes, but a ring needs {}", att.len(), layout::SIZE),
+        ));
+    }
+    let bytes = att
+        .snapshot(0, layout::SIZE)
+        .ok_or((State::TooSmall, "cannot read the header".to_string()))?;
+    let header = layout::decode(&bytes).ok_or((State::TooSmall, "short header".to_string()))?;
+    let verdict = layout::assess(&header, nattch);
+    if verdict.state.joinable() {
+        Ok(())
+    } else {
+        Err((verdict.state, verdict.problems.join("; ")))
+    }
+}
+
+fn not_a_ring(id: ShmId, reason: &str) -> Error {
+    Error::new(
+        Status::InvalidRing,
+        format!(
+            "segment {id}: not a valid ring ({reason}); it is left untouched: remove it with `shmctl-rs rm {id}` to start afresh"
+        ),
+    )
+}
+
+fn warn_if_open_to_others(id: ShmId) {
+    if let Ok(stat) = shm::stat(id)
+        && stat.mode & 0o022 != 0
+    {
+        eprintln!(
+            "shmctl-rs: warning: ring segment {id} has perms {:o}: other users can write to it",
+            stat.mode & 0o777
+        );
+    }
+}
+
+fn attach_rw(id: ShmId) -> Result<Attachment> {
+    shm::attach(id, false).map_err(|e| Error::sys(format!("segment {id}"), e))
+}
+
+/// The producer's open: create and initialise a new ring (IPC_EXCL), or join a valid one.
+pub fn for_producer(location: &Location, mode: u32) -> Result<Opened> {
+    let key = key_of(location)?;
+    if let Some(key) = key {
+        match shm::create(key, layout::SIZE, 0o600, CreateFlags::default()) {
+            Ok(id) => {
+                let attachment = attach_rw(id)?;
+                let ring = Ring::new(&attachment)
+                    .ok_or_else(|| not_a_ring(id, "cannot map the header"))?;
+                ring.initialise()
+                    .map_err(|e| Error::other(format!("segment {id}: {e}")))?;
+                if mode != 0o600 {
+                    let st = shm::stat(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+                    shm::set(id, st.uid, st.gid, mode)
+                        .map_err(|e| Error::sys(format!("segment {id}"), e))?;
+                }
+                warn_if_open_to_others(id);
+                return Ok(Opened {
+                    attachment,
+                    id,
+                    key,
+                    created: true,
+                });
+            }
+            Err(e) if e.errno == nix::errno::Errno::EEXIST => {}
+            Err(e) => return Err(explain_create_error(key, layout::SIZE as u64, e.errno)),
+        }
+    }
+    let id = match (location, key) {
+        (Location::Id(id), _) => *id,
+        (_, Some(key)) => crate::ids::SegmentRef::Key(key).resolve()?,
+        _ => unreachable!("a location is a key or an id"),
+    };
+    let attachment = attach_rw(id)?;
+    check_header(&attachment, None).map_err(|(_, why)| not_a_ring(id, &why))?;
+    warn_if_open_to_others(id);
+    let key = shm::stat(id).map(|s| s.key).unwrap_or(Key::PRIVATE);
+    Ok(Opened {
+        attachment,
+        id,
+        key,
+        created: false,
+    })
+}
+
+/// The consumer's open: wait (up to `timeout`, or until Ctrl-C) for the segment to exist
+/// and for its header to be valid. Never initialises anything.
+pub fn for_consumer(location: &Location, timeout: Option<Duration>) -> Result<Opened> {
+    let start = Instant::now();
+    let deadline = timeout.map(|t| start + t);
+    let key = key_of(location)?;
+    let mut announced = false;
+    let timed_out = |what: &str| {
+        Error::new(
+            Status::TimedOut,
+            format!("{what} after {:.1} s", start.elapsed().as_secs_f64()),
+        )
+    };
+    let id = loop {
+        let found = match (location, key) {
+            (Location::Id(id), _) => Ok(*id),
+            (_, Some(key)) => crate::ids::SegmentRef::Key(key).resolve(),
+            _ => unreachable!("a location is a key or an id"),
+        };
+        match found {
+            Ok(id) => break id,
+            Err(e) if e.status == Status::NoSuchSegment && !matches!(location, Location::Id(_)) => {
+                if !announced {
+                    eprintln!(
+                        "shmctl-rs: waiting for a producer to create the ring (key {}){}",
+                        key.unwrap_or(Key::PRIVATE),
+                        timeout.map_or(String::from("; Ctrl-C to stop"), |t| format!(
+                            " for up to {t:?}"
+                        ))
+                    );
+                    announced = true;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(timed_out("no ring appeared"));
+        }
+        if !signals::sleep(POLL) {
+            return Err(Error::interrupted());
+        }
+    };
+    let attachment = attach_rw(id)?;
+    let grace_end = Instant::now() + INIT_GRACE;
+    loop {
+        match check_header(&attachment, None) {
+            Ok(()) => break,
+            Err((State::Uninitialised, why)) if Instant::now() < grace_end => {
+                let _ = why;
+            }
+            Err((_, why)) => return Err(not_a_ring(id, &why)),
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(timed_out("the ring was never initialised"));
+        }
+        if !signals::sleep(POLL) {
+            return Err(Error::interrupted());
+        }
+    }
+    warn_if_open_to_others(id);
+    let key = shm::stat(id).map(|s| s.key).unwrap_or(Key::PRIVATE);
+    Ok(Opened {
+        attachment,
+        id,
+        key,
+        created: false,
+    })
+}

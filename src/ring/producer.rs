@@ -1,0 +1,101 @@
+//! The producer: `sem_wait(free)`, write `i*i` at head, `sem_post(filled)`, as the document
+//! does, with an atomic count and a clean stop on Ctrl-C.
+
+use super::lock::{self, Role};
+use super::open;
+use super::shared::{Acquire, Ring};
+use super::{Location, Progress, Summary, square};
+use crate::cli::ProduceArgs;
+use crate::error::{Error, Result, Status};
+use crate::signals;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub location: Location,
+    /// 0: until Ctrl-C.
+    pub count: u64,
+    pub interval: Duration,
+    pub mode: u32,
+    pub quiet: bool,
+    pub json: bool,
+}
+
+impl Settings {
+    pub fn from_args(a: ProduceArgs) -> Settings {
+        Settings {
+            location: Location::from_args(&a.run.location),
+            count: a.run.count,
+            interval: a.interval,
+            mode: a.mode,
+            quiet: a.run.quiet || a.run.json,
+            json: a.run.json,
+        }
+    }
+}
+
+/// Produce `settings.count` items; the summary says whether Ctrl-C cut the run short.
+pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary, Status)> {
+    let opened = open::for_producer(&settings.location, settings.mode)?;
+    let _role = lock::take(opened.id, Role::Producer)?;
+    let ring = Ring::new(&opened.attachment).ok_or_else(|| {
+        Error::new(
+            Status::InvalidRing,
+            format!("segment {}: cannot map the ring", opened.id),
+        )
+    })?;
+    let sys = |e: crate::sys::SysError| Error::other(format!("segment {}: {e}", opened.id));
+    let start = Instant::now();
+    let mut summary = Summary {
+        role: "producer",
+        shmid: opened.id,
+        key: opened.key,
+        items: 0,
+        elapsed_s: 0.0,
+        items_per_s: 0.0,
+        checksum: 0,
+        first: None,
+        last: None,
+        interrupted: false,
+        verified: None,
+        removed: false,
+    };
+    let mut i: u64 = 0;
+    while settings.count == 0 || i < settings.count {
+        match Ring::acquire(&ring.free, None).map_err(sys)? {
+            Acquire::Got => {}
+            Acquire::Stopped | Acquire::TimedOut => {
+                summary.interrupted = true;
+                break;
+            }
+        }
+        let value = square(i);
+        let count = ring.push(value).map_err(sys)?;
+        summary.items += 1;
+        summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
+        summary.first.get_or_insert(value);
+        summary.last = Some(value);
+        progress.item(value, count);
+        i += 1;
+        if !signals::sleep(settings.interval) {
+            summary.interrupted = true;
+            break;
+        }
+    }
+    finish(&mut summary, start);
+    let status = if summary.interrupted {
+        Status::Interrupted
+    } else {
+        Status::Ok
+    };
+    Ok((summary, status))
+}
+
+pub fn finish(summary: &mut Summary, start: Instant) {
+    summary.elapsed_s = start.elapsed().as_secs_f64();
+    summary.items_per_s = if summary.elapsed_s > 0.0 {
+        summary.items as f64 / summary.elapsed_s
+    } else {
+        0.0
+    };
+}

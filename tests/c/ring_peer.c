@@ -1,0 +1,93 @@
+/*
+ * The document's shared-memory producer/consumer, as a test peer.
+ *
+ * It follows the document's program: struct shared_data with two process-shared
+ * semaphores, int buffer[1024], head, tail and count; the producer creates the segment
+ * with IPC_CREAT|0666, runs sem_init on both semaphores, zeroes the indices and writes i*i;
+ * the consumer opens it without IPC_CREAT and reads. Both use plain (non-atomic) count++
+ * and count--, as the document does.
+ *
+ * usage: ring_peer produce|consume COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS]
+ *   KEY is hex (0x...) or "ftok" for ftok("/tmp", 65).
+ *   The consumer prints each value on its own line; the producer prints nothing per item.
+ *   Both print "done N checksum C" at the end (checksum: wrapping sum of the values as
+ *   unsigned 32-bit numbers, in 64 bits).
+ */
+#include <semaphore.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+#define BUFFER_SIZE 1024
+
+struct shared_data {
+    sem_t sem_producer;
+    sem_t sem_consumer;
+    int buffer[BUFFER_SIZE];
+    int head;
+    int tail;
+    int count;
+};
+
+int main(int argc, char **argv) {
+    if (argc < 5) {
+        fprintf(stderr, "usage: %s produce|consume COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS]\n", argv[0]);
+        return 2;
+    }
+    int produce = strcmp(argv[1], "produce") == 0;
+    long count = atol(argv[2]);
+    long interval = atol(argv[3]);
+    key_t key = strcmp(argv[4], "ftok") == 0 ? ftok("/tmp", 65) : (key_t)strtoul(argv[4], NULL, 16);
+    long startup = argc > 5 ? atol(argv[5]) : 1000;
+    uint64_t checksum = 0;
+
+    if (sizeof(struct shared_data) != 4176) {
+        fprintf(stderr, "unexpected layout: %zu\n", sizeof(struct shared_data));
+        return 1;
+    }
+    if (produce) {
+        int shmid = shmget(key, sizeof(struct shared_data), IPC_CREAT | 0666);
+        if (shmid < 0) { perror("shmget"); return 1; }
+        struct shared_data *d = shmat(shmid, NULL, 0);
+        if (d == (void *)-1) { perror("shmat"); return 1; }
+        sem_init(&d->sem_producer, 1, BUFFER_SIZE);
+        sem_init(&d->sem_consumer, 1, 0);
+        d->head = 0;
+        d->tail = 0;
+        d->count = 0;
+        for (long i = 0; i < count; i++) {
+            sem_wait(&d->sem_producer);
+            int item = (int)((uint32_t)i * (uint32_t)i);
+            d->buffer[d->head] = item;
+            d->head = (d->head + 1) % BUFFER_SIZE;
+            d->count++;
+            checksum += (uint32_t)item;
+            sem_post(&d->sem_consumer);
+            if (interval) usleep(interval);
+        }
+        shmdt(d);
+    } else {
+        if (startup) usleep(startup * 1000);
+        int shmid = shmget(key, sizeof(struct shared_data), 0666);
+        if (shmid < 0) { perror("shmget"); return 1; }
+        struct shared_data *d = shmat(shmid, NULL, 0);
+        if (d == (void *)-1) { perror("shmat"); return 1; }
+        for (long i = 0; i < count; i++) {
+            sem_wait(&d->sem_consumer);
+            int item = d->buffer[d->tail];
+            d->tail = (d->tail + 1) % BUFFER_SIZE;
+            d->count--;
+            checksum += (uint32_t)item;
+            printf("%d\n", item);
+            sem_post(&d->sem_producer);
+            if (interval) usleep(interval);
+        }
+        shmdt(d);
+    }
+    printf("done %ld checksum %llu\n", count, (unsigned long long)checksum);
+    return 0;
+}
