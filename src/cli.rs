@@ -304,10 +304,31 @@ pub struct ConsumeArgs {
     pub remove_when_done: bool,
 }
 
+/// A clap error as one line: its first paragraph, without the `error:` prefix, the
+/// usage block or tips, with `(see --help)` so the way on is still shown.
+pub fn one_line(rendered: &str) -> String {
+    let first = rendered.split("\n\n").next().unwrap_or(rendered);
+    let text = first.trim().strip_prefix("error:").unwrap_or(first).trim();
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{joined} (see --help)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn usage_errors_become_one_line() {
+        let e = Cli::try_parse_from(["shmctl-rs", "create"]).unwrap_err();
+        let line = one_line(&e.to_string());
+        assert_eq!(
+            line,
+            "the following required arguments were not provided: --size <SIZE> (see --help)"
+        );
+        let e = Cli::try_parse_from(["shmctl-rs", "info", "abc"]).unwrap_err();
+        assert!(one_line(&e.to_string()).starts_with("invalid value 'abc' for '<ID>'"));
+    }
 
     #[test]
     fn definition_is_consistent() {

@@ -68,8 +68,8 @@ fn percent(used: u64, limit: u64) -> String {
 
 pub fn grid(r: &LimitsReport, bytes: bool) -> Grid {
     let sized = |v: u64| {
-        if bytes {
-            format!("{v} bytes")
+        if bytes || v < 1024 {
+            format!("{v} {}", if v == 1 { "byte" } else { "bytes" })
         } else {
             format!("{} ({v} bytes)", size_text(v, false))
         }

@@ -55,8 +55,7 @@ pub struct Outcome {
     pub status: Status,
 }
 
-fn remove_one(target: SegmentRef, dry_run: bool) -> std::result::Result<Outcome, Error> {
-    let id = target.resolve()?;
+fn remove_one(id: ShmId, dry_run: bool) -> std::result::Result<Outcome, Error> {
     let table = super::read_segments()?;
     let record = super::find_record(&table, id)?.clone();
     let attached = record.nattch > 0;
@@ -105,8 +104,18 @@ fn describe(o: &Outcome) -> String {
 pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut seen: Vec<ShmId> = Vec::new();
-    for target in &settings.targets {
-        let mut outcome = match remove_one(*target, settings.dry_run) {
+    // Resolve every name before removing anything, so that one segment named twice (by id
+    // and by key) is handled once rather than failing the second time.
+    let resolved: Vec<(SegmentRef, Result<ShmId>)> =
+        settings.targets.iter().map(|t| (*t, t.resolve())).collect();
+    for (target, resolved) in resolved {
+        if let Ok(id) = resolved {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+        }
+        let mut outcome = match resolved.and_then(|id| remove_one(id, settings.dry_run)) {
             Ok(o) => o,
             Err(e) => Outcome {
                 target: String::new(),
@@ -123,13 +132,6 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
             SegmentRef::Id(id) => id.to_string(),
             SegmentRef::Key(k) => k.to_string(),
         };
-        // The same segment named twice (by id and by key) is handled once.
-        if let Some(id) = outcome.shmid {
-            if seen.contains(&id) {
-                continue;
-            }
-            seen.push(id);
-        }
         if outcome.action == Action::Failed {
             eprintln!("shmctl-rs: {}", describe(&outcome));
         } else if !settings.json {

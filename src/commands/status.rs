@@ -43,6 +43,7 @@ pub struct RingStatus {
     pub size: u64,
     pub perms: String,
     pub owner: String,
+    /// Processes attached, not counting this status command's own read-only attach.
     pub nattch: u64,
     pub cpid: i32,
     pub cpid_alive: bool,
@@ -196,17 +197,11 @@ pub fn render(s: &RingStatus, out: &mut dyn Write) -> std::io::Result<()> {
                 s.owner
             ),
         ),
-        (
-            "attached",
-            format!(
-                "{} (besides this status)",
-                super::plural(s.nattch.saturating_sub(1), "process", "processes")
-            ),
-        ),
+        ("attached", super::plural(s.nattch, "process", "processes")),
         ("creator", pid(s.cpid, s.cpid_alive)),
         ("last pid", pid(s.lpid, s.lpid_alive)),
         ("changed", units::local_time(s.ctime)),
-        ("state", format!("{:?}", s.state).to_lowercase()),
+        ("state", s.state.name().to_string()),
     ];
     if s.head.is_some() {
         pairs.push(("head", opt(s.head)));

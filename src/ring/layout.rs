@@ -89,6 +89,17 @@ pub enum State {
 }
 
 impl State {
+    /// The name `status` prints, as in its JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Consistent => "consistent",
+            State::Inconsistent => "inconsistent",
+            State::Uninitialised => "uninitialised",
+            State::Invalid => "invalid",
+            State::TooSmall => "too-small",
+        }
+    }
+
     /// A ring a producer or consumer may join (a broken invariant can still be drained).
     pub fn joinable(self) -> bool {
         matches!(self, State::Consistent | State::Inconsistent)

@@ -2,8 +2,9 @@
 //!
 //! The lock file is named after the IPC namespace and the shmid, so rings in different
 //! containers never collide. A lock dies with its process, so a killed producer never
-//! blocks the next one. The files live in /dev/shm (or /tmp), are created mode 0666 and
-//! opened without following links.
+//! blocks the next one. The files live in /dev/shm (or /tmp), are created mode 0666,
+//! opened without following links, and removed by the holder when it is done; a taker
+//! re-checks after locking that the path still names the file it locked.
 
 use crate::error::{Error, Result, Status};
 use crate::sys::shm::ShmId;
@@ -32,6 +33,15 @@ impl Role {
 /// Held for as long as the run lasts; released on drop (or by the kernel at exit).
 pub struct RoleLock {
     _lock: Flock<File>,
+    path: PathBuf,
+}
+
+impl Drop for RoleLock {
+    fn drop(&mut self) {
+        // Unlink while still holding the lock; a process that opened the old file sees
+        // that the path no longer names it and starts over.
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// The IPC namespace of this thread, as its nsfs inode.
@@ -58,34 +68,47 @@ fn lock_path(id: ShmId, role: Role) -> PathBuf {
 /// Take the role's lock on ring `id`, or say that another process has it.
 pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
     let path = lock_path(id, role);
-    let fd = nix::fcntl::open(
-        &path,
-        OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-        Mode::from_bits_truncate(0o666),
-    )
-    .map_err(|e| Error::other(format!("lock file {}: {}", path.display(), e.desc())))?;
-    let file = File::from(fd);
-    // umask may have narrowed the mode; other users' runs need to open it too.
-    let _ = nix::sys::stat::fchmod(&file, Mode::from_bits_truncate(0o666));
-    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-        Ok(lock) => Ok(RoleLock { _lock: lock }),
-        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Error::new(
-            Status::Failure,
-            format!(
-                "segment {id}: another {} is already running on this ring (one {} at a time: two would race on {} and lose items)",
-                role.name(),
-                role.name(),
-                if role == Role::Producer {
-                    "head"
-                } else {
-                    "tail"
-                }
-            ),
-        )),
-        Err((_, e)) => Err(Error::other(format!(
-            "lock file {}: {}",
-            path.display(),
-            e.desc()
-        ))),
+    let failed =
+        |e: nix::errno::Errno| Error::other(format!("lock file {}: {}", path.display(), e.desc()));
+    for _ in 0..5 {
+        let fd = nix::fcntl::open(
+            &path,
+            OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::from_bits_truncate(0o666),
+        )
+        .map_err(failed)?;
+        let file = File::from(fd);
+        // umask may have narrowed the mode; other users' runs need to open it too.
+        let _ = nix::sys::stat::fchmod(&file, Mode::from_bits_truncate(0o666));
+        let lock = match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => lock,
+            Err((_, nix::errno::Errno::EWOULDBLOCK)) => {
+                return Err(Error::new(
+                    Status::Failure,
+                    format!(
+                        "segment {id}: another {} is already running on this ring (one {} at a time: two would race on {} and lose items)",
+                        role.name(),
+                        role.name(),
+                        if role == Role::Producer {
+                            "head"
+                        } else {
+                            "tail"
+                        }
+                    ),
+                ));
+            }
+            Err((_, e)) => return Err(failed(e)),
+        };
+        let still_ours = match (lock.metadata(), std::fs::symlink_metadata(&path)) {
+            (Ok(locked), Ok(named)) => locked.ino() == named.ino() && locked.dev() == named.dev(),
+            _ => false,
+        };
+        if still_ours {
+            return Ok(RoleLock { _lock: lock, path });
+        }
     }
+    Err(Error::other(format!(
+        "lock file {}: kept changing while being locked",
+        path.display()
+    )))
 }

@@ -1,0 +1,206 @@
+//! The isolated world every integration test runs in: a private IPC namespace for the
+//! test's thread (so its segments are invisible to other tests and die with it), the real
+//! binary, and children that are killed if the test fails.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Move this test's thread into a fresh IPC namespace. Every process the test spawns
+/// inherits it; when the test ends, the namespace and every segment in it are destroyed,
+/// pass or fail. Needs root (CAP_SYS_ADMIN).
+pub fn isolate() {
+    assert!(
+        nix::unistd::geteuid().is_root(),
+        "the integration tests need root: they make a private IPC namespace per test"
+    );
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC)
+        .expect("unshare(CLONE_NEWIPC) failed");
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_shmctl-rs"))
+}
+
+/// The binary with an environment that cannot change its output.
+pub fn cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(args)
+        .env_remove("COLUMNS")
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Run to completion, with a deadline so that a hang fails the test instead of CI.
+pub fn run(args: &[&str]) -> Output {
+    let child = cmd(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn shmctl-rs");
+    wait_output(child, Duration::from_secs(60))
+}
+
+pub fn wait_output(mut child: Child, limit: Duration) -> Output {
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "timed out after {limit:?}: stdout {} stderr {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Run, expect success, parse stdout as JSON.
+pub fn json(args: &[&str]) -> Value {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: bad JSON {e}: {}", stdout(&o)))
+}
+
+/// Run, expect failure with `code`, and one clear line on stderr with no panic.
+pub fn fails(args: &[&str], code: i32) -> String {
+    let o = run(args);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{args:?}: stdout {} stderr {err}",
+        stdout(&o)
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert!(err.starts_with("shmctl-rs: "), "{args:?}: {err}");
+    err
+}
+
+/// `ls --json` segments.
+pub fn segments() -> Vec<Value> {
+    json(&["ls", "--json"])["segments"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+pub fn segment(shmid: i64) -> Option<Value> {
+    segments().into_iter().find(|s| s["shmid"] == shmid)
+}
+
+/// Create a segment with the tool and return its shmid.
+pub fn create(args: &[&str]) -> i64 {
+    let mut all = vec!["create", "--json"];
+    all.extend_from_slice(args);
+    json(&all)["shmid"].as_i64().unwrap()
+}
+
+/// A child process that is killed when dropped (a failing test leaves nothing running).
+pub struct Spawned {
+    child: Option<Child>,
+}
+
+impl Spawned {
+    pub fn new(mut command: Command) -> Spawned {
+        let child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        Spawned { child: Some(child) }
+    }
+
+    pub fn child(&mut self) -> &mut Child {
+        self.child.as_mut().expect("running")
+    }
+
+    pub fn pid(&self) -> nix::unistd::Pid {
+        nix::unistd::Pid::from_raw(self.child.as_ref().expect("running").id() as i32)
+    }
+
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(self.pid(), sig).expect("kill");
+    }
+
+    /// Take stdout for line-by-line reading.
+    pub fn lines(&mut self) -> BufReader<ChildStdout> {
+        BufReader::new(self.child().stdout.take().expect("stdout"))
+    }
+
+    /// Wait for it to end (killing it after `limit`), with what it printed.
+    pub fn finish(mut self, limit: Duration) -> Output {
+        wait_output(self.child.take().expect("running"), limit)
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Read lines until one satisfies `pred`.
+pub fn read_until(reader: &mut BufReader<ChildStdout>, pred: impl Fn(&str) -> bool) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "process ended before the expected line"
+        );
+        if pred(&line) {
+            return line;
+        }
+    }
+}
+
+/// Poll until `cond` holds, or fail after `limit`.
+pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The document's C program (tests/c/ring_peer.c), built once with the system C compiler.
+pub fn c_peer() -> PathBuf {
+    static PEER: OnceLock<PathBuf> = OnceLock::new();
+    PEER.get_or_init(|| {
+        let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/c/ring_peer.c");
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ring_peer");
+        let status = Command::new("cc")
+            .args(["-O2", "-Wall", "-o"])
+            .arg(&out)
+            .arg(&src)
+            .arg("-lpthread")
+            .status()
+            .expect("a C compiler (cc) is needed for the C peer tests");
+        assert!(status.success(), "building the C peer failed");
+        out
+    })
+    .clone()
+}

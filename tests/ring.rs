@@ -1,0 +1,490 @@
+//! The document's ring between real processes: this tool and the document's C program,
+//! in both roles, each test in its own IPC namespace.
+
+mod common;
+
+use common::*;
+use nix::sys::signal::Signal;
+use serde_json::Value;
+use shmctl_rs::ring::square;
+use shmctl_rs::sys::shm::{self, CreateFlags, Key, ShmId};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn document_key() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata("/tmp").unwrap();
+    format!(
+        "{:#010x}",
+        shmctl_rs::ids::ftok_from(m.dev(), m.ino(), 65).0
+    )
+}
+
+fn c_peer(role: &str, count: u64, interval_us: u64, key: &str, startup_ms: u64) -> Command {
+    let mut c = Command::new(c_peer_path());
+    c.args([
+        role,
+        &count.to_string(),
+        &interval_us.to_string(),
+        key,
+        &startup_ms.to_string(),
+    ]);
+    c
+}
+
+fn c_peer_path() -> std::path::PathBuf {
+    common::c_peer()
+}
+
+fn summary(out: &std::process::Output) -> Value {
+    assert!(!stderr(out).contains("panicked"), "{}", stderr(out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad summary {e}: {} / {}", stdout(out), stderr(out)))
+}
+
+fn status_json() -> (Value, i32) {
+    let o = run(&["status", "--json"]);
+    (
+        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+        o.status.code().unwrap(),
+    )
+}
+
+fn expected_checksum(n: u64) -> u64 {
+    (0..n).fold(0u64, |acc, i| acc.wrapping_add(u64::from(square(i) as u32)))
+}
+
+#[test]
+fn the_tool_and_the_c_program_agree_on_the_key() {
+    isolate();
+    let out = c_peer("produce", 1, 0, "ftok", 0).output().unwrap();
+    assert!(out.status.success());
+    let s = segments();
+    assert_eq!(s[0]["key_hex"], document_key());
+    assert_eq!(s[0]["size"], 4176);
+}
+
+#[test]
+fn rust_to_rust_100k_items_in_order() {
+    isolate();
+    let consumer = Spawned::new(cmd(&[
+        "ring",
+        "consume",
+        "-n",
+        "100000",
+        "-i",
+        "0",
+        "--verify",
+        "--json",
+        "--timeout",
+        "20s",
+    ]));
+    let producer = run(&["ring", "produce", "-n", "100000", "-i", "0", "--json"]);
+    let p = summary(&producer);
+    let c = summary(&consumer.finish(Duration::from_secs(60)));
+    assert_eq!(p["items"], 100_000);
+    assert_eq!(c["items"], 100_000);
+    assert_eq!(c["verified"], true);
+    assert_eq!(p["checksum"], expected_checksum(100_000));
+    assert_eq!(c["checksum"], p["checksum"]);
+    let (st, code) = status_json();
+    assert_eq!(code, 0, "{st}");
+    assert_eq!(st["filled_slots"], 0);
+    assert_eq!(st["count"], 0, "atomic count on both sides: no drift");
+}
+
+#[test]
+fn rust_producer_to_c_consumer_every_value_in_order() {
+    isolate();
+    let producer = Spawned::new(cmd(&[
+        "ring", "produce", "-n", "100000", "-i", "0", "--json",
+    ]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        !segments().is_empty()
+    });
+    let c = c_peer("consume", 100_000, 0, "ftok", 0).output().unwrap();
+    assert!(c.status.success(), "{}", stderr(&c));
+    let text = stdout(&c);
+    let mut lines = text.lines();
+    for i in 0..100_000u64 {
+        let v: i32 = lines.next().expect("a value per item").parse().unwrap();
+        assert_eq!(v, square(i), "item {i}");
+    }
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("done 100000 checksum {}", expected_checksum(100_000))
+    );
+    let p = summary(&producer.finish(Duration::from_secs(30)));
+    assert_eq!(p["checksum"], expected_checksum(100_000));
+}
+
+#[test]
+fn c_producer_to_rust_consumer_verified() {
+    isolate();
+    let producer = Spawned::new(c_peer("produce", 100_000, 0, "ftok", 0));
+    let c = run(&[
+        "ring",
+        "consume",
+        "-n",
+        "100000",
+        "-i",
+        "0",
+        "--verify",
+        "--json",
+        "--timeout",
+        "20s",
+    ]);
+    let c = summary(&c);
+    assert_eq!(c["items"], 100_000);
+    assert_eq!(c["verified"], true);
+    assert_eq!(c["checksum"], expected_checksum(100_000));
+    let p = producer.finish(Duration::from_secs(30));
+    assert!(stdout(&p).contains(&format!("checksum {}", expected_checksum(100_000))));
+}
+
+#[test]
+fn the_documents_demo_with_defaults() {
+    isolate();
+    let consumer = Spawned::new(cmd(&["ring", "consume", "--timeout", "20s"]));
+    let producer = run(&["ring", "produce"]);
+    assert!(producer.status.success(), "{}", stderr(&producer));
+    let consumed = consumer.finish(Duration::from_secs(30));
+    assert!(consumed.status.success(), "{}", stderr(&consumed));
+    assert_eq!(stdout(&consumed).lines().count(), 101);
+    let text = stdout(&producer);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 101, "{text}");
+    assert_eq!(lines[0], "produced: 0 (total 1)");
+    for (i, line) in lines[..100].iter().enumerate() {
+        assert!(
+            line.starts_with(&format!("produced: {} (total ", i * i)),
+            "{line}"
+        );
+    }
+    assert!(
+        lines[100].starts_with("produced 100 items in"),
+        "{}",
+        lines[100]
+    );
+    let checksum = expected_checksum(100);
+    assert!(lines[100].contains(&format!("checksum {checksum}")));
+}
+
+#[test]
+fn the_documents_demo_consumer_prints_every_item() {
+    isolate();
+    let producer = Spawned::new(cmd(&["ring", "produce", "-i", "1ms"]));
+    let consumer = run(&["ring", "consume", "-i", "1ms", "--timeout", "20s"]);
+    assert!(consumer.status.success(), "{}", stderr(&consumer));
+    let text = stdout(&consumer);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 101, "{text}");
+    for (i, line) in lines[..100].iter().enumerate() {
+        assert!(
+            line.starts_with(&format!("consumed: {} (left ", i * i)),
+            "{line}"
+        );
+    }
+    assert!(lines[100].contains(&format!("checksum {}", expected_checksum(100))));
+    assert!(producer.finish(Duration::from_secs(10)).status.success());
+}
+
+#[test]
+fn status_on_a_ring_the_c_program_filled_part_way() {
+    isolate();
+    let out = c_peer("produce", 300, 0, "ftok", 0).output().unwrap();
+    assert!(out.status.success());
+    let (st, code) = status_json();
+    assert_eq!(code, 0, "{st}");
+    assert_eq!(st["state"], "consistent");
+    assert_eq!(st["head"], 300);
+    assert_eq!(st["tail"], 0);
+    assert_eq!(st["count"], 300);
+    assert_eq!(st["free_slots"], 724);
+    assert_eq!(st["filled_slots"], 300);
+    assert_eq!(st["capacity"], 1024);
+    assert_eq!(st["producer_waiters"], 0);
+    assert_eq!(st["consumer_waiters"], 0);
+    assert_eq!(st["producer_pshared"], true);
+    assert_eq!(st["problems"], serde_json::json!([]));
+
+    let out = c_peer("consume", 100, 0, "ftok", 0).output().unwrap();
+    assert!(out.status.success());
+    let (st, _) = status_json();
+    assert_eq!(
+        (st["head"].as_i64(), st["tail"].as_i64()),
+        (Some(300), Some(100))
+    );
+    assert_eq!(
+        (st["free_slots"].as_i64(), st["filled_slots"].as_i64()),
+        (Some(824), Some(200))
+    );
+    let text = stdout(&run(&["status"]));
+    assert!(text.contains("200/1024"), "{text}");
+}
+
+#[test]
+fn sigint_to_a_consumer_blocked_on_an_empty_ring() {
+    isolate();
+    assert!(
+        run(&["ring", "produce", "-n", "5", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    assert!(
+        run(&["ring", "consume", "-n", "5", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    let consumer = Spawned::new(cmd(&["ring", "consume", "-n", "10", "-i", "0"]));
+    eventually(Duration::from_secs(10), "the consumer to wait", || {
+        status_json().0["consumer_waiters"] == 1
+    });
+    let start = Instant::now();
+    consumer.signal(Signal::SIGINT);
+    let out = consumer.finish(Duration::from_secs(5));
+    let took = start.elapsed();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    let (st, code) = status_json();
+    assert_eq!(code, 0, "{st}");
+    assert_eq!(st["nattch"], 0, "the consumer detached");
+    assert_eq!(st["filled_slots"], 0);
+    assert_eq!(st["free_slots"], 1024);
+    // It still works afterwards.
+    assert!(
+        run(&["ring", "produce", "-n", "3", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    let c = summary(&run(&[
+        "ring",
+        "consume",
+        "-n",
+        "3",
+        "-i",
+        "0",
+        "--json",
+        "--timeout",
+        "5s",
+    ]));
+    assert_eq!(c["items"], 3);
+}
+
+#[test]
+fn sigint_to_a_producer_blocked_on_a_full_ring_then_a_consumer_drains_it() {
+    isolate();
+    let mut producer = Spawned::new(cmd(&["ring", "produce", "-n", "2000", "-i", "0"]));
+    let mut lines = producer.lines();
+    read_until(&mut lines, |l| l.starts_with("produced: 1046529 ")); // item 1023, the 1024th
+    std::thread::spawn(move || for _ in std::io::BufRead::lines(lines) {});
+    eventually(Duration::from_secs(10), "the producer to wait", || {
+        status_json().0["producer_waiters"] == 1
+    });
+    let start = Instant::now();
+    producer.signal(Signal::SIGINT);
+    let out = producer.finish(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130));
+    assert!(start.elapsed() < Duration::from_secs(1));
+    let (st, code) = status_json();
+    assert_eq!(code, 0, "{st}");
+    assert_eq!(st["filled_slots"], 1024);
+    assert_eq!(st["nattch"], 0, "the producer detached");
+    let c = summary(&run(&[
+        "ring",
+        "consume",
+        "-n",
+        "1024",
+        "-i",
+        "0",
+        "--verify",
+        "--json",
+        "--timeout",
+        "5s",
+    ]));
+    assert_eq!(c["items"], 1024);
+    assert_eq!(c["verified"], true);
+    assert_eq!(c["first"], 0);
+    assert_eq!(c["last"], square(1023));
+}
+
+#[test]
+fn a_second_producer_or_consumer_is_refused() {
+    isolate();
+    let first = Spawned::new(cmd(&[
+        "ring", "produce", "-n", "0", "-i", "10ms", "--quiet",
+    ]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        !segments().is_empty()
+    });
+    eventually(
+        Duration::from_secs(10),
+        "the first producer to attach",
+        || segments()[0]["nattch"] == 1,
+    );
+    let err = fails(&["ring", "produce", "-n", "1"], 1);
+    assert!(err.contains("another producer is already running"), "{err}");
+    let consumer = Spawned::new(cmd(&["ring", "consume", "-n", "0", "-i", "0", "--quiet"]));
+    eventually(Duration::from_secs(10), "the consumer to attach", || {
+        segments()[0]["nattch"] == 2
+    });
+    let err = fails(&["ring", "consume", "-n", "1", "--timeout", "2s"], 1);
+    assert!(err.contains("another consumer is already running"), "{err}");
+    drop(consumer);
+    drop(first);
+}
+
+#[test]
+fn a_consumer_started_first_waits_for_the_producer() {
+    isolate();
+    let consumer = Spawned::new(cmd(&[
+        "ring",
+        "consume",
+        "-n",
+        "50",
+        "-i",
+        "0",
+        "--verify",
+        "--json",
+        "--timeout",
+        "20s",
+    ]));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(segments().is_empty());
+    assert!(
+        run(&["ring", "produce", "-n", "50", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    let c = summary(&consumer.finish(Duration::from_secs(20)));
+    assert_eq!(c["items"], 50);
+    assert_eq!(c["verified"], true);
+}
+
+#[test]
+fn a_consumer_times_out_without_a_producer_and_can_remove_when_done() {
+    isolate();
+    let err = fails(&["ring", "consume", "--timeout", "200ms"], 8);
+    assert!(err.contains("no ring appeared"), "{err}");
+    assert!(
+        run(&["ring", "produce", "-n", "5", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    let err = fails(
+        &[
+            "ring",
+            "consume",
+            "-n",
+            "6",
+            "-i",
+            "0",
+            "--quiet",
+            "--timeout",
+            "200ms",
+        ],
+        8,
+    );
+    assert!(err.contains("no item"), "{err}");
+    assert!(
+        run(&["ring", "produce", "-n", "5", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    let c = summary(&run(&[
+        "ring",
+        "consume",
+        "-n",
+        "5",
+        "-i",
+        "0",
+        "--json",
+        "--remove-when-done",
+    ]));
+    assert_eq!(c["removed"], true);
+    assert!(segments().is_empty());
+}
+
+#[test]
+fn rings_with_other_keys_modes_and_ids() {
+    isolate();
+    let p = summary(&run(&[
+        "ring", "produce", "-n", "10", "-i", "0", "--json", "--key", "0x5000", "--mode", "640",
+    ]));
+    assert_eq!(p["key"], 0x5000);
+    let s = segments();
+    assert_eq!(s[0]["perms"], "640");
+    let id = s[0]["shmid"].to_string();
+    let c = summary(&run(&[
+        "ring", "consume", "-n", "10", "-i", "0", "--json", "--id", &id, "--verify",
+    ]));
+    assert_eq!(c["checksum"], p["checksum"]);
+    let o = run(&[
+        "ring", "produce", "-n", "1", "-i", "0", "--quiet", "--key", "0x5001", "--mode", "666",
+    ]);
+    assert!(
+        stderr(&o).contains("other users can write"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(run(&["status", "0x5001"]).status.code(), Some(0));
+}
+
+/// Make a segment of `size` bytes filled by `fill`, as another program might have.
+fn segment_with(key: u32, size: usize, mut fill: impl FnMut(usize) -> i32) -> ShmId {
+    let id = shm::create(Key(key), size, 0o600, CreateFlags::default()).unwrap();
+    let att = shm::attach(id, false).unwrap();
+    if let Some(words) = att.atomic_i32_slice(0, size / 4) {
+        for (i, w) in words.iter().enumerate() {
+            w.store(fill(i), std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    id
+}
+
+#[test]
+fn status_and_consume_on_segments_that_are_not_rings() {
+    isolate();
+    segment_with(0x100, 100, |_| 7);
+    segment_with(0x200, 4176, |_| 0);
+    let mut seed = 0x2545_f491u32;
+    segment_with(0x300, 4176, move |_| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed as i32
+    });
+    segment_with(0x400, 4170, |_| 0);
+    for (key, state) in [
+        ("0x100", "too-small"),
+        ("0x200", "uninitialised"),
+        ("0x300", "invalid"),
+        ("0x400", "too-small"),
+    ] {
+        let o = run(&["status", key, "--json"]);
+        assert_eq!(o.status.code(), Some(7), "{key}: {}", stderr(&o));
+        let st: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(st["state"], state, "{key}: {st}");
+        assert!(!st["problems"].as_array().unwrap().is_empty());
+        let o = run(&["status", key]);
+        assert_eq!(o.status.code(), Some(7));
+        assert!(stdout(&o).contains("problem:"), "{}", stdout(&o));
+        let err = fails(
+            &[
+                "ring",
+                "consume",
+                "--key",
+                key,
+                "-n",
+                "1",
+                "--timeout",
+                "3s",
+            ],
+            7,
+        );
+        assert!(err.contains("not a valid ring"), "{key}: {err}");
+        let err = fails(&["ring", "produce", "--key", key, "-n", "1"], 7);
+        assert!(err.contains("left untouched"), "{key}: {err}");
+    }
+    fails(&["status"], 3);
+}
