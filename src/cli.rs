@@ -55,6 +55,13 @@ pub enum Command {
     /// Run the shared-memory producer/consumer ring
     #[command(subcommand)]
     Ring(RingCommand),
+    /// Write the man pages and shell completions (man/, completions/) below DIR
+    #[command(hide = true)]
+    Generate {
+        /// Where to write man/ and completions/ (the repository root refreshes the committed files)
+        #[arg(default_value = ".")]
+        dir: std::path::PathBuf,
+    },
 }
 
 fn segment_ref(text: &str) -> Result<SegmentRef, String> {
@@ -85,7 +92,7 @@ pub struct OutputArgs {
     /// Print tab-separated values without headings, exact numbers and Unix times
     #[arg(long)]
     pub raw: bool,
-    /// Print sizes in bytes instead of KiB, MiB, …
+    /// Print sizes in bytes instead of KiB, MiB, ...
     #[arg(short, long)]
     pub bytes: bool,
 }
@@ -104,7 +111,7 @@ pub struct LsArgs {
     /// Only segments owned by this user (name or uid)
     #[arg(long, value_name = "USER")]
     pub owner: Option<String>,
-    /// Only the segment with this key (0x… or decimal)
+    /// Only the segment with this key (0x1234 or decimal)
     #[arg(long, value_parser = key)]
     pub key: Option<Key>,
     /// Only segments of at least this size (4096, 64K, 1M, 2GiB)
@@ -127,7 +134,7 @@ pub struct LsArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct InfoArgs {
-    /// The segment: a shmid or a key (0x…)
+    /// The segment: a shmid or a key (0x1234)
     #[arg(value_parser = segment_ref)]
     pub id: SegmentRef,
     /// Print JSON
@@ -142,7 +149,7 @@ pub struct CreateArgs {
     /// Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)
     #[arg(short, long, value_parser = size)]
     pub size: u64,
-    /// The key, 0x… or decimal
+    /// The key, 0x1234 or decimal
     #[arg(short, long, value_parser = key)]
     pub key: Option<Key>,
     /// Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 ('A')
@@ -171,7 +178,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct AttachArgs {
-    /// The segment: a shmid or a key (0x…)
+    /// The segment: a shmid or a key (0x1234)
     #[arg(value_parser = segment_ref)]
     pub id: SegmentRef,
     /// Attach read-only (SHM_RDONLY)
@@ -191,10 +198,10 @@ pub struct AttachArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct RmArgs {
-    /// Segments to remove: shmids or keys (0x…)
+    /// Segments to remove: shmids or keys (0x1234)
     #[arg(value_parser = segment_ref, required_unless_present = "key")]
     pub ids: Vec<SegmentRef>,
-    /// A key to remove (0x… or decimal); may be repeated
+    /// A key to remove (0x1234 or decimal); may be repeated
     #[arg(short, long, value_parser = key)]
     pub key: Vec<Key>,
     /// Say what would be removed, remove nothing
@@ -211,7 +218,7 @@ pub struct LimitsArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
-    /// Print sizes in bytes instead of KiB, MiB, …
+    /// Print sizes in bytes instead of KiB, MiB, ...
     #[arg(short, long)]
     pub bytes: bool,
 }
@@ -220,7 +227,7 @@ pub struct LimitsArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(group(clap::ArgGroup::new("ring").args(["key", "ftok", "id"])))]
 pub struct RingLocation {
-    /// The ring's key (0x… or decimal)
+    /// The ring's key (0x1234 or decimal)
     #[arg(short, long, value_parser = key)]
     pub key: Option<Key>,
     /// The ring's key as ftok(PATH, PROJ) [default: /tmp:65]
@@ -234,7 +241,7 @@ pub struct RingLocation {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct StatusArgs {
-    /// The ring's segment: a shmid or a key (0x…) [default: ftok("/tmp", 65)]
+    /// The ring's segment: a shmid or a key (0x1234) [default: ftok("/tmp", 65)]
     #[arg(value_parser = segment_ref, conflicts_with = "ftok")]
     pub id: Option<SegmentRef>,
     /// The ring's key as ftok(PATH, PROJ)

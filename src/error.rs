@@ -36,38 +36,6 @@ impl Status {
             _ => Status::Failure,
         }
     }
-
-    /// Every documented code with its meaning, for help and man pages.
-    pub const TABLE: &'static [(Status, &'static str)] = &[
-        (Status::Ok, "success"),
-        (Status::Failure, "any other error"),
-        (
-            Status::Usage,
-            "bad usage: an unknown option, a malformed id, key, size, mode or duration",
-        ),
-        (
-            Status::NoSuchSegment,
-            "no such segment, or it vanished while the command ran",
-        ),
-        (
-            Status::PermissionDenied,
-            "permission denied (EACCES or EPERM from the kernel)",
-        ),
-        (
-            Status::AlreadyExists,
-            "a segment with that key already exists",
-        ),
-        (
-            Status::Limit,
-            "a kernel limit (SHMMIN, SHMMAX, SHMALL, SHMMNI) or out of memory",
-        ),
-        (Status::InvalidRing, "not a valid or consistent ring"),
-        (Status::TimedOut, "timed out"),
-        (
-            Status::Interrupted,
-            "interrupted by Ctrl-C (SIGINT), SIGTERM or SIGHUP",
-        ),
-    ];
 }
 
 /// An error: what went wrong, said in one line, and the exit status it maps to.

@@ -1,4 +1,4 @@
-//! Naming a segment: by shmid (decimal) or by key (`0x…`), the same in every command;
+//! Naming a segment: by shmid (decimal) or by key (`0x1234`), the same in every command;
 //! and `ftok` keys.
 
 use crate::error::{Error, Result, Status};
@@ -33,13 +33,13 @@ impl FromStr for SegmentRef {
         match t.parse::<i32>() {
             Ok(id) if id >= 0 => Ok(SegmentRef::Id(ShmId(id))),
             _ => Err(format!(
-                "'{text}' is neither a shmid (a number from 0 to 2147483647) nor a key (0x…)"
+                "'{text}' is neither a shmid (a number from 0 to 2147483647) nor a key (0x1234)"
             )),
         }
     }
 }
 
-/// A key written as `0x…` (hex) or as a decimal number; a negative decimal is taken as the
+/// A key written as `0x1234` (hex) or as a decimal number; a negative decimal is taken as the
 /// signed form `/proc/sysvipc/shm` prints.
 pub fn parse_key(text: &str) -> std::result::Result<Key, String> {
     let t = text.trim();

@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod commands;
+pub mod docs;
 pub mod error;
+pub mod generate;
 pub mod ids;
 pub mod model;
 pub mod proc;
@@ -51,6 +53,12 @@ fn dispatch(command: Command, out: &mut dyn Write) -> Result<Status> {
         }
         Command::Ring(RingCommand::Consume(args)) => {
             commands::ring::consume(&ring::consumer::Settings::from_args(args), out)
+        }
+        Command::Generate { dir } => {
+            for path in generate::write_to(&dir)? {
+                writeln!(out, "wrote {}", dir.join(path).display())?;
+            }
+            Ok(Status::Ok)
         }
     }
 }

@@ -1,0 +1,244 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'shmctl-rs'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'shmctl-rs' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List segments (like ipcs -m and lsipc -m, with more columns)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about one segment')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)')
+            [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction')
+            [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
+            [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (man/, completions/) below DIR')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'shmctl-rs;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only segments owned by this user (name or uid)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Only the segment with this key (0x1234 or decimal)')
+            [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'Only segments of at least this size (4096, 64K, 1M, 2GiB)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column (default: the kernel''s order, as ipcs)')
+            [CompletionResult]::new('--output-all', '--output-all', [CompletionResultType]::ParameterName, 'Show every column')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (field names are stable; see the man page)')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print tab-separated values without headings, exact numbers and Unix times')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
+            [CompletionResult]::new('--attached', '--attached', [CompletionResultType]::ParameterName, 'Only segments some process has attached (nattch > 0)')
+            [CompletionResult]::new('--unattached', '--unattached', [CompletionResultType]::ParameterName, 'Only segments no process has attached (nattch = 0)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Reverse the order')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;info' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;create' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The key, 0x1234 or decimal')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key, 0x1234 or decimal')
+            [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (''A'')')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits in octal')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits in octal')
+            [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given')
+            [CompletionResult]::new('--hugetlb', '--hugetlb', [CompletionResultType]::ParameterName, 'Back the segment with huge pages (SHM_HUGETLB)')
+            [CompletionResult]::new('--noreserve', '--noreserve', [CompletionResultType]::ParameterName, 'Do not reserve swap space for it (SHM_NORESERVE)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the new shmid')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the new shmid')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;attach' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Attach read-only (SHM_RDONLY)')
+            [CompletionResult]::new('--readonly', '--readonly', [CompletionResultType]::ParameterName, 'Attach read-only (SHM_RDONLY)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Attach even if the segment is marked for destruction')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Attach even if the segment is marked for destruction')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the attachment as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;rm' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key to remove (0x1234 or decimal); may be repeated')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key to remove (0x1234 or decimal); may be repeated')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;limits' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;status' {
+            [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'The ring''s key as ftok(PATH, PROJ)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;ring' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'shmctl-rs;ring;produce' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The ring''s key (0x1234 or decimal)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The ring''s key (0x1234 or decimal)')
+            [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'The ring''s key as ftok(PATH, PROJ) [default: /tmp:65]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The ring''s shmid')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 10ms)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 10ms)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits of a ring this creates')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits of a ring this creates')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;ring;consume' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The ring''s key (0x1234 or decimal)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The ring''s key (0x1234 or decimal)')
+            [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'The ring''s key as ftok(PATH, PROJ) [default: /tmp:65]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The ring''s shmid')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 15ms)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 15ms)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the ring to appear or for the next item')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the ring to appear or for the next item')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap')
+            [CompletionResult]::new('--remove-when-done', '--remove-when-done', [CompletionResultType]::ParameterName, 'Remove the ring''s segment after consuming all items')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;ring;help' {
+            [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'shmctl-rs;ring;help;produce' {
+            break
+        }
+        'shmctl-rs;ring;help;consume' {
+            break
+        }
+        'shmctl-rs;ring;help;help' {
+            break
+        }
+        'shmctl-rs;generate' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List segments (like ipcs -m and lsipc -m, with more columns)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about one segment')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)')
+            [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction')
+            [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
+            [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (man/, completions/) below DIR')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'shmctl-rs;help;ls' {
+            break
+        }
+        'shmctl-rs;help;info' {
+            break
+        }
+        'shmctl-rs;help;create' {
+            break
+        }
+        'shmctl-rs;help;attach' {
+            break
+        }
+        'shmctl-rs;help;rm' {
+            break
+        }
+        'shmctl-rs;help;limits' {
+            break
+        }
+        'shmctl-rs;help;status' {
+            break
+        }
+        'shmctl-rs;help;ring' {
+            [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            break
+        }
+        'shmctl-rs;help;ring;produce' {
+            break
+        }
+        'shmctl-rs;help;ring;consume' {
+            break
+        }
+        'shmctl-rs;help;generate' {
+            break
+        }
+        'shmctl-rs;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,210 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[shmctl-rs] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'shmctl-rs'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'shmctl-rs'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ls 'List segments (like ipcs -m and lsipc -m, with more columns)'
+            cand info 'Show everything known about one segment'
+            cand create 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+            cand attach 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+            cand rm 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+            cand limits 'Show the kernel''s shared-memory limits and how much is in use'
+            cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+            cand ring 'Run the shared-memory producer/consumer ring'
+            cand generate 'Write the man pages and shell completions (man/, completions/) below DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'shmctl-rs;ls'= {
+            cand -o 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)'
+            cand --output 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)'
+            cand --owner 'Only segments owned by this user (name or uid)'
+            cand --key 'Only the segment with this key (0x1234 or decimal)'
+            cand --min-size 'Only segments of at least this size (4096, 64K, 1M, 2GiB)'
+            cand --sort 'Sort by this column (default: the kernel''s order, as ipcs)'
+            cand --output-all 'Show every column'
+            cand --json 'Print JSON (field names are stable; see the man page)'
+            cand --raw 'Print tab-separated values without headings, exact numbers and Unix times'
+            cand -b 'Print sizes in bytes instead of KiB, MiB, ...'
+            cand --bytes 'Print sizes in bytes instead of KiB, MiB, ...'
+            cand --attached 'Only segments some process has attached (nattch > 0)'
+            cand --unattached 'Only segments no process has attached (nattch = 0)'
+            cand -r 'Reverse the order'
+            cand --reverse 'Reverse the order'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;info'= {
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;create'= {
+            cand -s 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)'
+            cand --size 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)'
+            cand -k 'The key, 0x1234 or decimal'
+            cand --key 'The key, 0x1234 or decimal'
+            cand --ftok 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (''A'')'
+            cand -m 'Permission bits in octal'
+            cand --mode 'Permission bits in octal'
+            cand --private 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given'
+            cand --hugetlb 'Back the segment with huge pages (SHM_HUGETLB)'
+            cand --noreserve 'Do not reserve swap space for it (SHM_NORESERVE)'
+            cand --json 'Print JSON'
+            cand -q 'Print only the new shmid'
+            cand --quiet 'Print only the new shmid'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;attach'= {
+            cand -t 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal'
+            cand --timeout 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal'
+            cand -r 'Attach read-only (SHM_RDONLY)'
+            cand --readonly 'Attach read-only (SHM_RDONLY)'
+            cand -f 'Attach even if the segment is marked for destruction'
+            cand --force 'Attach even if the segment is marked for destruction'
+            cand --json 'Print the attachment as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;rm'= {
+            cand -k 'A key to remove (0x1234 or decimal); may be repeated'
+            cand --key 'A key to remove (0x1234 or decimal); may be repeated'
+            cand -n 'Say what would be removed, remove nothing'
+            cand --dry-run 'Say what would be removed, remove nothing'
+            cand --json 'Print the results as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;limits'= {
+            cand --json 'Print JSON'
+            cand -b 'Print sizes in bytes instead of KiB, MiB, ...'
+            cand --bytes 'Print sizes in bytes instead of KiB, MiB, ...'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;status'= {
+            cand --ftok 'The ring''s key as ftok(PATH, PROJ)'
+            cand -w 'Refresh every DURATION until Ctrl-C'
+            cand --watch 'Refresh every DURATION until Ctrl-C'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;ring'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand produce 'Produce items into the ring (the document''s producer, without its defects)'
+            cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'shmctl-rs;ring;produce'= {
+            cand -k 'The ring''s key (0x1234 or decimal)'
+            cand --key 'The ring''s key (0x1234 or decimal)'
+            cand --ftok 'The ring''s key as ftok(PATH, PROJ) [default: /tmp:65]'
+            cand --id 'The ring''s shmid'
+            cand -n 'Number of items; 0 runs until Ctrl-C'
+            cand --count 'Number of items; 0 runs until Ctrl-C'
+            cand -i 'Pause after each item (0, 250us, 10ms)'
+            cand --interval 'Pause after each item (0, 250us, 10ms)'
+            cand -m 'Permission bits of a ring this creates'
+            cand --mode 'Permission bits of a ring this creates'
+            cand -q 'Print only the summary'
+            cand --quiet 'Print only the summary'
+            cand --json 'Print the summary as JSON (implies --quiet)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;ring;consume'= {
+            cand -k 'The ring''s key (0x1234 or decimal)'
+            cand --key 'The ring''s key (0x1234 or decimal)'
+            cand --ftok 'The ring''s key as ftok(PATH, PROJ) [default: /tmp:65]'
+            cand --id 'The ring''s shmid'
+            cand -n 'Number of items; 0 runs until Ctrl-C'
+            cand --count 'Number of items; 0 runs until Ctrl-C'
+            cand -i 'Pause after each item (0, 250us, 15ms)'
+            cand --interval 'Pause after each item (0, 250us, 15ms)'
+            cand -t 'Give up after waiting this long for the ring to appear or for the next item'
+            cand --timeout 'Give up after waiting this long for the ring to appear or for the next item'
+            cand -q 'Print only the summary'
+            cand --quiet 'Print only the summary'
+            cand --json 'Print the summary as JSON (implies --quiet)'
+            cand --verify 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
+            cand --remove-when-done 'Remove the ring''s segment after consuming all items'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;ring;help'= {
+            cand produce 'Produce items into the ring (the document''s producer, without its defects)'
+            cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'shmctl-rs;ring;help;produce'= {
+        }
+        &'shmctl-rs;ring;help;consume'= {
+        }
+        &'shmctl-rs;ring;help;help'= {
+        }
+        &'shmctl-rs;generate'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;help'= {
+            cand ls 'List segments (like ipcs -m and lsipc -m, with more columns)'
+            cand info 'Show everything known about one segment'
+            cand create 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+            cand attach 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+            cand rm 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+            cand limits 'Show the kernel''s shared-memory limits and how much is in use'
+            cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+            cand ring 'Run the shared-memory producer/consumer ring'
+            cand generate 'Write the man pages and shell completions (man/, completions/) below DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'shmctl-rs;help;ls'= {
+        }
+        &'shmctl-rs;help;info'= {
+        }
+        &'shmctl-rs;help;create'= {
+        }
+        &'shmctl-rs;help;attach'= {
+        }
+        &'shmctl-rs;help;rm'= {
+        }
+        &'shmctl-rs;help;limits'= {
+        }
+        &'shmctl-rs;help;status'= {
+        }
+        &'shmctl-rs;help;ring'= {
+            cand produce 'Produce items into the ring (the document''s producer, without its defects)'
+            cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+        }
+        &'shmctl-rs;help;ring;produce'= {
+        }
+        &'shmctl-rs;help;ring;consume'= {
+        }
+        &'shmctl-rs;help;generate'= {
+        }
+        &'shmctl-rs;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

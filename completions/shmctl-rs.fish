@@ -1,0 +1,166 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_shmctl_rs_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_shmctl_rs_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_shmctl_rs_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_shmctl_rs_using_subcommand
+    set -l cmd (__fish_shmctl_rs_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s V -l version -d 'Print version'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show everything known about one segment'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)' -r -f -a "key\t''
+shmid\t''
+owner\t''
+group\t''
+uid\t''
+gid\t''
+perms\t''
+size\t''
+nattch\t''
+status\t''
+cuid\t''
+cgid\t''
+cpid\t''
+lpid\t''
+atime\t''
+dtime\t''
+ctime\t''
+rss\t''
+swap\t''"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l owner -d 'Only segments owned by this user (name or uid)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l key -d 'Only the segment with this key (0x1234 or decimal)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l min-size -d 'Only segments of at least this size (4096, 64K, 1M, 2GiB)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l sort -d 'Sort by this column (default: the kernel\'s order, as ipcs)' -r -f -a "key\t''
+shmid\t''
+owner\t''
+group\t''
+uid\t''
+gid\t''
+perms\t''
+size\t''
+nattch\t''
+status\t''
+cuid\t''
+cgid\t''
+cpid\t''
+lpid\t''
+atime\t''
+dtime\t''
+ctime\t''
+rss\t''
+swap\t''"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l output-all -d 'Show every column'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l json -d 'Print JSON (field names are stable; see the man page)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l raw -d 'Print tab-separated values without headings, exact numbers and Unix times'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l attached -d 'Only segments some process has attached (nattch > 0)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l unattached -d 'Only segments no process has attached (nattch = 0)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s r -l reverse -d 'Reverse the order'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l json -d 'Print JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s s -l size -d 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s k -l key -d 'The key, 0x1234 or decimal' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ftok -d 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (\'A\')' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s m -l mode -d 'Permission bits in octal' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l private -d 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l hugetlb -d 'Back the segment with huge pages (SHM_HUGETLB)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l noreserve -d 'Do not reserve swap space for it (SHM_NORESERVE)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l json -d 'Print JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s q -l quiet -d 'Print only the new shmid'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s t -l timeout -d 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s r -l readonly -d 'Attach read-only (SHM_RDONLY)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s f -l force -d 'Attach even if the segment is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l json -d 'Print the attachment as JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s k -l key -d 'A key to remove (0x1234 or decimal); may be repeated' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s n -l dry-run -d 'Say what would be removed, remove nothing'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l json -d 'Print the results as JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l json -d 'Print JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l id -d 'The ring\'s shmid' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s i -l interval -d 'Pause after each item (0, 250us, 10ms)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s m -l mode -d 'Permission bits of a ring this creates' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s q -l quiet -d 'Print only the summary'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l json -d 'Print the summary as JSON (implies --quiet)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l id -d 'The ring\'s shmid' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s i -l interval -d 'Pause after each item (0, 250us, 15ms)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s t -l timeout -d 'Give up after waiting this long for the ring to appear or for the next item' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s q -l quiet -d 'Print only the summary'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l json -d 'Print the summary as JSON (implies --quiet)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l verify -d 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l remove-when-done -d 'Remove the ring\'s segment after consuming all items'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "info" -d 'Show everything known about one segment'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+
+# Live segment ids (with key, size and owner as the description) where an ID is expected.
+function __shmctl_rs_ids
+    command shmctl-rs ls --raw -o shmid,key,size,owner 2>/dev/null | while read -l id key size owner
+        printf '%s\tkey %s, %s bytes, owner %s\n' $id $key $size $owner
+        if test $key != 0x00000000
+            printf '%s\tshmid %s, %s bytes, owner %s\n' $key $id $size $owner
+        end
+    end
+end
+complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
