@@ -107,12 +107,16 @@ _shmctl__rs() {
 
     case "${cmd}" in
         shmctl__rs)
-            opts="-h -V --help --version ls info create attach rm limits status ring generate help"
+            opts="-h -V --ns --help --version ls info create attach rm limits status ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -121,7 +125,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__attach)
-            opts="-r -t -f -h --readonly --timeout --force --json --help"
+            opts="-r -t -f -h --readonly --timeout --force --json --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +139,10 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -143,7 +151,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__create)
-            opts="-s -k -m -q -h --size --key --ftok --private --mode --hugetlb --noreserve --json --quiet --help"
+            opts="-s -k -m -q -h --size --key --ftok --private --mode --hugetlb --noreserve --json --quiet --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +185,10 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -185,12 +197,16 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__generate)
-            opts="-h --help"
+            opts="-h --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -381,12 +397,16 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__info)
-            opts="-h --json --help"
+            opts="-h --json --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -395,12 +415,16 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__limits)
-            opts="-b -h --json --bytes --help"
+            opts="-b -h --json --bytes --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -409,18 +433,18 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ls)
-            opts="-o -b -r -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --help"
+            opts="-o -b -r -p -A -w -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --pids --orphans --all-namespaces --watch --format --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
                     return 0
                     ;;
                 --owner)
@@ -436,7 +460,23 @@ _shmctl__rs() {
                     return 0
                     ;;
                 --sort)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json raw openmetrics" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -447,12 +487,16 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring)
-            opts="-h --help produce consume help"
+            opts="-h --ns --help produce consume help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -461,7 +505,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__consume)
-            opts="-k -n -q -i -t -h --key --ftok --id --count --quiet --json --interval --verify --timeout --remove-when-done --help"
+            opts="-k -n -q -i -t -h --key --ftok --id --count --quiet --json --interval --verify --timeout --remove-when-done --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +548,10 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -571,7 +619,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__produce)
-            opts="-k -n -q -i -m -h --key --ftok --id --count --quiet --json --interval --mode --help"
+            opts="-k -n -q -i -m -h --key --ftok --id --count --quiet --json --interval --mode --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +665,10 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -625,7 +677,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__rm)
-            opts="-k -n -h --key --dry-run --json --help"
+            opts="-k -n -h --orphans --key --dry-run --json --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +691,10 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -647,7 +703,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__status)
-            opts="-w -h --ftok --json --watch --help"
+            opts="-w -h --ftok --json --watch --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +718,10 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -18,6 +18,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
     }
     var completions = [
         &'shmctl-rs'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -40,6 +41,10 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --key 'Only the segment with this key (0x1234 or decimal)'
             cand --min-size 'Only segments of at least this size (4096, 64K, 1M, 2GiB)'
             cand --sort 'Sort by this column (default: the kernel''s order, as ipcs)'
+            cand -w 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
+            cand --watch 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
+            cand --format 'Output format; openmetrics prints Prometheus metrics (for node-exporter''s textfile collector)'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --output-all 'Show every column'
             cand --json 'Print JSON (field names are stable; see the man page)'
             cand --raw 'Print tab-separated values without headings, exact numbers and Unix times'
@@ -49,10 +54,16 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --unattached 'Only segments no process has attached (nattch = 0)'
             cand -r 'Reverse the order'
             cand --reverse 'Reverse the order'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -p 'Add the processes that have each segment mapped (pid, command, count, ro)'
+            cand --pids 'Add the processes that have each segment mapped (pid, command, count, ro)'
+            cand --orphans 'Only orphans: nobody attached and the creating process is gone'
+            cand -A 'Every IPC namespace on the host (containers too), with a namespace column'
+            cand --all-namespaces 'Every IPC namespace on the host (containers too), with a namespace column'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'shmctl-rs;info'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -65,6 +76,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --ftok 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (''A'')'
             cand -m 'Permission bits in octal'
             cand --mode 'Permission bits in octal'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --private 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given'
             cand --hugetlb 'Back the segment with huge pages (SHM_HUGETLB)'
             cand --noreserve 'Do not reserve swap space for it (SHM_NORESERVE)'
@@ -77,6 +89,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;attach'= {
             cand -t 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal'
             cand --timeout 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -r 'Attach read-only (SHM_RDONLY)'
             cand --readonly 'Attach read-only (SHM_RDONLY)'
             cand -f 'Attach even if the segment is marked for destruction'
@@ -88,6 +101,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;rm'= {
             cand -k 'A key to remove (0x1234 or decimal); may be repeated'
             cand --key 'A key to remove (0x1234 or decimal); may be repeated'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand --orphans 'Remove every orphan: nobody attached and the creating process is gone'
             cand -n 'Say what would be removed, remove nothing'
             cand --dry-run 'Say what would be removed, remove nothing'
             cand --json 'Print the results as JSON'
@@ -95,6 +110,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --help 'Print help'
         }
         &'shmctl-rs;limits'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --json 'Print JSON'
             cand -b 'Print sizes in bytes instead of KiB, MiB, ...'
             cand --bytes 'Print sizes in bytes instead of KiB, MiB, ...'
@@ -105,11 +121,13 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --ftok 'The ring''s key as ftok(PATH, PROJ)'
             cand -w 'Refresh every DURATION until Ctrl-C'
             cand --watch 'Refresh every DURATION until Ctrl-C'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'shmctl-rs;ring'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -h 'Print help'
             cand --help 'Print help'
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
@@ -127,6 +145,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --interval 'Pause after each item (0, 250us, 10ms)'
             cand -m 'Permission bits of a ring this creates'
             cand --mode 'Permission bits of a ring this creates'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
@@ -144,6 +163,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --interval 'Pause after each item (0, 250us, 15ms)'
             cand -t 'Give up after waiting this long for the ring to appear or for the next item'
             cand --timeout 'Give up after waiting this long for the ring to appear or for the next item'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
@@ -164,6 +184,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;ring;help;help'= {
         }
         &'shmctl-rs;generate'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -h 'Print help'
             cand --help 'Print help'
         }

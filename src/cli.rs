@@ -34,6 +34,9 @@ Exit status:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Work in another IPC namespace: a process's (its pid) or an ipc namespace file
+    #[arg(long, global = true, value_name = "PID|PATH")]
+    pub ns: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,7 +110,7 @@ pub struct LsArgs {
     #[arg(long, conflicts_with = "output")]
     pub output_all: bool,
     #[command(flatten)]
-    pub format: OutputArgs,
+    pub format_args: OutputArgs,
     /// Only segments owned by this user (name or uid)
     #[arg(long, value_name = "USER")]
     pub owner: Option<String>,
@@ -129,6 +132,31 @@ pub struct LsArgs {
     /// Reverse the order
     #[arg(short, long)]
     pub reverse: bool,
+    /// Add the processes that have each segment mapped (pid, command, count, ro)
+    #[arg(short, long)]
+    pub pids: bool,
+    /// Only orphans: nobody attached and the creating process is gone
+    #[arg(long)]
+    pub orphans: bool,
+    /// Every IPC namespace on the host (containers too), with a namespace column
+    #[arg(short = 'A', long, conflicts_with = "ns")]
+    pub all_namespaces: bool,
+    /// Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished
+    /// (-) or changed nattch (~)
+    #[arg(short, long, value_parser = duration, value_name = "DURATION")]
+    pub watch: Option<Duration>,
+    /// Output format; openmetrics prints Prometheus metrics (for node-exporter's textfile
+    /// collector)
+    #[arg(long, value_enum, conflicts_with_all = ["json", "raw"])]
+    pub format: Option<LsFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LsFormat {
+    Table,
+    Json,
+    Raw,
+    Openmetrics,
 }
 
 #[derive(Debug, Args)]
@@ -199,8 +227,11 @@ pub struct AttachArgs {
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct RmArgs {
     /// Segments to remove: shmids or keys (0x1234)
-    #[arg(value_parser = segment_ref, required_unless_present = "key")]
+    #[arg(value_parser = segment_ref, required_unless_present_any = ["key", "orphans"])]
     pub ids: Vec<SegmentRef>,
+    /// Remove every orphan: nobody attached and the creating process is gone
+    #[arg(long, conflicts_with_all = ["ids", "key"])]
+    pub orphans: bool,
     /// A key to remove (0x1234 or decimal); may be repeated
     #[arg(short, long, value_parser = key)]
     pub key: Vec<Key>,

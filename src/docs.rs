@@ -43,7 +43,32 @@ const SEGMENT_FIELDS: &[Field] = &[
     ),
 ];
 
+/// Fields only some options add (their meaning starts with "with --").
+pub const OPTIONAL_SEGMENT_FIELDS: &[Field] = &[
+    (
+        "attached",
+        "with --pids (always in info): the processes that map it, each an object: pid, comm, uid, user, attachments (its number of mappings), readonly (every mapping is SHM_RDONLY), hugetlb (mapped from hugetlbfs)",
+    ),
+    (
+        "namespace",
+        "with --all-namespaces or --ns: the IPC namespace, an object: inode, pid and comm of one process in it (null when none)",
+    ),
+    (
+        "orphan",
+        "with --orphans: true (nobody attached and its creator is gone)",
+    ),
+];
+
 const INFO_FIELDS: &[Field] = &[
+    ("attached", "the processes that map it (see ls --pids)"),
+    (
+        "unreadable_processes",
+        "processes whose maps could not be read (permission); attached may miss them",
+    ),
+    (
+        "key_from_maps",
+        "true when the segment was removed (key 0 in /proc) and key is the one its holders' mappings keep",
+    ),
     ("seq", "the IPC slot's sequence number (IPC_STAT __seq)"),
     ("pages", "size in whole pages, as the kernel allocates it"),
     ("page_size", "the page size in bytes"),
@@ -85,6 +110,10 @@ const RM_FIELDS: &[Field] = &[
         "\"removed\", \"marked\" (attached: freed at the last detach), \"would-remove\", \"would-mark\" or \"failed\"",
     ),
     ("results[].error", "why it failed, or null"),
+    (
+        "freed_bytes",
+        "bytes freed at once (a segment still attached is freed at its last detach)",
+    ),
 ];
 
 const LIMITS_FIELDS: &[Field] = &[
@@ -201,7 +230,10 @@ const RING_FIELDS: &[Field] = &[
 /// `{"segments": [...]}`; the others print one object.
 pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
     Some(match path {
-        "ls" => (Some("segments"), SEGMENT_FIELDS.to_vec()),
+        "ls" => (
+            Some("segments"),
+            [SEGMENT_FIELDS, OPTIONAL_SEGMENT_FIELDS].concat(),
+        ),
         "info" => (None, [SEGMENT_FIELDS, INFO_FIELDS].concat()),
         "create" => (None, CREATE_FIELDS.to_vec()),
         "attach" => (None, ATTACH_FIELDS.to_vec()),
@@ -292,6 +324,14 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             ("shmctl-rs rm 32769 32770", "Remove two segments by id."),
             ("shmctl-rs rm --key 0x1234", "Remove by key."),
             ("shmctl-rs rm --dry-run 0x1234", "Say what would happen."),
+            (
+                "shmctl-rs rm --orphans --dry-run",
+                "Which orphans would go, and the bytes freed.",
+            ),
+            (
+                "shmctl-rs rm --ns 4242 32769",
+                "Remove a segment inside the IPC namespace of process 4242.",
+            ),
         ],
         "limits" => &[
             ("shmctl-rs limits", "Limits with usage."),
@@ -360,7 +400,20 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         "the kernel's list of segments in this IPC namespace",
     )];
     match path {
-        "" | "limits" | "create" => {
+        "" | "ls" | "info" | "rm" => {
+            f.push((
+                "/proc/PID/maps",
+                "System V mappings of each process (attached processes, orphans, hugetlb)",
+            ));
+            f.push((
+                "/proc/PID/ns/ipc",
+                "each process's IPC namespace (--ns, --all-namespaces)",
+            ));
+        }
+        _ => {}
+    }
+    match path {
+        "" | "limits" | "create" | "ls" => {
             f.push(("/proc/sys/kernel/shmmax", "largest segment in bytes"));
             f.push(("/proc/sys/kernel/shmall", "most pages in all segments"));
             f.push(("/proc/sys/kernel/shmmni", "most segments"));

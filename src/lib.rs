@@ -11,6 +11,7 @@ pub mod error;
 pub mod generate;
 pub mod ids;
 pub mod model;
+pub mod namespaces;
 pub mod proc;
 pub mod render;
 pub mod ring;
@@ -24,13 +25,20 @@ pub use error::{Error, Result, Status};
 use cli::{Cli, Command, RingCommand};
 use std::io::Write;
 
-/// Run one parsed command line, writing results to stdout.
+/// Run one parsed command line, writing results to stdout. With `--ns`, the whole
+/// command runs on a thread inside that IPC namespace.
 pub fn run(cli: Cli) -> Result<Status> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let status = dispatch(cli.command, &mut out)?;
-    out.flush()?;
-    Ok(status)
+    let here = move || {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let status = dispatch(cli.command, &mut out)?;
+        out.flush()?;
+        Ok(status)
+    };
+    match cli.ns {
+        Some(ns) => namespaces::run_in(namespaces::path_of(&ns), here),
+        None => here(),
+    }
 }
 
 fn dispatch(command: Command, out: &mut dyn Write) -> Result<Status> {

@@ -112,18 +112,23 @@ fn documented_json_fields_are_the_printed_ones() {
         k.sort();
         k
     };
-    let documented = |path: &str| -> Vec<String> {
+    let documented_with = |path: &str, optional: bool| -> Vec<String> {
         let (_, fields) = shmctl_rs::docs::json_fields(path).unwrap();
         let mut k: Vec<String> = fields
             .iter()
+            .filter(|(n, meaning)| {
+                !n.contains('.') && (optional || !meaning.starts_with("with --"))
+            })
             .map(|(n, _)| n.to_string())
-            .filter(|n| !n.contains('.'))
             .collect();
         k.sort();
         k
     };
+    let documented = |path: &str| documented_with(path, false);
     let ls = json(&["ls", "--json"]);
     assert_eq!(object_keys(&ls["segments"][0]), documented("ls"));
+    let ls = json(&["ls", "--json", "--pids", "--orphans", "--all-namespaces"]);
+    assert_eq!(object_keys(&ls["segments"][0]), documented_with("ls", true));
     assert_eq!(
         object_keys(&json(&["info", &id, "--json"])),
         documented("info")

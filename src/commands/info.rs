@@ -2,7 +2,8 @@
 
 use crate::error::{Error, Result, Status};
 use crate::ids::SegmentRef;
-use crate::model::Segment;
+use crate::model::{self, Segment};
+use crate::proc::processes;
 use crate::render::{json, table::write_pairs};
 use crate::sys::shm::{self, ShmId};
 use crate::units;
@@ -20,6 +21,13 @@ pub struct SegmentInfo {
     /// The size rounded up to whole pages, as the kernel allocates it.
     pub pages: u64,
     pub page_size: u64,
+    /// Processes whose maps could not be read (permission), so `attached` may miss some.
+    pub unreadable_processes: usize,
+    #[serde(skip)]
+    pub unreadable_pids: Vec<i32>,
+    /// The segment was removed (key 0 in /proc) and `key` is the one its holders'
+    /// mappings still name.
+    pub key_from_maps: bool,
 }
 
 /// Gather one segment from /proc and IPC_STAT (which needs read permission).
@@ -46,12 +54,33 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
     segment.dtime = (stat.dtime != 0).then_some(stat.dtime);
     segment.ctime = (stat.ctime != 0).then_some(stat.ctime);
     segment.lpid = stat.lpid;
+    let namespace = processes::current_namespace();
+    let scan = processes::scan(namespace);
+    let mut holders = model::holders(&scan, namespace, &mut names);
+    // After IPC_RMID the key reads 0, but the mappings keep the name they were made with.
+    let mut key_from_maps = false;
+    if segment.key.is_private() {
+        let named = scan
+            .processes
+            .iter()
+            .flat_map(|p| &p.mappings)
+            .find(|m| m.shmid == id && !m.key.is_private());
+        if let Some(m) = named {
+            segment.key = m.key;
+            segment.key_hex = m.key.to_string();
+            key_from_maps = true;
+        }
+    }
+    segment.set_holders(holders.remove(&id.0).unwrap_or_default());
     let page_size = shm::page_size();
     Ok(SegmentInfo {
         pages: segment.size.div_ceil(page_size),
         segment,
         seq: stat.seq,
         page_size,
+        unreadable_processes: scan.unreadable.len(),
+        unreadable_pids: scan.unreadable.clone(),
+        key_from_maps,
     })
 }
 
@@ -66,6 +95,22 @@ fn process_alive(pid: i32) -> &'static str {
     }
 }
 
+/// Say which processes could not be looked at, and what would help.
+pub fn unreadable_note(pids: &[i32]) -> String {
+    let shown: Vec<String> = pids.iter().take(5).map(|p| p.to_string()).collect();
+    let more = if pids.len() > 5 { ", ..." } else { "" };
+    let hint = if nix::unistd::geteuid().is_root() {
+        "not even root may read them (another user namespace, or a protected process)"
+    } else {
+        "run as root to see every holder"
+    };
+    format!(
+        "The maps of {} could not be read (pid {}{more}): {hint}.",
+        super::plural(pids.len() as u64, "process", "processes"),
+        shown.join(", ")
+    )
+}
+
 pub fn render(info: &SegmentInfo, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &info.segment;
     let status = if s.status.is_empty() {
@@ -73,7 +118,12 @@ pub fn render(info: &SegmentInfo, out: &mut dyn Write) -> std::io::Result<()> {
     } else {
         s.status.join(", ")
     };
-    let key = if s.key.is_private() {
+    let key = if info.key_from_maps {
+        format!(
+            "{} ({}; removed: /proc shows 0, the holders' mappings keep this key)",
+            s.key, s.key.0
+        )
+    } else if s.key.is_private() {
         format!("{} (IPC_PRIVATE, or removed)", s.key)
     } else {
         format!("{} ({})", s.key, s.key.0)
@@ -125,6 +175,40 @@ pub fn render(info: &SegmentInfo, out: &mut dyn Write) -> std::io::Result<()> {
         ("seq", info.seq.to_string()),
     ];
     write_pairs(out, &pairs)?;
+    let holders = s.attached.as_deref().unwrap_or_default();
+    if !holders.is_empty() {
+        writeln!(out)?;
+        let grid = crate::render::table::Grid {
+            headings: ["PID", "COMMAND", "USER", "ATTACHMENTS", "ACCESS"]
+                .map(String::from)
+                .to_vec(),
+            right: vec![true, false, false, true, false],
+            rows: holders
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.pid.to_string(),
+                        h.comm.clone(),
+                        h.user.clone(),
+                        h.attachments.to_string(),
+                        format!(
+                            "{}{}",
+                            if h.readonly {
+                                "read-only"
+                            } else {
+                                "read-write"
+                            },
+                            if h.hugetlb { ", hugetlb" } else { "" }
+                        ),
+                    ]
+                })
+                .collect(),
+        };
+        grid.write_table(out)?;
+    }
+    if info.unreadable_processes > 0 {
+        writeln!(out, "\n{}", unreadable_note(&info.unreadable_pids))?;
+    }
     if s.is_dest() {
         writeln!(
             out,

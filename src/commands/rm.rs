@@ -12,6 +12,8 @@ use std::io::Write;
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub targets: Vec<SegmentRef>,
+    /// Remove every orphan instead of named segments.
+    pub orphans: bool,
     pub dry_run: bool,
     pub json: bool,
 }
@@ -22,6 +24,7 @@ impl Settings {
         targets.extend(a.key.into_iter().map(SegmentRef::Key));
         Settings {
             targets,
+            orphans: a.orphans,
             dry_run: a.dry_run,
             json: a.json,
         }
@@ -55,10 +58,23 @@ pub struct Outcome {
     pub status: Status,
 }
 
-fn remove_one(id: ShmId, dry_run: bool) -> std::result::Result<Outcome, Error> {
+fn remove_one(
+    id: ShmId,
+    dry_run: bool,
+    only_unattached: bool,
+) -> std::result::Result<Outcome, Error> {
     let table = super::read_segments()?;
     let record = super::find_record(&table, id)?.clone();
     let attached = record.nattch > 0;
+    if only_unattached && attached {
+        return Err(Error::new(
+            Status::Ok,
+            format!(
+                "segment {id} is attached again (nattch {}): left alone",
+                record.nattch
+            ),
+        ));
+    }
     let action = match (dry_run, attached) {
         (true, false) => Action::WouldRemove,
         (true, true) => Action::WouldMark,
@@ -78,6 +94,19 @@ fn remove_one(id: ShmId, dry_run: bool) -> std::result::Result<Outcome, Error> {
         error: None,
         status: Status::Ok,
     })
+}
+
+/// Segments nobody has attached whose creator is gone.
+fn orphans() -> Result<Vec<ShmId>> {
+    let table = super::read_segments()?;
+    let mut names = crate::users::Names::default();
+    Ok(table
+        .records
+        .iter()
+        .map(|r| crate::model::Segment::from_record(r, &mut names))
+        .filter(|s| s.is_orphan())
+        .map(|s| s.shmid)
+        .collect())
 }
 
 fn describe(o: &Outcome) -> String {
@@ -106,8 +135,12 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
     let mut seen: Vec<ShmId> = Vec::new();
     // Resolve every name before removing anything, so that one segment named twice (by id
     // and by key) is handled once rather than failing the second time.
+    let mut targets = settings.targets.clone();
+    if settings.orphans {
+        targets = orphans()?.into_iter().map(SegmentRef::Id).collect();
+    }
     let resolved: Vec<(SegmentRef, Result<ShmId>)> =
-        settings.targets.iter().map(|t| (*t, t.resolve())).collect();
+        targets.iter().map(|t| (*t, t.resolve())).collect();
     for (target, resolved) in resolved {
         if let Ok(id) = resolved {
             if seen.contains(&id) {
@@ -115,23 +148,29 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
             }
             seen.push(id);
         }
-        let mut outcome = match resolved.and_then(|id| remove_one(id, settings.dry_run)) {
-            Ok(o) => o,
-            Err(e) => Outcome {
-                target: String::new(),
-                shmid: None,
-                key: None,
-                size: None,
-                nattch: None,
-                action: Action::Failed,
-                error: Some(e.message.clone()),
-                status: e.status,
-            },
-        };
+        let mut outcome =
+            match resolved.and_then(|id| remove_one(id, settings.dry_run, settings.orphans)) {
+                Ok(o) => o,
+                Err(e) => Outcome {
+                    target: String::new(),
+                    shmid: None,
+                    key: None,
+                    size: None,
+                    nattch: None,
+                    action: Action::Failed,
+                    error: Some(e.message.clone()),
+                    status: e.status,
+                },
+            };
         outcome.target = match target {
             SegmentRef::Id(id) => id.to_string(),
             SegmentRef::Key(k) => k.to_string(),
         };
+        if outcome.action == Action::Failed && outcome.status == Status::Ok {
+            // An orphan that got attached since the listing: said, and not a failure.
+            eprintln!("shmctl-rs: {}", describe(&outcome));
+            continue;
+        }
         if outcome.action == Action::Failed {
             eprintln!("shmctl-rs: {}", describe(&outcome));
         } else if !settings.json {
@@ -139,18 +178,42 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
         }
         outcomes.push(outcome);
     }
+    let freed: u64 = outcomes
+        .iter()
+        .filter(|o| matches!(o.action, Action::Removed | Action::WouldRemove))
+        .filter_map(|o| o.size)
+        .sum();
     if settings.json {
         #[derive(Serialize)]
         struct Report<'a> {
             dry_run: bool,
             results: &'a [Outcome],
+            /// Bytes freed at once (segments still attached are freed later).
+            freed_bytes: u64,
         }
         json::write(
             out,
             &Report {
                 dry_run: settings.dry_run,
                 results: &outcomes,
+                freed_bytes: freed,
             },
+        )?;
+    } else if settings.orphans {
+        let done = outcomes
+            .iter()
+            .filter(|o| o.action != Action::Failed)
+            .count() as u64;
+        writeln!(
+            out,
+            "{} {}, {} freed",
+            if settings.dry_run {
+                "would remove"
+            } else {
+                "removed"
+            },
+            super::plural(done, "orphaned segment", "orphaned segments"),
+            units::human_size(freed)
         )?;
     }
     Ok(outcomes

@@ -1,5 +1,7 @@
 //! Readers of `/proc`: pure parsers over any `BufRead`, and the thin functions that feed
 //! them the real files.
 
+pub mod maps;
+pub mod processes;
 pub mod sysctl;
 pub mod sysvipc;

@@ -27,6 +27,12 @@ pub enum Column {
     Ctime,
     Rss,
     Swap,
+    /// The processes that map it (gathered with --pids).
+    #[value(alias = "pids")]
+    Processes,
+    /// Its IPC namespace (with --all-namespaces).
+    #[value(alias = "ns")]
+    Namespace,
 }
 
 impl Column {
@@ -87,6 +93,8 @@ impl Column {
             Column::Ctime => "CHANGED",
             Column::Rss => "RSS",
             Column::Swap => "SWAP",
+            Column::Processes => "PROCESSES",
+            Column::Namespace => "NAMESPACE",
         }
     }
 
@@ -118,6 +126,21 @@ impl Column {
             Column::Ctime => units::short_time(s.ctime),
             Column::Rss => size(s.rss),
             Column::Swap => size(s.swap),
+            Column::Processes => match s.attached.as_deref() {
+                Some([]) | None => "-".to_string(),
+                Some(holders) => holders
+                    .iter()
+                    .map(|h| h.short())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+            Column::Namespace => match &s.namespace {
+                Some(ns) => match (ns.pid, &ns.comm) {
+                    (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", ns.inode),
+                    _ => ns.inode.to_string(),
+                },
+                None => "-".to_string(),
+            },
             _ => self.raw(s),
         }
     }
@@ -152,6 +175,18 @@ impl Column {
             Column::Ctime => opt(s.ctime),
             Column::Rss => optu(s.rss),
             Column::Swap => optu(s.swap),
+            Column::Processes => match s.attached.as_deref() {
+                Some([]) | None => "-".to_string(),
+                Some(holders) => holders
+                    .iter()
+                    .map(|h| h.pid.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            },
+            Column::Namespace => s
+                .namespace
+                .as_ref()
+                .map_or("-".to_string(), |n| n.inode.to_string()),
         }
     }
 
@@ -177,6 +212,16 @@ impl Column {
             Column::Ctime => a.ctime.cmp(&b.ctime),
             Column::Rss => a.rss.cmp(&b.rss),
             Column::Swap => a.swap.cmp(&b.swap),
+            Column::Processes => a
+                .attached
+                .as_ref()
+                .map(Vec::len)
+                .cmp(&b.attached.as_ref().map(Vec::len)),
+            Column::Namespace => a
+                .namespace
+                .as_ref()
+                .map(|n| n.inode)
+                .cmp(&b.namespace.as_ref().map(|n| n.inode)),
         }
         .then(a.shmid.cmp(&b.shmid))
     }

@@ -2,4 +2,5 @@
 
 pub mod columns;
 pub mod json;
+pub mod openmetrics;
 pub mod table;

@@ -7,7 +7,6 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Move this test's thread into a fresh IPC namespace. Every process the test spawns
@@ -186,21 +185,33 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-/// The document's C program (tests/c/ring_peer.c), built once with the system C compiler.
+/// A C program from tests/c, built once per test binary with the system C compiler.
+pub fn c_program(name: &'static str) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, path)) = built.iter().find(|(n, _)| *n == name) {
+        return path.clone();
+    }
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{name}.c"));
+    // One directory per test process, so parallel test binaries never race on a file and
+    // the program keeps its own name (its comm).
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("c-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory for the C programs");
+    let out = dir.join(name);
+    let status = Command::new("cc")
+        .args(["-O2", "-Wall", "-o"])
+        .arg(&out)
+        .arg(&src)
+        .arg("-lpthread")
+        .status()
+        .expect("a C compiler (cc) is needed for the tests with C peers");
+    assert!(status.success(), "building {} failed", src.display());
+    built.push((name, out.clone()));
+    out
+}
+
+/// The document's C program (tests/c/ring_peer.c).
 pub fn c_peer() -> PathBuf {
-    static PEER: OnceLock<PathBuf> = OnceLock::new();
-    PEER.get_or_init(|| {
-        let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/c/ring_peer.c");
-        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ring_peer");
-        let status = Command::new("cc")
-            .args(["-O2", "-Wall", "-o"])
-            .arg(&out)
-            .arg(&src)
-            .arg("-lpthread")
-            .status()
-            .expect("a C compiler (cc) is needed for the C peer tests");
-        assert!(status.success(), "building the C peer failed");
-        out
-    })
-    .clone()
+    c_program("ring_peer")
 }

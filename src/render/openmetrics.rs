@@ -1,0 +1,128 @@
+//! The OpenMetrics / Prometheus text exposition of segments and limits, for
+//! node-exporter's textfile collector (which reads the Prometheus text format: the `# UNIT`
+//! and `# EOF` lines are comments there).
+
+use crate::commands::limits::LimitsReport;
+use crate::model::Segment;
+use std::fmt::Write;
+
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn labels(s: &Segment) -> String {
+    let mut l = format!(
+        "shmid=\"{}\",key=\"{}\",owner=\"{}\",uid=\"{}\"",
+        s.shmid,
+        s.key_hex,
+        escape(&s.owner),
+        s.uid
+    );
+    if let Some(ns) = &s.namespace {
+        let _ = write!(l, ",namespace=\"{}\"", ns.inode);
+    }
+    l
+}
+
+fn family(out: &mut String, name: &str, unit: Option<&str>, help: &str) {
+    let _ = writeln!(out, "# TYPE {name} gauge");
+    if let Some(u) = unit {
+        let _ = writeln!(out, "# UNIT {name} {u}");
+    }
+    let _ = writeln!(out, "# HELP {name} {help}");
+}
+
+/// Render per-segment gauges and, when known, the namespace's totals against its limits.
+pub fn render(segments: &[Segment], limits: Option<&LimitsReport>) -> String {
+    let mut out = String::new();
+    type Value = fn(&Segment) -> Option<u64>;
+    let per_segment: [(&str, Option<&str>, &str, Value); 5] = [
+        (
+            "sysv_shm_segment_size_bytes",
+            Some("bytes"),
+            "Size of the segment.",
+            |s| Some(s.size),
+        ),
+        (
+            "sysv_shm_segment_rss_bytes",
+            Some("bytes"),
+            "Bytes of the segment resident in memory.",
+            |s| s.rss,
+        ),
+        (
+            "sysv_shm_segment_swap_bytes",
+            Some("bytes"),
+            "Bytes of the segment in swap.",
+            |s| s.swap,
+        ),
+        (
+            "sysv_shm_segment_attached",
+            None,
+            "Processes attached to the segment (nattch).",
+            |s| Some(s.nattch),
+        ),
+        (
+            "sysv_shm_segment_marked_for_destruction",
+            None,
+            "1 when the segment is removed and waits for its last detach.",
+            |s| Some(u64::from(s.is_dest())),
+        ),
+    ];
+    for (name, unit, help, value) in per_segment {
+        family(&mut out, name, unit, help);
+        for s in segments {
+            if let Some(v) = value(s) {
+                let _ = writeln!(out, "{name}{{{}}} {v}", labels(s));
+            }
+        }
+    }
+    if let Some(l) = limits {
+        let totals: [(&str, Option<&str>, &str, u64); 6] = [
+            (
+                "sysv_shm_segments",
+                None,
+                "Segments in use in this IPC namespace.",
+                l.segments,
+            ),
+            (
+                "sysv_shm_segments_limit",
+                None,
+                "Most segments (kernel.shmmni).",
+                l.shmmni,
+            ),
+            (
+                "sysv_shm_pages",
+                None,
+                "Pages allocated to segments.",
+                l.pages,
+            ),
+            (
+                "sysv_shm_pages_limit",
+                None,
+                "Most pages in all segments (kernel.shmall).",
+                l.shmall,
+            ),
+            (
+                "sysv_shm_allocated_bytes",
+                Some("bytes"),
+                "Bytes allocated to segments.",
+                l.bytes,
+            ),
+            (
+                "sysv_shm_segment_size_limit_bytes",
+                Some("bytes"),
+                "Largest segment (kernel.shmmax).",
+                l.shmmax,
+            ),
+        ];
+        for (name, unit, help, v) in totals {
+            family(&mut out, name, unit, help);
+            let _ = writeln!(out, "{name} {v}");
+        }
+    }
+    out.push_str("# EOF\n");
+    out
+}

@@ -1,0 +1,35 @@
+/*
+ * A process that holds System V segments, for the tests of who holds what.
+ *
+ *   holder attach SHMID COUNT rw|ro   attach COUNT times, print "ready", sleep
+ *   holder create KEYHEX SIZE         create (mode 600) without attaching, print the
+ *                                     shmid, sleep: a live creator with nattch 0
+ * It sleeps until killed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    if (argc >= 5 && strcmp(argv[1], "attach") == 0) {
+        int id = atoi(argv[2]);
+        int count = atoi(argv[3]);
+        int flags = strcmp(argv[4], "ro") == 0 ? SHM_RDONLY : 0;
+        for (int i = 0; i < count; i++) {
+            if (shmat(id, NULL, flags) == (void *)-1) { perror("shmat"); return 1; }
+        }
+        printf("ready\n");
+    } else if (argc >= 4 && strcmp(argv[1], "create") == 0) {
+        int id = shmget((key_t)strtoul(argv[2], NULL, 16), (size_t)atol(argv[3]), IPC_CREAT | IPC_EXCL | 0600);
+        if (id < 0) { perror("shmget"); return 1; }
+        printf("%d\n", id);
+    } else {
+        fprintf(stderr, "usage: holder attach SHMID COUNT rw|ro | holder create KEYHEX SIZE\n");
+        return 2;
+    }
+    fflush(stdout);
+    for (;;) pause();
+}
