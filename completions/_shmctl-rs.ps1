@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction')
+            [CompletionResult]::new('chmod', 'chmod', [CompletionResultType]::ParameterValue, 'Change a segment''s permission bits (IPC_SET)')
+            [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
@@ -114,6 +116,18 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;chmod' {
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;chown' {
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -213,6 +227,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction')
+            [CompletionResult]::new('chmod', 'chmod', [CompletionResultType]::ParameterValue, 'Change a segment''s permission bits (IPC_SET)')
+            [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
@@ -233,6 +249,12 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;help;rm' {
+            break
+        }
+        'shmctl-rs;help;chmod' {
+            break
+        }
+        'shmctl-rs;help;chown' {
             break
         }
         'shmctl-rs;help;limits' {

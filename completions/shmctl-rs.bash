@@ -19,6 +19,12 @@ _shmctl__rs() {
             shmctl__rs,attach)
                 cmd="shmctl__rs__subcmd__attach"
                 ;;
+            shmctl__rs,chmod)
+                cmd="shmctl__rs__subcmd__chmod"
+                ;;
+            shmctl__rs,chown)
+                cmd="shmctl__rs__subcmd__chown"
+                ;;
             shmctl__rs,create)
                 cmd="shmctl__rs__subcmd__create"
                 ;;
@@ -48,6 +54,12 @@ _shmctl__rs() {
                 ;;
             shmctl__rs__subcmd__help,attach)
                 cmd="shmctl__rs__subcmd__help__subcmd__attach"
+                ;;
+            shmctl__rs__subcmd__help,chmod)
+                cmd="shmctl__rs__subcmd__help__subcmd__chmod"
+                ;;
+            shmctl__rs__subcmd__help,chown)
+                cmd="shmctl__rs__subcmd__help__subcmd__chown"
                 ;;
             shmctl__rs__subcmd__help,create)
                 cmd="shmctl__rs__subcmd__help__subcmd__create"
@@ -107,7 +119,7 @@ _shmctl__rs() {
 
     case "${cmd}" in
         shmctl__rs)
-            opts="-h -V --ns --help --version ls info create attach rm limits status ring generate help"
+            opts="-h -V --ns --help --version ls info create attach rm chmod chown limits status ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,6 +151,42 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__chmod)
+            opts="-h --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__chown)
+            opts="-h --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --ns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -215,7 +263,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help)
-            opts="ls info create attach rm limits status ring generate help"
+            opts="ls info create attach rm chmod chown limits status ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +277,34 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help__subcmd__attach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__chmod)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__chown)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -744,15 +820,24 @@ _shmctl_rs_ids() {
 }
 
 _shmctl_rs_complete() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
     for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in -*) ;; *) sub=${COMP_WORDS[i]}; break ;; esac
+        case ${COMP_WORDS[i]} in
+            -*) ;;
+            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else ((words++)); fi ;;
+        esac
     done
     case "$sub,$prev" in
         rm,-k|rm,--key|ls,--key)
             COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids keys)" -- "$cur") )
             return 0 ;;
         *,-t|*,--timeout|*,--ftok|*,-w|*,--watch) ;;
+        chmod,*|chown,*)
+            # MODE or OWNER first, then the ID.
+            if [[ $cur != -* && $words == 1 ]]; then
+                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
+                return 0
+            fi ;;
         rm,*|info,*|attach,*|status,*)
             if [[ $cur != -* ]]; then
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )

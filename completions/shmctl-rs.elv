@@ -28,6 +28,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand create 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
             cand attach 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
             cand rm 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+            cand chmod 'Change a segment''s permission bits (IPC_SET)'
+            cand chown 'Change a segment''s owner and group (IPC_SET)'
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
             cand ring 'Run the shared-memory producer/consumer ring'
@@ -106,6 +108,16 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -n 'Say what would be removed, remove nothing'
             cand --dry-run 'Say what would be removed, remove nothing'
             cand --json 'Print the results as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;chmod'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;chown'= {
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -194,6 +206,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand create 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
             cand attach 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
             cand rm 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+            cand chmod 'Change a segment''s permission bits (IPC_SET)'
+            cand chown 'Change a segment''s owner and group (IPC_SET)'
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
             cand ring 'Run the shared-memory producer/consumer ring'
@@ -209,6 +223,10 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;help;attach'= {
         }
         &'shmctl-rs;help;rm'= {
+        }
+        &'shmctl-rs;help;chmod'= {
+        }
+        &'shmctl-rs;help;chown'= {
         }
         &'shmctl-rs;help;limits'= {
         }

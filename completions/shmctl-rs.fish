@@ -32,6 +32,8 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show 
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
@@ -125,6 +127,10 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l orphans -d 'R
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s n -l dry-run -d 'Say what would be removed, remove nothing'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l json -d 'Print the results as JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
@@ -166,16 +172,18 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm limits status ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "info" -d 'Show everything known about one segment'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
 
@@ -189,3 +197,4 @@ function __shmctl_rs_ids
     end
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
+complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"

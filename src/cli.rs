@@ -51,6 +51,10 @@ pub enum Command {
     Attach(AttachArgs),
     /// Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction
     Rm(RmArgs),
+    /// Change a segment's permission bits (IPC_SET)
+    Chmod(ChmodArgs),
+    /// Change a segment's owner and group (IPC_SET)
+    Chown(ChownArgs),
     /// Show the kernel's shared-memory limits and how much is in use
     Limits(LimitsArgs),
     /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
@@ -241,6 +245,28 @@ pub struct RmArgs {
     /// Print the results as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct ChmodArgs {
+    /// Permission bits in octal (600, 0640)
+    #[arg(value_parser = mode)]
+    pub mode: u32,
+    /// The segment: a shmid or a key (0x1234)
+    #[arg(value_parser = segment_ref)]
+    pub id: SegmentRef,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct ChownArgs {
+    /// The new owner, and optionally group: USER, USER:GROUP or :GROUP (names or numbers)
+    #[arg(value_name = "USER[:GROUP]")]
+    pub owner: String,
+    /// The segment: a shmid or a key (0x1234)
+    #[arg(value_parser = segment_ref)]
+    pub id: SegmentRef,
 }
 
 #[derive(Debug, Args)]

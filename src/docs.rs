@@ -333,6 +333,17 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "Remove a segment inside the IPC namespace of process 4242.",
             ),
         ],
+        "chmod" => &[(
+            "shmctl-rs chmod 640 0x1234",
+            "Let the owner's group read the segment.",
+        )],
+        "chown" => &[
+            (
+                "shmctl-rs chown postgres 32769",
+                "Give the segment to user postgres.",
+            ),
+            ("shmctl-rs chown app:app 0x1234", "Change owner and group."),
+        ],
         "limits" => &[
             ("shmctl-rs limits", "Limits with usage."),
             ("shmctl-rs limits --json", "For scripts."),

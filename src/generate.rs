@@ -71,6 +71,8 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
         }
     }
     r.control("SH", ["SEE ALSO"]);
+    // Page references must not be hyphenated across lines.
+    r.control("nh", []);
     let mut refs: Vec<(String, String)> = subpages
         .iter()
         .map(|p| (p.clone(), "1".to_string()))
@@ -146,15 +148,24 @@ _shmctl_rs_ids() {
 }
 
 _shmctl_rs_complete() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
     for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in -*) ;; *) sub=${COMP_WORDS[i]}; break ;; esac
+        case ${COMP_WORDS[i]} in
+            -*) ;;
+            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else ((words++)); fi ;;
+        esac
     done
     case "$sub,$prev" in
         rm,-k|rm,--key|ls,--key)
             COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids keys)" -- "$cur") )
             return 0 ;;
         *,-t|*,--timeout|*,--ftok|*,-w|*,--watch) ;;
+        chmod,*|chown,*)
+            # MODE or OWNER first, then the ID.
+            if [[ $cur != -* && $words == 1 ]]; then
+                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
+                return 0
+            fi ;;
         rm,*|info,*|attach,*|status,*)
             if [[ $cur != -* ]]; then
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
@@ -192,6 +203,7 @@ function __shmctl_rs_ids
     end
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
+complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
 "#;
 
 fn completion(shell: Shell) -> String {
@@ -230,8 +242,8 @@ fn completion(shell: Shell) -> String {
                 })
                 .collect();
             assert_eq!(
-                replaced, 4,
-                "the ID positionals of info, attach, rm and status"
+                replaced, 6,
+                "the ID positionals of info, attach, rm, status, chmod and chown"
             );
             let text = lines.join("\n") + "\n";
             let at = text

@@ -52,6 +52,12 @@ fn dispatch(command: Command, out: &mut dyn Write) -> Result<Status> {
             commands::attach::run(&commands::attach::Settings::from_args(args), out)
         }
         Command::Rm(args) => commands::rm::run(&commands::rm::Settings::from_args(args), out),
+        Command::Chmod(args) => {
+            commands::set::run(args.id, commands::set::Change::Mode(args.mode), out)
+        }
+        Command::Chown(args) => {
+            commands::set::run(args.id, commands::set::parse_owner(&args.owner)?, out)
+        }
         Command::Limits(args) => commands::limits::run(args.json, args.bytes, out),
         Command::Status(args) => {
             commands::status::run(&commands::status::Settings::from_args(args), out)

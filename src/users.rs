@@ -37,6 +37,19 @@ impl Names {
             .unwrap_or_else(|| gid.to_string())
     }
 
+    /// A group given on the command line: a name or a numeric gid.
+    pub fn parse_group(text: &str) -> Result<u32, String> {
+        if let Ok(gid) = text.parse::<u32>() {
+            return Ok(gid);
+        }
+        match nix::unistd::Group::from_name(text) {
+            Ok(Some(group)) => Ok(group.gid.as_raw()),
+            _ => Err(format!(
+                "group '{text}': no such group (give a name or a numeric gid)"
+            )),
+        }
+    }
+
     /// A user given on the command line: a name or a numeric uid.
     pub fn parse_user(text: &str) -> Result<u32, String> {
         if let Ok(uid) = text.parse::<u32>() {

@@ -39,7 +39,7 @@ fn committed_man_pages_and_completions_are_current() {
 #[test]
 fn man_pages_render_without_warnings_and_have_every_section() {
     let pages = generate::man_pages();
-    assert_eq!(pages.len(), 11, "one page per command");
+    assert_eq!(pages.len(), 13, "one page per command");
     for (path, _) in &pages {
         let out = Command::new("groff")
             .args(["-ww", "-man", "-Tutf8", "-P-cbou"])
@@ -213,6 +213,15 @@ fn bash_completes_commands_and_live_segment_ids() {
     );
     assert_eq!(
         bash_complete(&["shmctl-rs", "rm", "--key", ""]),
+        vec!["0x00002a2a"]
+    );
+    let first = bash_complete(&["shmctl-rs", "chmod", ""]);
+    assert!(
+        !first.contains(&a) && !first.contains(&"0x00002a2a".to_string()),
+        "a mode comes first: {first:?}"
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "chmod", "640", "0x"]),
         vec!["0x00002a2a"]
     );
     let opts = bash_complete(&["shmctl-rs", "attach", "--re"]);

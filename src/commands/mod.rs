@@ -8,6 +8,7 @@ pub mod limits;
 pub mod ls;
 pub mod ring;
 pub mod rm;
+pub mod set;
 pub mod status;
 
 use crate::error::{Error, Result, Status};

@@ -7,13 +7,17 @@
  * the consumer opens it without IPC_CREAT and reads. Both use plain (non-atomic) count++
  * and count--, as the document does.
  *
- * usage: ring_peer produce|consume COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS]
+ * usage: ring_peer produce|consume|die-mid-item COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS]
+ *   die-mid-item produces COUNT items, then takes a free slot, writes item COUNT and
+ *   advances head and count, and kills itself before posting it: a producer killed
+ *   between its two semaphore calls.
  *   KEY is hex (0x...) or "ftok" for ftok("/tmp", 65).
  *   The consumer prints each value on its own line; the producer prints nothing per item.
  *   Both print "done N checksum C" at the end (checksum: wrapping sum of the values as
  *   unsigned 32-bit numbers, in 64 bits).
  */
 #include <semaphore.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +42,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s produce|consume COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS]\n", argv[0]);
         return 2;
     }
-    int produce = strcmp(argv[1], "produce") == 0;
+    int die = strcmp(argv[1], "die-mid-item") == 0;
+    int produce = die || strcmp(argv[1], "produce") == 0;
     long count = atol(argv[2]);
     long interval = atol(argv[3]);
     key_t key = strcmp(argv[4], "ftok") == 0 ? ftok("/tmp", 65) : (key_t)strtoul(argv[4], NULL, 16);
@@ -68,6 +73,13 @@ int main(int argc, char **argv) {
             checksum += (uint32_t)item;
             sem_post(&d->sem_consumer);
             if (interval) usleep(interval);
+        }
+        if (die) {
+            sem_wait(&d->sem_producer);
+            d->buffer[d->head] = (int)((uint32_t)count * (uint32_t)count);
+            d->head = (d->head + 1) % BUFFER_SIZE;
+            d->count++;
+            raise(SIGKILL);
         }
         shmdt(d);
     } else {
