@@ -157,6 +157,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
+            [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -175,6 +177,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -194,15 +198,49 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap')
             [CompletionResult]::new('--remove-when-done', '--remove-when-done', [CompletionResultType]::ParameterName, 'Remove the ring''s segment after consuming all items')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'shmctl-rs;ring;bench' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Transports to measure, comma-separated [default: all]')
+            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Transports to measure, comma-separated [default: all]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Items per run [default: about one second''s worth per transport]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Items per run [default: about one second''s worth per transport]')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Runs per transport; the median is reported')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Runs per transport; the median is reported')
+            [CompletionResult]::new('--pin', '--pin', [CompletionResultType]::ParameterName, 'Pin the producer and the consumer to these CPUs, e.g. 0,1')
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also measure the round trip of one item (median and p99), this many times')
+            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'sem_trywait attempts before a per-item ring wait sleeps in the kernel')
+            [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'Attempts to take a batch before a batched ring wait sleeps')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'shmctl-rs;ring;bench-peer' {
+            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'transport')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'role')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'count')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'endpoint')
+            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'cpu')
+            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'spin')
+            [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'batch-spin')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'shmctl-rs;ring;help' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
+            [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -210,6 +248,12 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;ring;help;consume' {
+            break
+        }
+        'shmctl-rs;ring;help;bench' {
+            break
+        }
+        'shmctl-rs;ring;help;bench-peer' {
             break
         }
         'shmctl-rs;ring;help;help' {
@@ -266,12 +310,20 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;help;ring' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
+            [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             break
         }
         'shmctl-rs;help;ring;produce' {
             break
         }
         'shmctl-rs;help;ring;consume' {
+            break
+        }
+        'shmctl-rs;help;ring;bench' {
+            break
+        }
+        'shmctl-rs;help;ring;bench-peer' {
             break
         }
         'shmctl-rs;help;generate' {

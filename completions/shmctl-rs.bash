@@ -88,11 +88,23 @@ _shmctl__rs() {
             shmctl__rs__subcmd__help,status)
                 cmd="shmctl__rs__subcmd__help__subcmd__status"
                 ;;
+            shmctl__rs__subcmd__help__subcmd__ring,bench)
+                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench"
+                ;;
+            shmctl__rs__subcmd__help__subcmd__ring,bench-peer)
+                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench__subcmd__peer"
+                ;;
             shmctl__rs__subcmd__help__subcmd__ring,consume)
                 cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__consume"
                 ;;
             shmctl__rs__subcmd__help__subcmd__ring,produce)
                 cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__produce"
+                ;;
+            shmctl__rs__subcmd__ring,bench)
+                cmd="shmctl__rs__subcmd__ring__subcmd__bench"
+                ;;
+            shmctl__rs__subcmd__ring,bench-peer)
+                cmd="shmctl__rs__subcmd__ring__subcmd__bench__subcmd__peer"
                 ;;
             shmctl__rs__subcmd__ring,consume)
                 cmd="shmctl__rs__subcmd__ring__subcmd__consume"
@@ -102,6 +114,12 @@ _shmctl__rs() {
                 ;;
             shmctl__rs__subcmd__ring,produce)
                 cmd="shmctl__rs__subcmd__ring__subcmd__produce"
+                ;;
+            shmctl__rs__subcmd__ring__subcmd__help,bench)
+                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench"
+                ;;
+            shmctl__rs__subcmd__ring__subcmd__help,bench-peer)
+                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench__subcmd__peer"
                 ;;
             shmctl__rs__subcmd__ring__subcmd__help,consume)
                 cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__consume"
@@ -403,8 +421,36 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help__subcmd__ring)
-            opts="produce consume"
+            opts="produce consume bench bench-peer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench__subcmd__peer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -563,7 +609,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring)
-            opts="-h --ns --help produce consume help"
+            opts="-h --ns --help produce consume bench bench-peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,8 +626,112 @@ _shmctl__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        shmctl__rs__subcmd__ring__subcmd__bench)
+            opts="-t -n -r -h --transport --count --repeat --pin --latency --spin --batch-spin --json --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --transport)
+                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-spin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__ring__subcmd__bench__subcmd__peer)
+            opts="-h --transport --role --count --endpoint --cpu --spin --batch-spin --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --transport)
+                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -W "producer consumer pinger ponger" -- "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-spin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         shmctl__rs__subcmd__ring__subcmd__consume)
-            opts="-k -n -q -i -t -h --key --ftok --id --count --quiet --json --interval --verify --timeout --remove-when-done --ns --help"
+            opts="-k -n -q -b -i -t -h --key --ftok --id --count --quiet --json --batch --interval --verify --timeout --remove-when-done --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,8 +789,36 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__help)
-            opts="produce consume help"
+            opts="produce consume bench bench-peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench__subcmd__peer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -695,7 +873,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__produce)
-            opts="-k -n -q -i -m -h --key --ftok --id --count --quiet --json --interval --mode --ns --help"
+            opts="-k -n -q -b -i -m -h --key --ftok --id --count --quiet --json --batch --interval --mode --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

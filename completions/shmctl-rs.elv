@@ -144,6 +144,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --help 'Print help'
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+            cand bench-peer 'One end of a benchmark run (started by ring bench)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;ring;produce'= {
@@ -161,6 +163,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
+            cand -b 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+            cand --batch 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -179,19 +183,55 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
+            cand -b 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+            cand --batch 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
             cand --verify 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
             cand --remove-when-done 'Remove the ring''s segment after consuming all items'
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'shmctl-rs;ring;bench'= {
+            cand -t 'Transports to measure, comma-separated [default: all]'
+            cand --transport 'Transports to measure, comma-separated [default: all]'
+            cand -n 'Items per run [default: about one second''s worth per transport]'
+            cand --count 'Items per run [default: about one second''s worth per transport]'
+            cand -r 'Runs per transport; the median is reported'
+            cand --repeat 'Runs per transport; the median is reported'
+            cand --pin 'Pin the producer and the consumer to these CPUs, e.g. 0,1'
+            cand --latency 'Also measure the round trip of one item (median and p99), this many times'
+            cand --spin 'sem_trywait attempts before a per-item ring wait sleeps in the kernel'
+            cand --batch-spin 'Attempts to take a batch before a batched ring wait sleeps'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'shmctl-rs;ring;bench-peer'= {
+            cand --transport 'transport'
+            cand --role 'role'
+            cand --count 'count'
+            cand --endpoint 'endpoint'
+            cand --cpu 'cpu'
+            cand --spin 'spin'
+            cand --batch-spin 'batch-spin'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'shmctl-rs;ring;help'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+            cand bench-peer 'One end of a benchmark run (started by ring bench)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;ring;help;produce'= {
         }
         &'shmctl-rs;ring;help;consume'= {
+        }
+        &'shmctl-rs;ring;help;bench'= {
+        }
+        &'shmctl-rs;ring;help;bench-peer'= {
         }
         &'shmctl-rs;ring;help;help'= {
         }
@@ -235,10 +275,16 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;help;ring'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+            cand bench-peer 'One end of a benchmark run (started by ring bench)'
         }
         &'shmctl-rs;help;ring;produce'= {
         }
         &'shmctl-rs;help;ring;consume'= {
+        }
+        &'shmctl-rs;help;ring;bench'= {
+        }
+        &'shmctl-rs;help;ring;bench-peer'= {
         }
         &'shmctl-rs;help;generate'= {
         }

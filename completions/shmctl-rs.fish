@@ -140,11 +140,13 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watc
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l id -d 'The ring\'s shmid' -r
@@ -154,6 +156,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l json -d 'Print the summary as JSON (implies --quiet)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
@@ -164,11 +167,46 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l json -d 'Print the summary as JSON (implies --quiet)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l verify -d 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l remove-when-done -d 'Remove the ring\'s segment after consuming all items'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s t -l transport -d 'Transports to measure, comma-separated [default: all]' -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
+ring-batch\t'The ring with batched semaphore operations (ring produce/consume --batch)'
+pipe\t'A pipe, one write per item'
+pipe-batch\t'A pipe, 1024 items per write'
+unix\t'A Unix stream socket, one write per item'
+unix-batch\t'A Unix stream socket, 1024 items per write'"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s n -l count -d 'Items per run [default: about one second\'s worth per transport]' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s r -l repeat -d 'Runs per transport; the median is reported' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l pin -d 'Pin the producer and the consumer to these CPUs, e.g. 0,1' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l latency -d 'Also measure the round trip of one item (median and p99), this many times' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'sem_trywait attempts before a per-item ring wait sleeps in the kernel' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Attempts to take a batch before a batched ring wait sleeps' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l transport -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
+ring-batch\t'The ring with batched semaphore operations (ring produce/consume --batch)'
+pipe\t'A pipe, one write per item'
+pipe-batch\t'A pipe, 1024 items per write'
+unix\t'A Unix stream socket, one write per item'
+unix-batch\t'A Unix stream socket, 1024 items per write'"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l role -r -f -a "producer\t''
+consumer\t''
+pinger\t'Latency: sends an item and waits for it to come back'
+ponger\t'Latency: sends every item back'"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l count -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l endpoint -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l cpu -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l spin -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l batch-spin -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -s h -l help -d 'Print help'
@@ -186,6 +224,8 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 
 # Live segment ids (with key, size and owner as the description) where an ID is expected.
 function __shmctl_rs_ids

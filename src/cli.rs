@@ -318,6 +318,70 @@ pub enum RingCommand {
     Produce(ProduceArgs),
     /// Consume items from the ring (the document's consumer, without its defects)
     Consume(ConsumeArgs),
+    /// Measure the ring against pipes and Unix sockets, side by side, between two processes
+    Bench(BenchArgs),
+    /// One end of a benchmark run (started by ring bench)
+    #[command(hide = true)]
+    BenchPeer(BenchPeerArgs),
+}
+
+fn cpu_pair(text: &str) -> Result<(usize, usize), String> {
+    let (a, b) = text
+        .split_once(',')
+        .ok_or_else(|| format!("--pin '{text}': expected PRODUCER_CPU,CONSUMER_CPU such as 0,1"))?;
+    let cpu = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("--pin '{text}': '{v}' is not a CPU number"))
+    };
+    Ok((cpu(a)?, cpu(b)?))
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct BenchArgs {
+    /// Transports to measure, comma-separated [default: all]
+    #[arg(short, long, value_enum, value_delimiter = ',')]
+    pub transport: Vec<crate::bench::Transport>,
+    /// Items per run [default: about one second's worth per transport]
+    #[arg(short = 'n', long)]
+    pub count: Option<u64>,
+    /// Runs per transport; the median is reported
+    #[arg(short, long, default_value_t = 3)]
+    pub repeat: u32,
+    /// Pin the producer and the consumer to these CPUs, e.g. 0,1
+    #[arg(long, value_parser = cpu_pair, value_name = "PRODUCER_CPU,CONSUMER_CPU")]
+    pub pin: Option<(usize, usize)>,
+    /// Also measure the round trip of one item (median and p99), this many times
+    #[arg(long, value_name = "ROUND_TRIPS", num_args = 0..=1, default_missing_value = "20000")]
+    pub latency: Option<u64>,
+    /// sem_trywait attempts before a per-item ring wait sleeps in the kernel
+    #[arg(long, hide = true)]
+    pub spin: Option<u32>,
+    /// Attempts to take a batch before a batched ring wait sleeps
+    #[arg(long, hide = true)]
+    pub batch_spin: Option<u32>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPeerArgs {
+    #[arg(long, value_enum)]
+    pub transport: crate::bench::Transport,
+    #[arg(long, value_enum)]
+    pub role: crate::bench::peer::Role,
+    #[arg(long)]
+    pub count: u64,
+    #[arg(long)]
+    pub endpoint: String,
+    #[arg(long)]
+    pub cpu: Option<usize>,
+    #[arg(long)]
+    pub spin: Option<u32>,
+    #[arg(long)]
+    pub batch_spin: Option<u32>,
 }
 
 /// Options both ends of the ring share.
@@ -334,6 +398,11 @@ pub struct RunArgs {
     /// Print the summary as JSON (implies --quiet)
     #[arg(long)]
     pub json: bool,
+    /// Move up to 1024 items per semaphore operation (one compare-and-swap on the
+    /// semaphore word); still interoperates with a peer that goes one item at a time.
+    /// --interval then applies between batches
+    #[arg(short, long)]
+    pub batch: bool,
 }
 
 #[derive(Debug, Args)]

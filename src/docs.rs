@@ -226,6 +226,48 @@ const RING_FIELDS: &[Field] = &[
     ),
 ];
 
+const BENCH_FIELDS: &[Field] = &[
+    ("repeat", "runs per transport; the figures are their median"),
+    ("pin", "[producer CPU, consumer CPU] with --pin, else null"),
+    ("transports", "one object per transport measured"),
+    (
+        "transports[].transport",
+        "\"ring\", \"ring-batch\", \"pipe\", \"pipe-batch\", \"unix\" or \"unix-batch\"",
+    ),
+    ("transports[].items", "items moved per run"),
+    ("transports[].items_per_s", "median items per second"),
+    (
+        "transports[].ns_per_item",
+        "nanoseconds per item at that rate",
+    ),
+    (
+        "transports[].ratio_to_ring",
+        "items_per_s divided by the per-item ring's (null when ring was not measured)",
+    ),
+    (
+        "transports[].checksum",
+        "the consumer's wrapping sum of the items",
+    ),
+    (
+        "transports[].checksum_ok",
+        "the checksum is that of 0, 1, 4, ..., (items-1)^2: nothing lost or changed",
+    ),
+    (
+        "transports[].runs_items_per_s",
+        "every run's items per second",
+    ),
+    (
+        "latency",
+        "one object per transport (ring, pipe, unix) with --latency; empty without",
+    ),
+    ("latency[].round_trips", "round trips of one item"),
+    ("latency[].median_ns", "median round trip in nanoseconds"),
+    (
+        "latency[].p99_ns",
+        "99th percentile round trip in nanoseconds",
+    ),
+];
+
 /// The JSON fields a command prints, as (top-level wrapper, fields). `ls` prints
 /// `{"segments": [...]}`; the others print one object.
 pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
@@ -241,6 +283,7 @@ pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
         "limits" => (None, LIMITS_FIELDS.to_vec()),
         "status" => (None, STATUS_FIELDS.to_vec()),
         "ring produce" | "ring consume" => (None, RING_FIELDS.to_vec()),
+        "ring bench" => (None, BENCH_FIELDS.to_vec()),
         _ => return None,
     })
 }
@@ -384,6 +427,20 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "shmctl-rs ring produce --key 0x5000 --mode 640",
                 "Another ring, readable by the group.",
+            ),
+        ],
+        "ring bench" => &[
+            (
+                "shmctl-rs ring bench",
+                "Every transport for about a second each, median of 3 runs.",
+            ),
+            (
+                "shmctl-rs ring bench --pin 0,1 --latency",
+                "Producer and consumer on CPUs 0 and 1, with round-trip latency.",
+            ),
+            (
+                "shmctl-rs ring bench -t ring,pipe -n 1000000 --json",
+                "Two transports, a million items, as JSON.",
             ),
         ],
         "ring consume" => &[

@@ -4,6 +4,7 @@
 //! Data flows one way: `cli` (clap) → settings → gather (`sys`, `proc`) → `model` →
 //! `render` → stdout. Only `sys` contains unsafe code.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod docs;
@@ -68,6 +69,19 @@ fn dispatch(command: Command, out: &mut dyn Write) -> Result<Status> {
         Command::Ring(RingCommand::Consume(args)) => {
             commands::ring::consume(&ring::consumer::Settings::from_args(args), out)
         }
+        Command::Ring(RingCommand::Bench(args)) => commands::bench::run(&args, out),
+        Command::Ring(RingCommand::BenchPeer(a)) => bench::peer::run(
+            &bench::peer::PeerSettings {
+                transport: a.transport,
+                role: a.role,
+                count: a.count,
+                endpoint: a.endpoint,
+                cpu: a.cpu,
+                spin: a.spin,
+                batch_spin: a.batch_spin,
+            },
+            out,
+        ),
         Command::Generate { dir } => {
             for path in generate::write_to(&dir)? {
                 writeln!(out, "wrote {}", dir.join(path).display())?;

@@ -39,7 +39,7 @@ fn committed_man_pages_and_completions_are_current() {
 #[test]
 fn man_pages_render_without_warnings_and_have_every_section() {
     let pages = generate::man_pages();
-    assert_eq!(pages.len(), 13, "one page per command");
+    assert_eq!(pages.len(), 14, "one page per command");
     for (path, _) in &pages {
         let out = Command::new("groff")
             .args(["-ww", "-man", "-Tutf8", "-P-cbou"])
@@ -153,6 +153,11 @@ fn documented_json_fields_are_the_printed_ones() {
         object_keys(&json(&["status", "--json"])),
         documented("status")
     );
+    let bench = json(&[
+        "ring", "bench", "-t", "pipe", "-n", "100", "-r", "1", "--json",
+    ]);
+    assert_eq!(object_keys(&bench), documented("ring bench"));
+    assert_eq!(object_keys(&bench["transports"][0]).len(), 8);
     let consumed = json(&["ring", "consume", "-n", "2", "-i", "0", "--json"]);
     assert_eq!(object_keys(&consumed), documented("ring consume"));
 }

@@ -488,3 +488,229 @@ fn status_and_consume_on_segments_that_are_not_rings() {
     }
     fails(&["status"], 3);
 }
+
+fn c_peer_with_interval(role: &str, count: u64, interval_us: u64) -> Command {
+    let mut c = Command::new(c_peer_path());
+    c.args([
+        role,
+        &count.to_string(),
+        &interval_us.to_string(),
+        "ftok",
+        "0",
+    ]);
+    c
+}
+
+/// Batched Rust producer, per-item C consumer: every value, in order.
+#[test]
+fn batch_producer_feeds_a_per_item_c_consumer() {
+    isolate();
+    let producer = Spawned::new(cmd(&[
+        "ring", "produce", "--batch", "-n", "300000", "-i", "0", "--json",
+    ]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        !segments().is_empty()
+    });
+    let c = c_peer("consume", 300_000, 0, "ftok", 0).output().unwrap();
+    assert!(c.status.success());
+    let text = stdout(&c);
+    let mut lines = text.lines();
+    for i in 0..300_000u64 {
+        assert_eq!(
+            lines.next().and_then(|l| l.parse().ok()),
+            Some(square(i)),
+            "item {i}"
+        );
+    }
+    let p = summary(&producer.finish(Duration::from_secs(30)));
+    assert_eq!(p["checksum"], expected_checksum(300_000));
+    let (st, code) = status_json();
+    assert_eq!(code, 0, "{st}");
+}
+
+/// Per-item C producer, batched Rust consumer.
+#[test]
+fn batch_consumer_drains_a_per_item_c_producer() {
+    isolate();
+    let producer = Spawned::new(c_peer("produce", 300_000, 0, "ftok", 0));
+    let c = summary(&run(&[
+        "ring",
+        "consume",
+        "--batch",
+        "-n",
+        "300000",
+        "-i",
+        "0",
+        "--verify",
+        "--json",
+        "--timeout",
+        "20s",
+    ]));
+    assert_eq!(
+        (c["items"].as_u64(), c["verified"].as_bool()),
+        (Some(300_000), Some(true))
+    );
+    assert_eq!(c["checksum"], expected_checksum(300_000));
+    assert!(producer.finish(Duration::from_secs(30)).status.success());
+}
+
+/// The C side sleeps in sem_wait between items (a slow producer on our side): each
+/// batched post must wake it, or it hangs.
+#[test]
+fn batch_posts_wake_a_sleeping_c_consumer() {
+    isolate();
+    let producer = Spawned::new(cmd(&[
+        "ring", "produce", "--batch", "-n", "200", "-i", "2ms", "--quiet",
+    ]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        !segments().is_empty()
+    });
+    let consumer = Spawned::new(c_peer_with_interval("consume", 200, 0));
+    let out = consumer.finish(Duration::from_secs(20));
+    assert!(out.status.success());
+    assert!(stdout(&out).ends_with(&format!("done 200 checksum {}\n", expected_checksum(200))));
+    assert!(producer.finish(Duration::from_secs(10)).status.success());
+}
+
+/// The C producer sleeps on a full ring (a slow batched consumer): each batched free
+/// must wake it. Then the reverse: our batched consumer sleeps on an empty ring while the
+/// C producer trickles items.
+#[test]
+fn batch_frees_wake_a_sleeping_c_producer_and_c_posts_wake_a_batch_consumer() {
+    isolate();
+    let producer = Spawned::new(c_peer_with_interval("produce", 3000, 0));
+    eventually(Duration::from_secs(10), "a full ring", || {
+        status_json().0["filled_slots"] == 1024
+    });
+    let c = summary(&run(&[
+        "ring",
+        "consume",
+        "--batch",
+        "-n",
+        "3000",
+        "-i",
+        "1ms",
+        "--verify",
+        "--json",
+        "--timeout",
+        "10s",
+    ]));
+    assert_eq!(
+        (c["items"].as_u64(), c["verified"].as_bool()),
+        (Some(3000), Some(true))
+    );
+    assert!(producer.finish(Duration::from_secs(10)).status.success());
+
+    let producer = Spawned::new(c_peer_with_interval("produce", 100, 3000));
+    let c = summary(&run(&[
+        "ring",
+        "consume",
+        "--batch",
+        "-n",
+        "100",
+        "-i",
+        "0",
+        "--verify",
+        "--json",
+        "--timeout",
+        "10s",
+    ]));
+    assert_eq!(
+        (c["items"].as_u64(), c["verified"].as_bool()),
+        (Some(100), Some(true))
+    );
+    assert!(producer.finish(Duration::from_secs(10)).status.success());
+    let (st, code) = status_json();
+    assert_eq!(code, 0, "{st}");
+}
+
+#[test]
+fn batch_ends_stop_cleanly_on_sigint() {
+    isolate();
+    let producer = Spawned::new(cmd(&[
+        "ring", "produce", "--batch", "-n", "5000", "-i", "0", "--quiet",
+    ]));
+    eventually(Duration::from_secs(10), "a full ring", || {
+        status_json().0["filled_slots"] == 1024
+    });
+    let start = Instant::now();
+    producer.signal(Signal::SIGINT);
+    assert_eq!(
+        producer.finish(Duration::from_secs(5)).status.code(),
+        Some(130)
+    );
+    assert!(start.elapsed() < Duration::from_secs(1));
+    let consumer = Spawned::new(cmd(&[
+        "ring", "consume", "--batch", "-n", "2000", "-i", "0", "--verify", "--json",
+    ]));
+    eventually(Duration::from_secs(10), "an empty ring", || {
+        status_json().0["filled_slots"] == 0
+    });
+    let start = Instant::now();
+    consumer.signal(Signal::SIGINT);
+    let out = consumer.finish(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130));
+    assert!(start.elapsed() < Duration::from_secs(1));
+    let c = summary(&out);
+    assert_eq!(
+        (c["items"].as_u64(), c["verified"].as_bool()),
+        (Some(1024), Some(true))
+    );
+    let (st, code) = status_json();
+    assert_eq!((code, st["free_slots"].as_u64()), (0, Some(1024)), "{st}");
+}
+
+#[test]
+fn ring_bench_measures_every_transport_with_a_verified_checksum() {
+    isolate();
+    let o = run(&[
+        "ring",
+        "bench",
+        "-n",
+        "20000",
+        "-r",
+        "1",
+        "--latency",
+        "200",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = r["transports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["transport"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ring",
+            "ring-batch",
+            "pipe",
+            "pipe-batch",
+            "unix",
+            "unix-batch"
+        ]
+    );
+    for t in r["transports"].as_array().unwrap() {
+        assert_eq!(t["checksum_ok"], true, "{t}");
+        assert_eq!(t["checksum"], expected_checksum(20_000));
+        assert_eq!(t["items"], 20_000);
+        assert!(t["items_per_s"].as_f64().unwrap() > 0.0);
+    }
+    assert_eq!(r["transports"][0]["ratio_to_ring"], 1.0);
+    assert_eq!(r["latency"].as_array().unwrap().len(), 3);
+    assert!(r["latency"][0]["median_ns"].as_u64().unwrap() > 0);
+    let o = run(&[
+        "ring", "bench", "-t", "pipe", "-n", "5000", "-r", "1", "--pin", "0,0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("pipe") && stdout(&o).contains("ok"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(segments().is_empty(), "the benchmark rings are gone");
+    fails(&["ring", "bench", "--pin", "0"], 2);
+}

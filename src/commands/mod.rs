@@ -2,6 +2,7 @@
 //! to a renderer.
 
 pub mod attach;
+pub mod bench;
 pub mod create;
 pub mod info;
 pub mod limits;

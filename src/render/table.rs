@@ -3,6 +3,7 @@
 
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
 use std::io::Write;
+use unicode_width::UnicodeWidthStr;
 
 /// A table with a heading row; `right` says which columns hold numbers.
 pub struct Grid {
@@ -12,9 +13,54 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// Render for a person: no borders, a rule under the heading, and when stdout is a
-    /// terminal, columns wrapped to fit its width.
+    /// Column widths (display cells) of the widest heading or value in each column.
+    fn widths(&self) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headings.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.width());
+            }
+        }
+        widths
+    }
+
+    /// Render for a person: no borders, columns two spaces apart, numbers right-aligned;
+    /// when stdout is a terminal and the table is wider than it, comfy-table wraps the
+    /// text columns to fit.
     pub fn to_table(&self, width: Option<u16>) -> String {
+        let widths = self.widths();
+        let total: usize = widths.iter().map(|w| w + 2).sum();
+        if width.is_none_or(|w| total <= usize::from(w)) {
+            return self.aligned(&widths);
+        }
+        self.wrapped(width)
+    }
+
+    /// The fast path: every cell on one line (what comfy-table prints when nothing wraps).
+    fn aligned(&self, widths: &[usize]) -> String {
+        let mut text = String::with_capacity((self.rows.len() + 1) * widths.iter().sum::<usize>());
+        let mut line = String::new();
+        for row in std::iter::once(&self.headings).chain(&self.rows) {
+            line.clear();
+            for (i, cell) in row.iter().enumerate() {
+                let pad = widths[i].saturating_sub(cell.width());
+                if self.right.get(i) == Some(&true) {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(cell);
+                } else {
+                    line.push_str(cell);
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+                line.push_str("  ");
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        text
+    }
+
+    /// comfy-table, fitted to `width`.
+    fn wrapped(&self, width: Option<u16>) -> String {
         let mut table = Table::new();
         table.load_style(presets::NOTHING);
         table.set_header(self.headings.iter().zip(&self.right).map(|(h, right)| {
@@ -123,6 +169,27 @@ mod tests {
         assert!(lines[1].ends_with("4 KiB"));
         assert!(lines[2].ends_with("100 B"));
         assert_eq!(lines[1].len(), lines[2].len());
+    }
+
+    #[test]
+    fn the_fast_path_prints_what_comfy_table_prints() {
+        let mut g = grid();
+        g.rows.push(vec!["0x7fffffff".into(), "16 EiB".into()]);
+        g.rows.push(vec!["ünïcode".into(), "".into()]);
+        assert_eq!(g.aligned(&g.widths()), g.wrapped(None));
+        assert_eq!(g.to_table(Some(200)), g.wrapped(Some(200)));
+    }
+
+    #[test]
+    fn narrow_terminals_wrap() {
+        let mut g = grid();
+        g.rows.push(vec![
+            "a long owner name that will not fit".into(),
+            "1 B".into(),
+        ]);
+        let text = g.to_table(Some(24));
+        assert!(text.lines().all(|l| l.chars().count() <= 24), "{text}");
+        assert!(text.lines().count() > 4, "{text}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub struct Settings {
     pub remove_when_done: bool,
     pub quiet: bool,
     pub json: bool,
+    pub batch: bool,
 }
 
 impl Settings {
@@ -35,8 +36,31 @@ impl Settings {
             remove_when_done: a.remove_when_done,
             quiet: a.run.quiet || a.run.json,
             json: a.run.json,
+            batch: a.run.batch,
         }
     }
+}
+
+/// Account for one consumed item; `Err` on the first gap or duplicate under --verify.
+fn take(
+    summary: &mut Summary,
+    squares: &mut Squares,
+    verify: bool,
+    value: i32,
+    left: i32,
+    progress: &mut dyn Progress,
+) -> std::result::Result<(), Error> {
+    summary.items += 1;
+    summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
+    summary.first.get_or_insert(value);
+    summary.last = Some(value);
+    progress.item(value, left);
+    if verify {
+        squares
+            .check(value)
+            .map_err(|why| Error::new(Status::InvalidRing, why))?;
+    }
+    Ok(())
 }
 
 /// Consume `settings.count` items. A failed verification ends the run with its message.
@@ -73,14 +97,46 @@ pub fn run(
     let mut status = Status::Ok;
     while settings.count == 0 || summary.items < settings.count {
         let deadline = settings.timeout.map(|t| Instant::now() + t);
-        match Ring::acquire(&ring.filled, deadline).map_err(sys)? {
-            Acquire::Got => {}
-            Acquire::Stopped => {
+        let got = if settings.batch {
+            let max = if settings.count == 0 {
+                u64::MAX
+            } else {
+                settings.count - summary.items
+            };
+            let mut left = ring.count.load(std::sync::atomic::Ordering::Relaxed);
+            ring.pop_batch(max, deadline, |value| {
+                // After a failed check the rest of the batch is still accounted and shown.
+                left -= 1;
+                let verify = settings.verify && failure.is_none();
+                if let Err(e) = take(&mut summary, &mut squares, verify, value, left, progress) {
+                    failure = Some(e);
+                }
+            })
+            .map_err(sys)?
+        } else {
+            match Ring::acquire(&ring.filled, deadline).map_err(sys)? {
+                Acquire::Got => {
+                    let (value, count) = ring.pop().map_err(sys)?;
+                    if let Err(e) = take(
+                        &mut summary,
+                        &mut squares,
+                        settings.verify,
+                        value,
+                        count,
+                        progress,
+                    ) {
+                        failure = Some(e);
+                    }
+                    1
+                }
+                Acquire::Stopped | Acquire::TimedOut => 0,
+            }
+        };
+        if got == 0 {
+            if signals::stop_requested() {
                 summary.interrupted = true;
                 status = Status::Interrupted;
-                break;
-            }
-            Acquire::TimedOut => {
+            } else {
                 status = Status::TimedOut;
                 failure = Some(Error::new(
                     Status::TimedOut,
@@ -91,23 +147,18 @@ pub fn run(
                         summary.items
                     ),
                 ));
-                break;
             }
+            break;
         }
-        let (value, count) = ring.pop().map_err(sys)?;
-        summary.items += 1;
-        summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
-        summary.first.get_or_insert(value);
-        summary.last = Some(value);
-        progress.item(value, count);
-        if settings.verify
-            && let Err(why) = squares.check(value)
-        {
+        if let Some(why) = failure.take() {
             summary.verified = Some(false);
             status = Status::InvalidRing;
             failure = Some(Error::new(
                 Status::InvalidRing,
-                format!("segment {}: verification failed: {why}", opened.id),
+                format!(
+                    "segment {}: verification failed: {}",
+                    opened.id, why.message
+                ),
             ));
             break;
         }

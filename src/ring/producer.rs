@@ -19,6 +19,7 @@ pub struct Settings {
     pub mode: u32,
     pub quiet: bool,
     pub json: bool,
+    pub batch: bool,
 }
 
 impl Settings {
@@ -30,6 +31,7 @@ impl Settings {
             mode: a.mode,
             quiet: a.run.quiet || a.run.json,
             json: a.run.json,
+            batch: a.run.batch,
         }
     }
 }
@@ -62,21 +64,53 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
     };
     let mut i: u64 = 0;
     while settings.count == 0 || i < settings.count {
-        match Ring::acquire(&ring.free, None).map_err(sys)? {
-            Acquire::Got => {}
-            Acquire::Stopped | Acquire::TimedOut => {
+        if settings.batch {
+            let max = if settings.count == 0 {
+                u64::MAX
+            } else {
+                settings.count - i
+            };
+            let mut next = i;
+            let n = ring
+                .push_batch(
+                    max,
+                    None,
+                    || {
+                        let v = square(next);
+                        next += 1;
+                        v
+                    },
+                    |value, count| {
+                        summary.items += 1;
+                        summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
+                        summary.first.get_or_insert(value);
+                        summary.last = Some(value);
+                        progress.item(value, count);
+                    },
+                )
+                .map_err(sys)?;
+            if n == 0 {
                 summary.interrupted = true;
                 break;
             }
+            i += n;
+        } else {
+            match Ring::acquire(&ring.free, None).map_err(sys)? {
+                Acquire::Got => {}
+                Acquire::Stopped | Acquire::TimedOut => {
+                    summary.interrupted = true;
+                    break;
+                }
+            }
+            let value = square(i);
+            let count = ring.push(value).map_err(sys)?;
+            summary.items += 1;
+            summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
+            summary.first.get_or_insert(value);
+            summary.last = Some(value);
+            progress.item(value, count);
+            i += 1;
         }
-        let value = square(i);
-        let count = ring.push(value).map_err(sys)?;
-        summary.items += 1;
-        summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
-        summary.first.get_or_insert(value);
-        summary.last = Some(value);
-        progress.item(value, count);
-        i += 1;
         if !signals::sleep(settings.interval) {
             summary.interrupted = true;
             break;

@@ -6,13 +6,25 @@ use crate::signals;
 use crate::sys::SysResult;
 use crate::sys::sem::{Semaphore, Wait};
 use crate::sys::shm::Attachment;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long one blocking wait lasts before the stop flag is checked again.
 const WAIT_SLICE: Duration = Duration::from_millis(50);
-/// `sem_trywait` attempts before sleeping in the kernel.
-const SPINS: u32 = 64;
+/// `sem_trywait` attempts before a per-item wait sleeps in the kernel. Measured with
+/// `ring bench --spin` on a 2-core machine: 64 gives 6.7 M items/s (11.2 M pinned) against
+/// 4.5 M (6.0 M) with none, while 1000 or more slows per-item runs down again.
+static SPINS: AtomicU32 = AtomicU32::new(64);
+/// Attempts to take a batch before a batched wait falls back to sleeping: 1000 gives about
+/// 210 M items/s against 13 M with none (a batch is only big when the other side is
+/// still running, and a sleep costs tens of microseconds here).
+static BATCH_SPINS: AtomicU32 = AtomicU32::new(1000);
+
+/// Set the spin budgets (per-item and batched) for benchmarking them.
+pub fn set_spins(per_item: u32, batched: u32) {
+    SPINS.store(per_item, Ordering::Relaxed);
+    BATCH_SPINS.store(batched, Ordering::Relaxed);
+}
 
 pub struct Ring<'a> {
     pub free: Semaphore<'a>,
@@ -58,7 +70,7 @@ impl<'a> Ring<'a> {
     /// Take one permit from `sem`: spin briefly, then sleep in slices, checking the stop
     /// flag and the deadline between slices.
     pub fn acquire(sem: &Semaphore<'_>, deadline: Option<Instant>) -> SysResult<Acquire> {
-        for _ in 0..SPINS {
+        for _ in 0..SPINS.load(Ordering::Relaxed) {
             if sem.try_wait() {
                 return Ok(Acquire::Got);
             }
@@ -97,6 +109,75 @@ impl<'a> Ring<'a> {
         let count = self.count.fetch_add(1, Ordering::AcqRel) + 1;
         self.filled.post()?;
         Ok(count)
+    }
+
+    /// Take up to `max` permits of `sem` (at most the ring's capacity): whatever is there
+    /// at once, or, when nothing is, one by a blocking wait and then whatever came with it.
+    /// 0 when stopped or past the deadline.
+    fn take_batch(sem: &Semaphore<'_>, max: u64, deadline: Option<Instant>) -> SysResult<u32> {
+        let max = max.min(layout::CAPACITY as u64) as u32;
+        for _ in 0..=BATCH_SPINS.load(Ordering::Relaxed) {
+            let n = sem.try_take(max);
+            if n > 0 {
+                return Ok(n);
+            }
+            std::hint::spin_loop();
+        }
+        match Ring::acquire(sem, deadline)? {
+            Acquire::Got => Ok(1 + sem.try_take(max - 1)),
+            Acquire::Stopped | Acquire::TimedOut => Ok(0),
+        }
+    }
+
+    /// Produce up to `max` items from `next` with one semaphore operation on each side:
+    /// take free slots, write, advance head and count, post the filled slots. Returns how
+    /// many (0 when stopped or past the deadline); `on_item` sees each with the count after it.
+    pub fn push_batch(
+        &self,
+        max: u64,
+        deadline: Option<Instant>,
+        mut next: impl FnMut() -> i32,
+        mut on_item: impl FnMut(i32, i32),
+    ) -> SysResult<u64> {
+        let n = Self::take_batch(&self.free, max, deadline)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let cap = layout::CAPACITY as i32;
+        let head = self.head.load(Ordering::Relaxed).rem_euclid(cap);
+        let before = self.count.load(Ordering::Relaxed);
+        for j in 0..n as i32 {
+            let value = next();
+            self.buffer[((head + j) % cap) as usize].store(value, Ordering::Relaxed);
+            on_item(value, before.wrapping_add(j + 1));
+        }
+        self.head.store((head + n as i32) % cap, Ordering::Relaxed);
+        self.count.fetch_add(n as i32, Ordering::AcqRel);
+        self.filled.post_many(n)?;
+        Ok(u64::from(n))
+    }
+
+    /// Consume up to `max` items into `sink` with one semaphore operation on each side.
+    /// Returns how many (0 when stopped or past the deadline).
+    pub fn pop_batch(
+        &self,
+        max: u64,
+        deadline: Option<Instant>,
+        mut sink: impl FnMut(i32),
+    ) -> SysResult<u64> {
+        let n = Self::take_batch(&self.filled, max, deadline)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let cap = layout::CAPACITY as i32;
+        let tail = self.tail.load(Ordering::Relaxed).rem_euclid(cap);
+        for j in 0..n as i32 {
+            sink(self.buffer[((tail + j) % cap) as usize].load(Ordering::Relaxed));
+        }
+        self.tail.store((tail + n as i32) % cap, Ordering::Relaxed);
+        self.count.fetch_sub(n as i32, Ordering::AcqRel);
+        self.free.post_many(n)?;
+        Ok(u64::from(n))
     }
 
     /// Read one item at tail (the caller holds a filled permit), then free its slot.

@@ -4,6 +4,7 @@
 //! style: libc's own types and constants, newtypes for keys and ids, `Errno::result` on
 //! every return, and an RAII [`shm::Attachment`] that detaches on drop.
 
+pub mod futex;
 pub mod sem;
 pub mod shm;
 

@@ -2,11 +2,24 @@
 //!
 //! These are the real libc calls, so a C program on the other side of the ring and this
 //! tool sleep and wake on the same futex word.
+//!
+//! The batched operations ([`Semaphore::try_take`], [`Semaphore::post_many`]) work on
+//! glibc's x86-64 layout directly: one 64-bit word, the value in the low 32 bits and the
+//! number of sleeping waiters in the high 32, waiters sleeping on a shared futex on the
+//! value. They do what `sem_trywait` and `sem_post` do, k permits at a time, so a peer
+//! that uses the libc calls one permit at a time interoperates with them.
 
 use super::{SysError, SysResult};
 use nix::errno::Errno;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+#[cfg(not(all(target_arch = "x86_64", target_env = "gnu")))]
+compile_error!("the ring's wire format is glibc's x86-64 sem_t");
+
+const VALUE_MASK: u64 = 0xffff_ffff;
+const WAITERS_SHIFT: u32 = 32;
 
 unsafe extern "C" {
     /// glibc ≥ 2.30: like `sem_timedwait`, with a chosen clock (we use CLOCK_MONOTONIC, so
@@ -85,6 +98,49 @@ impl<'a> Semaphore<'a> {
             Err(Errno::EINTR) => Ok(Wait::Interrupted),
             Err(e) => Err(SysError::new("sem_clockwait", e)),
         }
+    }
+
+    fn word(&self) -> &AtomicU64 {
+        // SAFETY: ptr is valid, 8-aligned and writable for 'a (see from_raw); glibc's x86-64
+        // sem_t begins with its 64-bit data word, which every user updates atomically.
+        unsafe { &*self.ptr.cast::<AtomicU64>() }
+    }
+
+    /// Take up to `max` permits at once if any are there, without sleeping: one
+    /// compare-and-swap on the value, as `sem_trywait` does for one.
+    pub fn try_take(&self, max: u32) -> u32 {
+        let word = self.word();
+        let mut current = word.load(Ordering::Relaxed);
+        loop {
+            let value = (current & VALUE_MASK) as u32;
+            let n = value.min(max);
+            if n == 0 {
+                return 0;
+            }
+            match word.compare_exchange_weak(
+                current,
+                current - u64::from(n),
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return n,
+                Err(seen) => current = seen,
+            }
+        }
+    }
+
+    /// Add `n` permits at once and wake sleepers, as `n` calls of `sem_post` would: the
+    /// add publishes (release) what was written before, and a wake is needed only when
+    /// the word counts waiters.
+    pub fn post_many(&self, n: u32) -> SysResult<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        let before = self.word().fetch_add(u64::from(n), Ordering::Release);
+        if before >> WAITERS_SHIFT > 0 {
+            super::futex::wake_shared(self.ptr.cast::<u32>(), n)?;
+        }
+        Ok(())
     }
 
     /// `sem_getvalue`.
