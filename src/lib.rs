@@ -30,8 +30,10 @@ use std::io::Write;
 /// command runs on a thread inside that IPC namespace.
 pub fn run(cli: Cli) -> Result<Status> {
     let here = move || {
+        // Buffered as a whole (stdout alone is line-buffered: a write per line); commands
+        // whose output must appear as it happens flush it themselves.
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
         let status = dispatch(cli.command, &mut out)?;
         out.flush()?;
         Ok(status)

@@ -95,32 +95,6 @@ fn segments_vanishing_under_ls_info_and_status_give_no_crash_and_no_wrong_exit()
     eprintln!("outcomes while {made} segments came and went: {seen:?}");
 }
 
-/// A copy of the binary that an unprivileged user can run.
-fn as_nobody(args: &[&str]) -> std::process::Output {
-    use std::os::unix::fs::PermissionsExt;
-    static COPY: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
-        std::sync::OnceLock::new();
-    let (_, binary) = COPY.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("shmctl-rs-faults")
-            .tempdir()
-            .unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let copy = dir.path().join("shmctl-rs");
-        std::fs::copy(bin(), &copy).unwrap();
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-        (dir, copy)
-    });
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(binary)
-        .args(args)
-        .output()
-        .expect("setpriv");
-    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-    out
-}
-
 #[test]
 fn an_unprivileged_user_sees_everything_touches_nothing() {
     isolate();

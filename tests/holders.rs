@@ -293,7 +293,7 @@ fn watch_marks_changes_and_ctrl_c_ends_it() {
     read_until(&mut lines, |l| {
         l.trim_start().starts_with('-') && l.contains(&format!(" {second} "))
     });
-    std::thread::spawn(move || for _ in std::io::BufRead::lines(lines) {});
+    drop(lines);
     w.signal(Signal::SIGINT);
     let out = w.finish(Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(130));

@@ -249,7 +249,7 @@ fn start_attach(args: &[&str]) -> (Spawned, String) {
     let mut lines = p.lines();
     let first = read_until(&mut lines, |l| l.starts_with("attached"));
     // Keep reading in the background so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in std::io::BufRead::lines(lines) {});
+    drop(lines);
     (p, first)
 }
 
@@ -349,39 +349,13 @@ fn rm_carries_on_past_failures_and_removes_only_what_is_named() {
     assert!(segment(keep).is_some());
 }
 
-/// A copy of the binary that an unprivileged user can run.
-fn unprivileged_binary() -> (tempfile::TempDir, std::path::PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::Builder::new()
-        .prefix("shmctl-rs-test")
-        .tempdir()
-        .unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let copy = dir.path().join("shmctl-rs");
-    std::fs::copy(bin(), &copy).unwrap();
-    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-    (dir, copy)
-}
-
-fn as_nobody(binary: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(binary)
-        .args(args)
-        .output()
-        .expect("setpriv (util-linux)");
-    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-    out
-}
-
 #[test]
 fn an_unprivileged_user_gets_permission_errors_and_the_segment_survives() {
     isolate();
-    let (_dir, binary) = unprivileged_binary();
     let id = create(&["--size", "4096", "--key", "0x7001"]);
     let ids = id.to_string();
 
-    let ls = as_nobody(&binary, &["ls", "--json"]);
+    let ls = as_nobody(&["ls", "--json"]);
     assert!(ls.status.success(), "{}", stderr(&ls));
     let listed: Value = serde_json::from_slice(&ls.stdout).unwrap();
     assert_eq!(
@@ -390,21 +364,21 @@ fn an_unprivileged_user_gets_permission_errors_and_the_segment_survives() {
         "/proc shows every segment"
     );
 
-    let out = as_nobody(&binary, &["attach", &ids, "--timeout", "1s"]);
+    let out = as_nobody(&["attach", &ids, "--timeout", "1s"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("permission denied"),
         "{}",
         stderr(&out)
     );
-    let out = as_nobody(&binary, &["rm", &ids]);
+    let out = as_nobody(&["rm", &ids]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("permission denied"),
         "{}",
         stderr(&out)
     );
-    let out = as_nobody(&binary, &["info", &ids]);
+    let out = as_nobody(&["info", &ids]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(segment(id).is_some(), "the segment survives");
     assert_eq!(segment(id).unwrap()["perms"], "600");

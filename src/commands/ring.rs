@@ -31,8 +31,10 @@ impl Progress for Display<'_> {
                 noun,
                 error,
             } => {
+                // Each line is shown as it happens (a student watches the ring move).
                 if error.is_none()
                     && let Err(e) = writeln!(out, "{verb}: {value} ({noun} {count_after})")
+                        .and_then(|()| out.flush())
                 {
                     *error = Some(e);
                 }

@@ -2,6 +2,7 @@
  * A process that holds System V segments, for the tests of who holds what.
  *
  *   holder attach SHMID COUNT rw|ro   attach COUNT times, print "ready", sleep
+ *   holder attach-list rw|ro ID...     attach each listed segment once, print "ready", sleep
  *   holder create KEYHEX SIZE         create (mode 600) without attaching, print the
  *                                     shmid, sleep: a live creator with nattch 0
  * It sleeps until killed.
@@ -20,6 +21,12 @@ int main(int argc, char **argv) {
         int flags = strcmp(argv[4], "ro") == 0 ? SHM_RDONLY : 0;
         for (int i = 0; i < count; i++) {
             if (shmat(id, NULL, flags) == (void *)-1) { perror("shmat"); return 1; }
+        }
+        printf("ready\n");
+    } else if (argc >= 3 && strcmp(argv[1], "attach-list") == 0) {
+        int flags = strcmp(argv[2], "ro") == 0 ? SHM_RDONLY : 0;
+        for (int i = 3; i < argc; i++) {
+            if (shmat(atoi(argv[i]), NULL, flags) == (void *)-1) { perror("shmat"); return 1; }
         }
         printf("ready\n");
     } else if (argc >= 4 && strcmp(argv[1], "create") == 0) {

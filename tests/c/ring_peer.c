@@ -7,7 +7,9 @@
  * the consumer opens it without IPC_CREAT and reads. Both use plain (non-atomic) count++
  * and count--, as the document does.
  *
- * usage: ring_peer produce|consume|die-mid-item COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS]
+ * usage: ring_peer produce|consume|die-mid-item COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS [quiet]]
+ *   With "quiet" the consumer prints no values, and both print "elapsed_ns N": the time
+ *   from attaching (after initialising, for the producer) to the last item.
  *   die-mid-item produces COUNT items, then takes a free slot, writes item COUNT and
  *   advances head and count, and kills itself before posting it: a producer killed
  *   between its two semaphore calls.
@@ -24,7 +26,14 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <time.h>
 #include <unistd.h>
+
+static long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 #define BUFFER_SIZE 1024
 
@@ -48,6 +57,8 @@ int main(int argc, char **argv) {
     long interval = atol(argv[3]);
     key_t key = strcmp(argv[4], "ftok") == 0 ? ftok("/tmp", 65) : (key_t)strtoul(argv[4], NULL, 16);
     long startup = argc > 5 ? atol(argv[5]) : 1000;
+    int quiet = argc > 6 && strcmp(argv[6], "quiet") == 0;
+    long long start = 0;
     uint64_t checksum = 0;
 
     if (sizeof(struct shared_data) != 4176) {
@@ -64,6 +75,7 @@ int main(int argc, char **argv) {
         d->head = 0;
         d->tail = 0;
         d->count = 0;
+        start = now_ns();
         for (long i = 0; i < count; i++) {
             sem_wait(&d->sem_producer);
             int item = (int)((uint32_t)i * (uint32_t)i);
@@ -88,18 +100,20 @@ int main(int argc, char **argv) {
         if (shmid < 0) { perror("shmget"); return 1; }
         struct shared_data *d = shmat(shmid, NULL, 0);
         if (d == (void *)-1) { perror("shmat"); return 1; }
+        start = now_ns();
         for (long i = 0; i < count; i++) {
             sem_wait(&d->sem_consumer);
             int item = d->buffer[d->tail];
             d->tail = (d->tail + 1) % BUFFER_SIZE;
             d->count--;
             checksum += (uint32_t)item;
-            printf("%d\n", item);
+            if (!quiet) printf("%d\n", item);
             sem_post(&d->sem_producer);
             if (interval) usleep(interval);
         }
         shmdt(d);
     }
+    if (quiet) printf("elapsed_ns %lld\n", now_ns() - start);
     printf("done %ld checksum %llu\n", count, (unsigned long long)checksum);
     return 0;
 }

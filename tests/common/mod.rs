@@ -6,7 +6,7 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Move this test's thread into a fresh IPC namespace. Every process the test spawns
@@ -163,9 +163,18 @@ impl Spawned {
         nix::sys::signal::kill(self.pid(), sig).expect("kill");
     }
 
-    /// Take stdout for line-by-line reading.
-    pub fn lines(&mut self) -> BufReader<ChildStdout> {
-        BufReader::new(self.child().stdout.take().expect("stdout"))
+    /// Read stdout line by line (on a thread, so every read has a deadline and the pipe
+    /// keeps draining after the test stops looking).
+    pub fn lines(&mut self) -> Lines {
+        let stdout = self.child().stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let _ = tx.send(line);
+            }
+        });
+        Lines(rx)
     }
 
     /// Wait for it to end (killing it after `limit`), with what it printed.
@@ -183,17 +192,21 @@ impl Drop for Spawned {
     }
 }
 
-/// Read lines until one satisfies `pred`.
-pub fn read_until(reader: &mut BufReader<ChildStdout>, pred: impl Fn(&str) -> bool) -> String {
-    let mut line = String::new();
+/// A child's stdout, a line at a time.
+pub struct Lines(std::sync::mpsc::Receiver<String>);
+
+/// Read lines until one satisfies `pred`; fail after 30 s or when the process ends.
+pub fn read_until(lines: &mut Lines, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        line.clear();
-        assert!(
-            reader.read_line(&mut line).expect("read") > 0,
-            "process ended before the expected line"
-        );
-        if pred(&line) {
-            return line;
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.0.recv_timeout(left) {
+            Ok(line) if pred(&line) => return line,
+            Ok(_) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                panic!("no expected line within 30 s")
+            }
+            Err(_) => panic!("process ended before the expected line"),
         }
     }
 }
@@ -205,6 +218,31 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Run the binary as user and group 65534 (nobody), from a world-readable copy.
+pub fn as_nobody(args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, binary) = COPY.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("shmctl-rs-test")
+            .tempdir()
+            .unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = dir.path().join("shmctl-rs");
+        std::fs::copy(bin(), &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        (dir, copy)
+    });
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(binary)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux)");
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    out
 }
 
 /// A C program from tests/c, built once per test binary with the system C compiler.
