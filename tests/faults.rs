@@ -535,3 +535,44 @@ fn one_million_items_each_way_between_c_and_rust_verified() {
         serde_json::from_slice(&producer.finish(Duration::from_secs(60)).stdout).unwrap();
     assert_eq!(p["checksum"].as_u64(), Some(expected));
 }
+
+#[test]
+fn joining_a_ring_in_full_flow_never_mistakes_a_torn_reading_for_garbage() {
+    isolate();
+    let producer = Spawned::new(cmd(&["ring", "produce", "-n", "0", "-i", "0", "--quiet"]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        !segments().is_empty()
+    });
+    // Both CPUs busy, as on a loaded host, so the producer is preempted mid-item often.
+    let stop = Arc::new(AtomicBool::new(false));
+    let hogs: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || while !stop.load(Ordering::Relaxed) {})
+        })
+        .collect();
+    for round in 0..40 {
+        let o = run(&[
+            "ring",
+            "consume",
+            "-n",
+            "500",
+            "-i",
+            "0",
+            "--json",
+            "--verify",
+            "--timeout",
+            "10s",
+        ]);
+        assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        for _ in 0..5 {
+            let (st, code) = status_json(&[]);
+            assert!(code == 0, "round {round}: status of a live ring: {st}");
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for h in hogs {
+        h.join().unwrap();
+    }
+    drop(producer);
+}

@@ -84,8 +84,8 @@ fn resolve(settings: &Settings) -> Result<ShmId> {
     }
 }
 
-/// Read a ring's state once. Snapshots are retaken (up to 3, 5 ms apart) while they show a
-/// broken invariant, since a live ring moves between our reads of its fields.
+/// Read a ring's state once (a torn reading of a live ring is retaken; see
+/// [`crate::ring::open::read_header`]).
 pub fn gather(id: ShmId) -> Result<RingStatus> {
     let table = super::read_segments()?;
     let record = super::find_record(&table, id)?;
@@ -133,20 +133,8 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
     }
     // Our own read-only attach counts in nattch; judge as if we were not here.
     let others = shm::stat(id).map(|s| s.nattch.saturating_sub(1)).ok();
-    let mut attempt = 0;
-    let (header, verdict) = loop {
-        let bytes = attachment
-            .snapshot(0, layout::SIZE)
-            .ok_or_else(|| Error::other(format!("{what}: cannot read the header")))?;
-        let header =
-            layout::decode(&bytes).ok_or_else(|| Error::other(format!("{what}: short header")))?;
-        let verdict = layout::assess(&header, others);
-        attempt += 1;
-        if verdict.state != State::Inconsistent || attempt == 3 {
-            break (header, verdict);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let (header, verdict) = crate::ring::open::read_header(&attachment, others)
+        .ok_or_else(|| Error::other(format!("{what}: cannot read the header")))?;
     drop(attachment);
     status.state = verdict.state;
     status.problems = verdict.problems;

@@ -227,6 +227,34 @@ pub fn assess(h: &Header, nattch: Option<u64>) -> Assessment {
     a
 }
 
+/// Readings of a live ring before a verdict of broken stands.
+pub const LIVE_READINGS: usize = 5;
+
+/// Judge a ring that other processes are changing. Its header is copied word by word, so
+/// one copy can be torn (`free` read before a producer's take, `filled` after the post
+/// that follows it: 1024 + 1 slots); anything short of consistent is read again, up to
+/// [`LIVE_READINGS`] times, `pause` apart, and the last reading stands.
+pub fn judge_live(
+    mut read: impl FnMut() -> Option<Vec<u8>>,
+    nattch: Option<u64>,
+    pause: std::time::Duration,
+) -> Option<(Header, Assessment)> {
+    let mut last = None;
+    for attempt in 0..LIVE_READINGS {
+        if attempt > 0 {
+            std::thread::sleep(pause);
+        }
+        let header = decode(&read()?)?;
+        let verdict = assess(&header, nattch);
+        let done = verdict.state == State::Consistent;
+        last = Some((header, verdict));
+        if done {
+            break;
+        }
+    }
+    last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +348,30 @@ mod tests {
             "{:?}",
             a.problems
         );
+    }
+
+    #[test]
+    fn a_torn_reading_of_a_live_ring_is_read_again() {
+        // What a reader saw when a producer finished its first item between the two loads.
+        let torn = encode(&header(1024, 1, 1, 0, 1));
+        let settled = encode(&header(1023, 1, 1, 0, 1));
+        assert_eq!(assess(&decode(&torn).unwrap(), None).state, State::Invalid);
+        let mut readings = vec![settled, torn].into_iter().rev();
+        let (_, verdict) = judge_live(|| readings.next(), None, std::time::Duration::ZERO).unwrap();
+        assert_eq!(verdict.state, State::Consistent);
+        // Garbage stays garbage after every reading.
+        let mut calls = 0;
+        let garbage = encode(&header(2000, 0, 0, 0, 0));
+        let (_, verdict) = judge_live(
+            || {
+                calls += 1;
+                Some(garbage.clone())
+            },
+            None,
+            std::time::Duration::ZERO,
+        )
+        .unwrap();
+        assert_eq!((verdict.state, calls), (State::Invalid, LIVE_READINGS));
     }
 
     #[test]

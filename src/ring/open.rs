@@ -30,22 +30,30 @@ pub fn key_of(location: &Location) -> Result<Option<Key>> {
     }
 }
 
+/// Read and judge a live ring's header, reading again while a copy looks broken (see
+/// [`layout::judge_live`]). `None` when the segment is too small.
+pub fn read_header(
+    att: &Attachment,
+    nattch: Option<u64>,
+) -> Option<(layout::Header, layout::Assessment)> {
+    layout::judge_live(
+        || att.snapshot(0, layout::SIZE),
+        nattch,
+        Duration::from_millis(2),
+    )
+}
+
 /// Check a joined segment is a ring: big enough and with a valid header.
 pub fn check_header(
     att: &Attachment,
     nattch: Option<u64>,
 ) -> std::result::Result<(), (State, String)> {
-    if att.len() < layout::SIZE {
+    let Some((_, verdict)) = read_header(att, nattch) else {
         return Err((
             State::TooSmall,
             format!("{} bytes, but a ring needs {}", att.len(), layout::SIZE),
         ));
-    }
-    let bytes = att
-        .snapshot(0, layout::SIZE)
-        .ok_or((State::TooSmall, "cannot read the header".to_string()))?;
-    let header = layout::decode(&bytes).ok_or((State::TooSmall, "short header".to_string()))?;
-    let verdict = layout::assess(&header, nattch);
+    };
     if verdict.state.joinable() {
         Ok(())
     } else {
