@@ -714,3 +714,26 @@ fn ring_bench_measures_every_transport_with_a_verified_checksum() {
     assert!(segments().is_empty(), "the benchmark rings are gone");
     fails(&["ring", "bench", "--pin", "0"], 2);
 }
+
+#[test]
+fn status_watch_refreshes_until_ctrl_c() {
+    isolate();
+    assert!(
+        run(&["ring", "produce", "-n", "7", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    let mut w = Spawned::new(cmd(&["status", "--watch", "50ms"]));
+    let mut lines = w.lines();
+    read_until(&mut lines, |l| l.contains("7/1024"));
+    assert!(
+        run(&["ring", "produce", "-n", "5", "-i", "0", "--quiet"])
+            .status
+            .success()
+    );
+    read_until(&mut lines, |l| l.contains("12/1024"));
+    drop(lines);
+    w.signal(Signal::SIGINT);
+    let out = w.finish(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130));
+}

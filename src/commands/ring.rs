@@ -57,7 +57,7 @@ fn display<'a>(out: &'a mut dyn Write, quiet: bool, count: u64, producing: bool)
         };
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:40}] {pos}/{len} items, {per_sec}, eta {eta}",
+                "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} items ({percent}%), eta {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
