@@ -9,31 +9,9 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 use shmctl_rs::ring::{layout, square};
 use shmctl_rs::sys::shm::{self, CreateFlags, Key, ShmId};
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-fn status_json(args: &[&str]) -> (Value, i32) {
-    let mut all = vec!["status", "--json"];
-    all.extend_from_slice(args);
-    let o = run(&all);
-    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
-    (
-        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
-        o.status.code().unwrap(),
-    )
-}
-
-fn c_peer(role: &str, count: u64, key: &str) -> Command {
-    let mut c = Command::new(c_peer_path());
-    c.args([role, &count.to_string(), "0", key, "0"]);
-    c
-}
-
-fn c_peer_path() -> std::path::PathBuf {
-    common::c_peer()
-}
 
 #[test]
 fn segments_vanishing_under_ls_info_and_status_give_no_crash_and_no_wrong_exit() {
@@ -374,7 +352,9 @@ fn a_consumer_killed_while_waiting_stays_counted_and_a_new_one_drains_the_ring()
 #[test]
 fn a_producer_killed_between_its_two_semaphore_calls_loses_one_slot_and_says_so() {
     isolate();
-    let o = c_peer("die-mid-item", 30, "ftok").output().unwrap();
+    let o = c_peer_cmd("die-mid-item", 30, 0, "ftok", 0)
+        .output()
+        .unwrap();
     assert_eq!(o.status.signal_or_code(), Some(-9), "killed by SIGKILL");
     let (st, code) = status_json(&[]);
     assert_eq!(code, 7, "{st}");
@@ -458,7 +438,7 @@ fn a_c_producer_that_reinitialises_under_a_waiting_consumer_does_not_hang_it() {
     eventually(Duration::from_secs(10), "a waiting consumer", || {
         status_json(&[]).0["consumer_waiters"] == 1
     });
-    let p = c_peer("produce", 100, "ftok").output().unwrap();
+    let p = c_peer_cmd("produce", 100, 0, "ftok", 0).output().unwrap();
     assert!(p.status.success());
     let out = consumer.finish(Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -473,9 +453,9 @@ fn a_c_producer_that_reinitialises_under_a_waiting_consumer_does_not_hang_it() {
 fn one_million_items_each_way_between_c_and_rust_verified() {
     isolate();
     let n = 1_000_000u64;
-    let expected = (0..n).fold(0u64, |a, i| a.wrapping_add(u64::from(square(i) as u32)));
+    let expected = shmctl_rs::bench::transport::expected_checksum(n);
     // C -> Rust
-    let producer = Spawned::new(c_peer("produce", n, "0x00ca0001"));
+    let producer = Spawned::new(c_peer_cmd("produce", n, 0, "0x00ca0001", 0));
     let o = run(&[
         "ring",
         "consume",
@@ -515,7 +495,7 @@ fn one_million_items_each_way_between_c_and_rust_verified() {
     eventually(Duration::from_secs(10), "the ring", || {
         segments().iter().any(|s| s["key"] == 0xca0002)
     });
-    let consumer = Spawned::new(c_peer("consume", n, "0x00ca0002"));
+    let consumer = Spawned::new(c_peer_cmd("consume", n, 0, "0x00ca0002", 0));
     let out = consumer.finish(Duration::from_secs(120));
     assert!(out.status.success());
     let text = stdout(&out);

@@ -6,9 +6,9 @@ mod common;
 use common::*;
 use nix::sys::signal::Signal;
 use serde_json::Value;
+use shmctl_rs::bench::transport::expected_checksum;
 use shmctl_rs::ring::square;
 use shmctl_rs::sys::shm::{self, CreateFlags, Key, ShmId};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn document_key() -> String {
@@ -20,44 +20,10 @@ fn document_key() -> String {
     )
 }
 
-fn c_peer(role: &str, count: u64, interval_us: u64, key: &str, startup_ms: u64) -> Command {
-    let mut c = Command::new(c_peer_path());
-    c.args([
-        role,
-        &count.to_string(),
-        &interval_us.to_string(),
-        key,
-        &startup_ms.to_string(),
-    ]);
-    c
-}
-
-fn c_peer_path() -> std::path::PathBuf {
-    common::c_peer()
-}
-
-fn summary(out: &std::process::Output) -> Value {
-    assert!(!stderr(out).contains("panicked"), "{}", stderr(out));
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("bad summary {e}: {} / {}", stdout(out), stderr(out)))
-}
-
-fn status_json() -> (Value, i32) {
-    let o = run(&["status", "--json"]);
-    (
-        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
-        o.status.code().unwrap(),
-    )
-}
-
-fn expected_checksum(n: u64) -> u64 {
-    (0..n).fold(0u64, |acc, i| acc.wrapping_add(u64::from(square(i) as u32)))
-}
-
 #[test]
 fn the_tool_and_the_c_program_agree_on_the_key() {
     isolate();
-    let out = c_peer("produce", 1, 0, "ftok", 0).output().unwrap();
+    let out = c_peer_cmd("produce", 1, 0, "ftok", 0).output().unwrap();
     assert!(out.status.success());
     let s = segments();
     assert_eq!(s[0]["key_hex"], document_key());
@@ -87,7 +53,7 @@ fn rust_to_rust_100k_items_in_order() {
     assert_eq!(c["verified"], true);
     assert_eq!(p["checksum"], expected_checksum(100_000));
     assert_eq!(c["checksum"], p["checksum"]);
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!(code, 0, "{st}");
     assert_eq!(st["filled_slots"], 0);
     assert_eq!(st["count"], 0, "atomic count on both sides: no drift");
@@ -102,7 +68,9 @@ fn rust_producer_to_c_consumer_every_value_in_order() {
     eventually(Duration::from_secs(10), "the ring", || {
         !segments().is_empty()
     });
-    let c = c_peer("consume", 100_000, 0, "ftok", 0).output().unwrap();
+    let c = c_peer_cmd("consume", 100_000, 0, "ftok", 0)
+        .output()
+        .unwrap();
     assert!(c.status.success(), "{}", stderr(&c));
     let text = stdout(&c);
     let mut lines = text.lines();
@@ -121,7 +89,7 @@ fn rust_producer_to_c_consumer_every_value_in_order() {
 #[test]
 fn c_producer_to_rust_consumer_verified() {
     isolate();
-    let producer = Spawned::new(c_peer("produce", 100_000, 0, "ftok", 0));
+    let producer = Spawned::new(c_peer_cmd("produce", 100_000, 0, "ftok", 0));
     let c = run(&[
         "ring",
         "consume",
@@ -192,9 +160,9 @@ fn the_documents_demo_consumer_prints_every_item() {
 #[test]
 fn status_on_a_ring_the_c_program_filled_part_way() {
     isolate();
-    let out = c_peer("produce", 300, 0, "ftok", 0).output().unwrap();
+    let out = c_peer_cmd("produce", 300, 0, "ftok", 0).output().unwrap();
     assert!(out.status.success());
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!(code, 0, "{st}");
     assert_eq!(st["state"], "consistent");
     assert_eq!(st["head"], 300);
@@ -208,9 +176,9 @@ fn status_on_a_ring_the_c_program_filled_part_way() {
     assert_eq!(st["producer_pshared"], true);
     assert_eq!(st["problems"], serde_json::json!([]));
 
-    let out = c_peer("consume", 100, 0, "ftok", 0).output().unwrap();
+    let out = c_peer_cmd("consume", 100, 0, "ftok", 0).output().unwrap();
     assert!(out.status.success());
-    let (st, _) = status_json();
+    let (st, _) = status_json(&[]);
     assert_eq!(
         (st["head"].as_i64(), st["tail"].as_i64()),
         (Some(300), Some(100))
@@ -238,7 +206,7 @@ fn sigint_to_a_consumer_blocked_on_an_empty_ring() {
     );
     let consumer = Spawned::new(cmd(&["ring", "consume", "-n", "10", "-i", "0"]));
     eventually(Duration::from_secs(10), "the consumer to wait", || {
-        status_json().0["consumer_waiters"] == 1
+        status_json(&[]).0["consumer_waiters"] == 1
     });
     let start = Instant::now();
     consumer.signal(Signal::SIGINT);
@@ -246,7 +214,7 @@ fn sigint_to_a_consumer_blocked_on_an_empty_ring() {
     let took = start.elapsed();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(took < Duration::from_secs(1), "took {took:?}");
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!(code, 0, "{st}");
     assert_eq!(st["nattch"], 0, "the consumer detached");
     assert_eq!(st["filled_slots"], 0);
@@ -279,14 +247,14 @@ fn sigint_to_a_producer_blocked_on_a_full_ring_then_a_consumer_drains_it() {
     read_until(&mut lines, |l| l.starts_with("produced: 1046529 ")); // item 1023, the 1024th
     drop(lines);
     eventually(Duration::from_secs(10), "the producer to wait", || {
-        status_json().0["producer_waiters"] == 1
+        status_json(&[]).0["producer_waiters"] == 1
     });
     let start = Instant::now();
     producer.signal(Signal::SIGINT);
     let out = producer.finish(Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(130));
     assert!(start.elapsed() < Duration::from_secs(1));
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!(code, 0, "{st}");
     assert_eq!(st["filled_slots"], 1024);
     assert_eq!(st["nattch"], 0, "the producer detached");
@@ -489,18 +457,6 @@ fn status_and_consume_on_segments_that_are_not_rings() {
     fails(&["status"], 3);
 }
 
-fn c_peer_with_interval(role: &str, count: u64, interval_us: u64) -> Command {
-    let mut c = Command::new(c_peer_path());
-    c.args([
-        role,
-        &count.to_string(),
-        &interval_us.to_string(),
-        "ftok",
-        "0",
-    ]);
-    c
-}
-
 /// Batched Rust producer, per-item C consumer: every value, in order.
 #[test]
 fn batch_producer_feeds_a_per_item_c_consumer() {
@@ -511,7 +467,9 @@ fn batch_producer_feeds_a_per_item_c_consumer() {
     eventually(Duration::from_secs(10), "the ring", || {
         !segments().is_empty()
     });
-    let c = c_peer("consume", 300_000, 0, "ftok", 0).output().unwrap();
+    let c = c_peer_cmd("consume", 300_000, 0, "ftok", 0)
+        .output()
+        .unwrap();
     assert!(c.status.success());
     let text = stdout(&c);
     let mut lines = text.lines();
@@ -524,7 +482,7 @@ fn batch_producer_feeds_a_per_item_c_consumer() {
     }
     let p = summary(&producer.finish(Duration::from_secs(30)));
     assert_eq!(p["checksum"], expected_checksum(300_000));
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!(code, 0, "{st}");
 }
 
@@ -532,7 +490,7 @@ fn batch_producer_feeds_a_per_item_c_consumer() {
 #[test]
 fn batch_consumer_drains_a_per_item_c_producer() {
     isolate();
-    let producer = Spawned::new(c_peer("produce", 300_000, 0, "ftok", 0));
+    let producer = Spawned::new(c_peer_cmd("produce", 300_000, 0, "ftok", 0));
     let c = summary(&run(&[
         "ring",
         "consume",
@@ -565,7 +523,7 @@ fn batch_posts_wake_a_sleeping_c_consumer() {
     eventually(Duration::from_secs(10), "the ring", || {
         !segments().is_empty()
     });
-    let consumer = Spawned::new(c_peer_with_interval("consume", 200, 0));
+    let consumer = Spawned::new(c_peer_cmd("consume", 200, 0, "ftok", 0));
     let out = consumer.finish(Duration::from_secs(20));
     assert!(out.status.success());
     assert!(stdout(&out).ends_with(&format!("done 200 checksum {}\n", expected_checksum(200))));
@@ -578,9 +536,9 @@ fn batch_posts_wake_a_sleeping_c_consumer() {
 #[test]
 fn batch_frees_wake_a_sleeping_c_producer_and_c_posts_wake_a_batch_consumer() {
     isolate();
-    let producer = Spawned::new(c_peer_with_interval("produce", 3000, 0));
+    let producer = Spawned::new(c_peer_cmd("produce", 3000, 0, "ftok", 0));
     eventually(Duration::from_secs(10), "a full ring", || {
-        status_json().0["filled_slots"] == 1024
+        status_json(&[]).0["filled_slots"] == 1024
     });
     let c = summary(&run(&[
         "ring",
@@ -601,7 +559,7 @@ fn batch_frees_wake_a_sleeping_c_producer_and_c_posts_wake_a_batch_consumer() {
     );
     assert!(producer.finish(Duration::from_secs(10)).status.success());
 
-    let producer = Spawned::new(c_peer_with_interval("produce", 100, 3000));
+    let producer = Spawned::new(c_peer_cmd("produce", 100, 3000, "ftok", 0));
     let c = summary(&run(&[
         "ring",
         "consume",
@@ -620,7 +578,7 @@ fn batch_frees_wake_a_sleeping_c_producer_and_c_posts_wake_a_batch_consumer() {
         (Some(100), Some(true))
     );
     assert!(producer.finish(Duration::from_secs(10)).status.success());
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!(code, 0, "{st}");
 }
 
@@ -631,7 +589,7 @@ fn batch_ends_stop_cleanly_on_sigint() {
         "ring", "produce", "--batch", "-n", "5000", "-i", "0", "--quiet",
     ]));
     eventually(Duration::from_secs(10), "a full ring", || {
-        status_json().0["filled_slots"] == 1024
+        status_json(&[]).0["filled_slots"] == 1024
     });
     let start = Instant::now();
     producer.signal(Signal::SIGINT);
@@ -644,7 +602,7 @@ fn batch_ends_stop_cleanly_on_sigint() {
         "ring", "consume", "--batch", "-n", "2000", "-i", "0", "--verify", "--json",
     ]));
     eventually(Duration::from_secs(10), "an empty ring", || {
-        status_json().0["filled_slots"] == 0
+        status_json(&[]).0["filled_slots"] == 0
     });
     let start = Instant::now();
     consumer.signal(Signal::SIGINT);
@@ -656,7 +614,7 @@ fn batch_ends_stop_cleanly_on_sigint() {
         (c["items"].as_u64(), c["verified"].as_bool()),
         (Some(1024), Some(true))
     );
-    let (st, code) = status_json();
+    let (st, code) = status_json(&[]);
     assert_eq!((code, st["free_slots"].as_u64()), (0, Some(1024)), "{st}");
 }
 

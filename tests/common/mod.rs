@@ -275,3 +275,35 @@ pub fn c_program(name: &'static str) -> PathBuf {
 pub fn c_peer() -> PathBuf {
     c_program("ring_peer")
 }
+
+/// `ring_peer ROLE COUNT INTERVAL_US KEY STARTUP_MS`; KEY is hex or `ftok` for the document's.
+pub fn c_peer_cmd(role: &str, count: u64, interval_us: u64, key: &str, startup_ms: u64) -> Command {
+    let mut c = Command::new(c_peer());
+    c.args([
+        role,
+        &count.to_string(),
+        &interval_us.to_string(),
+        key,
+        &startup_ms.to_string(),
+    ]);
+    c
+}
+
+/// `status --json ARGS…`: the report (null if none) and the exit code, never a panic.
+pub fn status_json(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["status", "--json"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    (
+        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+        o.status.code().unwrap_or(-1),
+    )
+}
+
+/// The JSON a ring run printed as its summary.
+pub fn summary(out: &Output) -> Value {
+    assert!(!stderr(out).contains("panicked"), "{}", stderr(out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad summary {e}: {} / {}", stdout(out), stderr(out)))
+}
