@@ -695,3 +695,22 @@ fn status_watch_refreshes_until_ctrl_c() {
     let out = w.finish(Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(130));
 }
+
+#[test]
+fn ctrl_c_ends_a_bench_with_130_and_leaves_no_ring() {
+    isolate();
+    // In a process group of its own, as in a terminal, so the peers get the SIGINT too.
+    let mut c = cmd(&["ring", "bench", "-t", "ring", "-n", "50000000", "-r", "1"]);
+    std::os::unix::process::CommandExt::process_group(&mut c, 0);
+    let bench = Spawned::new(c);
+    eventually(Duration::from_secs(10), "the benchmark ring", || {
+        !segments().is_empty()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    nix::sys::signal::killpg(bench.pid(), Signal::SIGINT).unwrap();
+    let out = bench.finish(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    eventually(Duration::from_secs(5), "the ring to go", || {
+        segments().is_empty()
+    });
+}

@@ -65,7 +65,12 @@ pub fn run(a: &BenchArgs, out: &mut dyn Write) -> Result<Status> {
         if !quiet {
             eprintln!("shmctl-rs: {msg}");
         }
-    })?;
+    });
+    // Ctrl-C reaches the peers too (one process group): they end, and so does the run.
+    let report = match report {
+        Err(_) if crate::signals::stop_requested() => return Ok(Status::Interrupted),
+        other => other?,
+    };
     if a.json {
         json::write(out, &report)?;
     } else {
