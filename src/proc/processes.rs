@@ -89,23 +89,16 @@ pub fn scan(namespace: Option<u64>) -> Scan {
     result
 }
 
-/// When a process started, in Unix seconds (from `/proc/PID/stat` and the boot time).
+/// When a process started, in Unix seconds: `/proc/PID/stat`'s start time (in clock ticks
+/// since boot, read with procfs, which copes with any command name) plus the boot time.
 pub fn start_time(pid: i32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name, which is in parentheses and may hold anything.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let ticks: u64 = rest.split_ascii_whitespace().nth(19)?.parse().ok()?;
-    let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok()??;
-    Some(boot_time()? + ticks as f64 / hz as f64)
-}
-
-fn boot_time() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    stat.lines()
-        .find_map(|l| l.strip_prefix("btime "))?
-        .trim()
-        .parse()
-        .ok()
+    let ticks = procfs::process::Process::new(pid)
+        .ok()?
+        .stat()
+        .ok()?
+        .starttime;
+    let boot = procfs::boot_time_secs().ok()?;
+    Some(boot as f64 + ticks as f64 / procfs::ticks_per_second() as f64)
 }
 
 /// Is `pid` alive, and can it be the process that created something at `ctime`?
