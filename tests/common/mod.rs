@@ -220,24 +220,24 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-/// Run the binary as user and group 65534 (nobody), from a world-readable copy.
+/// Run the binary as user and group 65534 (nobody), from a world-readable copy in a
+/// private temporary directory (the build directory may not be reachable for nobody),
+/// removed again when the call ends.
 pub fn as_nobody(args: &[&str]) -> Output {
     use std::os::unix::fs::PermissionsExt;
-    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, binary) = COPY.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("shmctl-rs-test")
-            .tempdir()
-            .unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let copy = dir.path().join("shmctl-rs");
-        std::fs::copy(bin(), &copy).unwrap();
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-        (dir, copy)
-    });
+    let dir = tempfile::Builder::new()
+        .prefix("shmctl-rs-test")
+        .tempdir()
+        .unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = dir.path().join("shmctl-rs");
+    if std::fs::hard_link(bin(), &binary).is_err() {
+        std::fs::copy(bin(), &binary).unwrap();
+    }
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(binary)
+        .arg(&binary)
         .args(args)
         .output()
         .expect("setpriv (util-linux)");
