@@ -88,7 +88,7 @@ fn process_alive(pid: i32) -> &'static str {
     if pid <= 0 {
         return "";
     }
-    if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+    if processes::is_running(pid) {
         " (running)"
     } else {
         " (exited)"

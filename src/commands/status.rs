@@ -69,10 +69,6 @@ pub struct RingStatus {
     pub warnings: Vec<String>,
 }
 
-fn alive(pid: i32) -> bool {
-    pid > 0 && std::path::Path::new(&format!("/proc/{pid}")).exists()
-}
-
 fn resolve(settings: &Settings) -> Result<ShmId> {
     match (&settings.target, &settings.ftok) {
         (Some(t), _) => t.resolve(),
@@ -101,9 +97,9 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
         owner: names.user(record.uid),
         nattch: record.nattch,
         cpid: record.cpid,
-        cpid_alive: alive(record.cpid),
+        cpid_alive: crate::proc::processes::is_running(record.cpid),
         lpid: record.lpid,
-        lpid_alive: alive(record.lpid),
+        lpid_alive: crate::proc::processes::is_running(record.lpid),
         atime: record.atime,
         dtime: record.dtime,
         ctime: record.ctime,

@@ -101,6 +101,11 @@ pub fn start_time(pid: i32) -> Option<f64> {
     Some(boot as f64 + ticks as f64 / procfs::ticks_per_second() as f64)
 }
 
+/// Is a process with this pid running (in our view of /proc)?
+pub fn is_running(pid: i32) -> bool {
+    pid > 0 && std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 /// Is `pid` alive, and can it be the process that created something at `ctime`?
 /// A pid reused by a process that started later is not the creator.
 pub fn creator_alive(pid: i32, ctime: Option<i64>) -> bool {

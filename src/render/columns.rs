@@ -117,10 +117,11 @@ impl Column {
 
     /// The cell for people: human sizes (unless `bytes`), local times, `-` for nothing.
     pub fn cell(self, s: &Segment, bytes: bool) -> String {
-        let size = |v: Option<u64>| v.map_or("-".to_string(), |v| units_size(v, bytes));
+        let size =
+            |v: Option<u64>| v.map_or("-".to_string(), |v| crate::model::size_text(v, bytes));
         match self {
             Column::Perms => units::mode_string(s.mode & 0o777),
-            Column::Size => units_size(s.size, bytes),
+            Column::Size => crate::model::size_text(s.size, bytes),
             Column::Atime => units::short_time(s.atime),
             Column::Dtime => units::short_time(s.dtime),
             Column::Ctime => units::short_time(s.ctime),
@@ -225,8 +226,4 @@ impl Column {
         }
         .then(a.shmid.cmp(&b.shmid))
     }
-}
-
-fn units_size(v: u64, bytes: bool) -> String {
-    crate::model::size_text(v, bytes)
 }

@@ -50,10 +50,7 @@ fn take(
     left: i32,
     progress: &mut dyn Progress,
 ) -> std::result::Result<(), Error> {
-    summary.items += 1;
-    summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
-    summary.first.get_or_insert(value);
-    summary.last = Some(value);
+    summary.record(value);
     progress.item(value, left);
     if verify {
         squares
@@ -78,20 +75,7 @@ pub fn run(
     })?;
     let sys = |e: crate::sys::SysError| Error::other(format!("segment {}: {e}", opened.id));
     let start = Instant::now();
-    let mut summary = Summary {
-        role: "consumer",
-        shmid: opened.id,
-        key: opened.key,
-        items: 0,
-        elapsed_s: 0.0,
-        items_per_s: 0.0,
-        checksum: 0,
-        first: None,
-        last: None,
-        interrupted: false,
-        verified: settings.verify.then_some(true),
-        removed: false,
-    };
+    let mut summary = Summary::new("consumer", opened.id, opened.key, settings.verify);
     let mut squares = Squares::default();
     let mut failure = None;
     let mut status = Status::Ok;
@@ -168,7 +152,7 @@ pub fn run(
             break;
         }
     }
-    super::producer::finish(&mut summary, start);
+    summary.finish(start);
     if settings.remove_when_done && status == Status::Ok {
         shm::remove(opened.id).map_err(|e| Error::sys(format!("segment {}", opened.id), e))?;
         summary.removed = true;

@@ -60,6 +60,43 @@ pub struct Summary {
     pub removed: bool,
 }
 
+impl Summary {
+    pub fn new(role: &'static str, shmid: ShmId, key: Key, verify: bool) -> Summary {
+        Summary {
+            role,
+            shmid,
+            key,
+            items: 0,
+            elapsed_s: 0.0,
+            items_per_s: 0.0,
+            checksum: 0,
+            first: None,
+            last: None,
+            interrupted: false,
+            verified: verify.then_some(true),
+            removed: false,
+        }
+    }
+
+    /// Count one item moved.
+    pub fn record(&mut self, value: i32) {
+        self.items += 1;
+        self.checksum = self.checksum.wrapping_add(u64::from(value as u32));
+        self.first.get_or_insert(value);
+        self.last = Some(value);
+    }
+
+    /// Close the run that began at `start`.
+    pub fn finish(&mut self, start: std::time::Instant) {
+        self.elapsed_s = start.elapsed().as_secs_f64();
+        self.items_per_s = if self.elapsed_s > 0.0 {
+            self.items as f64 / self.elapsed_s
+        } else {
+            0.0
+        };
+    }
+}
+
 /// Per-item events for whoever displays a run.
 pub trait Progress {
     fn item(&mut self, value: i32, count_after: i32);

@@ -48,20 +48,7 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
     })?;
     let sys = |e: crate::sys::SysError| Error::other(format!("segment {}: {e}", opened.id));
     let start = Instant::now();
-    let mut summary = Summary {
-        role: "producer",
-        shmid: opened.id,
-        key: opened.key,
-        items: 0,
-        elapsed_s: 0.0,
-        items_per_s: 0.0,
-        checksum: 0,
-        first: None,
-        last: None,
-        interrupted: false,
-        verified: None,
-        removed: false,
-    };
+    let mut summary = Summary::new("producer", opened.id, opened.key, false);
     let mut i: u64 = 0;
     while settings.count == 0 || i < settings.count {
         if settings.batch {
@@ -81,10 +68,7 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
                         v
                     },
                     |value, count| {
-                        summary.items += 1;
-                        summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
-                        summary.first.get_or_insert(value);
-                        summary.last = Some(value);
+                        summary.record(value);
                         progress.item(value, count);
                     },
                 )
@@ -104,10 +88,7 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
             }
             let value = square(i);
             let count = ring.push(value).map_err(sys)?;
-            summary.items += 1;
-            summary.checksum = summary.checksum.wrapping_add(u64::from(value as u32));
-            summary.first.get_or_insert(value);
-            summary.last = Some(value);
+            summary.record(value);
             progress.item(value, count);
             i += 1;
         }
@@ -116,20 +97,11 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
             break;
         }
     }
-    finish(&mut summary, start);
+    summary.finish(start);
     let status = if summary.interrupted {
         Status::Interrupted
     } else {
         Status::Ok
     };
     Ok((summary, status))
-}
-
-pub fn finish(summary: &mut Summary, start: Instant) {
-    summary.elapsed_s = start.elapsed().as_secs_f64();
-    summary.items_per_s = if summary.elapsed_s > 0.0 {
-        summary.items as f64 / summary.elapsed_s
-    } else {
-        0.0
-    };
 }
