@@ -169,8 +169,14 @@ fn other_namespaces_are_listed_and_entered() {
     eventually(Duration::from_secs(10), "the container's segment", || {
         let o = run(&["ls", "--ns", &pid, "--json"]);
         o.status.success()
-            && serde_json::from_slice::<Value>(&o.stdout)
-                .is_ok_and(|v| v["segments"].as_array().is_some_and(|a| a.len() == 1))
+            && serde_json::from_slice::<Value>(&o.stdout).is_ok_and(|v| {
+                // Until unshare(2) has run, the pid is still in our namespace.
+                v["segments"].as_array().is_some_and(|a| a.len() == 1)
+                    && v["segments"][0]["key"] == 0x2222
+            })
+    });
+    eventually(Duration::from_secs(10), "the container's sleep", || {
+        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
     });
     let theirs = json(&["ls", "--ns", &pid, "--json"]);
     assert_eq!(theirs["segments"][0]["key"], 0x2222);

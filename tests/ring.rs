@@ -582,6 +582,47 @@ fn batch_frees_wake_a_sleeping_c_producer_and_c_posts_wake_a_batch_consumer() {
     assert_eq!(code, 0, "{st}");
 }
 
+/// Three C consumers on one ring (the document's program does not stop a second one)
+/// sleep on the filled semaphore together, so its word counts up to three waiters: our
+/// posts, per item and batched, slow and at full speed, must wake every one of them.
+#[test]
+fn posts_wake_several_sleeping_c_consumers() {
+    isolate();
+    for (interval, each) in [("200us", 1000u64), ("0", 100_000)] {
+        for batch in [false, true] {
+            let total = (3 * each).to_string();
+            let mut args = vec!["ring", "produce", "-n", &total, "-i", interval, "--quiet"];
+            if batch {
+                args.push("--batch");
+            }
+            let producer = Spawned::new(cmd(&args));
+            eventually(Duration::from_secs(10), "the ring", || {
+                !segments().is_empty()
+            });
+            let consumers: Vec<Spawned> = (0..3)
+                .map(|_| {
+                    let mut c = c_peer_cmd("consume", each, 0, "ftok", 0);
+                    c.arg("quiet");
+                    Spawned::new(c)
+                })
+                .collect();
+            for c in consumers {
+                let out = c.finish(Duration::from_secs(30));
+                assert!(
+                    out.status.success() && stdout(&out).contains(&format!("done {each} ")),
+                    "interval {interval}, batch {batch}: {}",
+                    stdout(&out)
+                );
+            }
+            assert!(producer.finish(Duration::from_secs(10)).status.success());
+            let (st, _) = status_json(&[]);
+            assert_eq!(st["filled_slots"], 0, "{st}");
+            let id = segments()[0]["shmid"].to_string();
+            assert_eq!(run(&["rm", &id]).status.code(), Some(0));
+        }
+    }
+}
+
 #[test]
 fn batch_ends_stop_cleanly_on_sigint() {
     isolate();

@@ -71,7 +71,7 @@ impl<'a> Ring<'a> {
     /// flag and the deadline between slices.
     pub fn acquire(sem: &Semaphore<'_>, deadline: Option<Instant>) -> SysResult<Acquire> {
         for _ in 0..SPINS.load(Ordering::Relaxed) {
-            if sem.try_wait() {
+            if sem.try_take(1) == 1 {
                 return Ok(Acquire::Got);
             }
             std::hint::spin_loop();
@@ -107,7 +107,7 @@ impl<'a> Ring<'a> {
         self.head
             .store((head + 1) % layout::CAPACITY as i32, Ordering::Relaxed);
         let count = self.count.fetch_add(1, Ordering::AcqRel) + 1;
-        self.filled.post()?;
+        self.filled.post(1)?;
         Ok(count)
     }
 
@@ -153,7 +153,7 @@ impl<'a> Ring<'a> {
         }
         self.head.store((head + n as i32) % cap, Ordering::Relaxed);
         self.count.fetch_add(n as i32, Ordering::AcqRel);
-        self.filled.post_many(n)?;
+        self.filled.post(n)?;
         Ok(u64::from(n))
     }
 
@@ -176,7 +176,7 @@ impl<'a> Ring<'a> {
         }
         self.tail.store((tail + n as i32) % cap, Ordering::Relaxed);
         self.count.fetch_sub(n as i32, Ordering::AcqRel);
-        self.free.post_many(n)?;
+        self.free.post(n)?;
         Ok(u64::from(n))
     }
 
@@ -190,7 +190,7 @@ impl<'a> Ring<'a> {
         self.tail
             .store((tail + 1) % layout::CAPACITY as i32, Ordering::Relaxed);
         let count = self.count.fetch_sub(1, Ordering::AcqRel) - 1;
-        self.free.post()?;
+        self.free.post(1)?;
         Ok((value, count))
     }
 }

@@ -1,13 +1,12 @@
 //! Process-shared POSIX semaphores (glibc's `sem_t`) living inside a shared segment.
 //!
-//! These are the real libc calls, so a C program on the other side of the ring and this
-//! tool sleep and wake on the same futex word.
-//!
-//! The batched operations ([`Semaphore::try_take`], [`Semaphore::post_many`]) work on
-//! glibc's x86-64 layout directly: one 64-bit word, the value in the low 32 bits and the
-//! number of sleeping waiters in the high 32, waiters sleeping on a shared futex on the
-//! value. They do what `sem_trywait` and `sem_post` do, k permits at a time, so a peer
-//! that uses the libc calls one permit at a time interoperates with them.
+//! A C program on the other side of the ring and this tool sleep and wake on the same
+//! futex word. Sleeping goes through libc (`sem_clockwait`, which counts the sleeper);
+//! taking and posting without sleeping ([`Semaphore::try_take`], [`Semaphore::post`])
+//! work on glibc's x86-64 layout directly: one 64-bit word, the value in the low 32 bits
+//! and the number of sleeping waiters in the high 32, waiters sleeping on a shared futex
+//! on the value. They do what `sem_trywait` and `sem_post` do, one or k permits at a time,
+//! so a peer that uses the libc calls one permit at a time interoperates with them.
 
 use super::{SysError, SysResult};
 use nix::errno::Errno;
@@ -38,6 +37,13 @@ pub struct Semaphore<'a> {
     _mapping: PhantomData<&'a super::shm::Attachment>,
 }
 
+// SAFETY: a process-shared semaphore is made for concurrent use: every operation on it
+// is a libc semaphore call or an atomic operation on its word, and the lifetime keeps the
+// mapping attached while any copy exists.
+unsafe impl Send for Semaphore<'_> {}
+// SAFETY: as for Send; no operation needs exclusive access.
+unsafe impl Sync for Semaphore<'_> {}
+
 /// How a bounded wait ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {
@@ -64,21 +70,6 @@ impl<'a> Semaphore<'a> {
         Errno::result(rc)
             .map(drop)
             .map_err(|e| SysError::new("sem_init", e))
-    }
-
-    /// `sem_post`: one more permit, waking one sleeper if any is counted.
-    pub fn post(&self) -> SysResult<()> {
-        // SAFETY: ptr is valid for 'a; glibc's sem_post tolerates concurrent users.
-        let rc = unsafe { libc::sem_post(self.ptr) };
-        Errno::result(rc)
-            .map(drop)
-            .map_err(|e| SysError::new("sem_post", e))
-    }
-
-    /// `sem_trywait`: take a permit if one is there, without sleeping.
-    pub fn try_wait(&self) -> bool {
-        // SAFETY: ptr is valid for 'a; sem_trywait never blocks.
-        unsafe { libc::sem_trywait(self.ptr) == 0 }
     }
 
     /// `sem_clockwait` on CLOCK_MONOTONIC, for at most `timeout`.
@@ -130,14 +121,40 @@ impl<'a> Semaphore<'a> {
     }
 
     /// Add `n` permits at once and wake sleepers, as `n` calls of `sem_post` would: the
-    /// add publishes (release) what was written before, and a wake is needed only when
-    /// the word counts waiters.
-    pub fn post_many(&self, n: u32) -> SysResult<()> {
+    /// add publishes (release) what was written before, and it fails with EOVERFLOW
+    /// rather than carry into the waiter count.
+    ///
+    /// `sem_post` wakes one sleeper whenever the word counts waiters. A wake is skipped
+    /// here when it cannot be needed: at most one waiter is counted and the value was
+    /// already above zero. A waiter sleeps only while the value is 0, so one that is
+    /// asleep now saw the value rise from 0 since, and the post that raised it woke a
+    /// sleeper (the 0 → 1 post is never skipped); with two or more counted, every post
+    /// wakes, as glibc's does. This spares the syscall per item that `sem_post` makes
+    /// while a woken peer is on its way back from the kernel.
+    pub fn post(&self, n: u32) -> SysResult<()> {
         if n == 0 {
             return Ok(());
         }
-        let before = self.word().fetch_add(u64::from(n), Ordering::Release);
-        if before >> WAITERS_SHIFT > 0 {
+        let word = self.word();
+        let mut current = word.load(Ordering::Relaxed);
+        loop {
+            let value = current & VALUE_MASK;
+            if value + u64::from(n) > i32::MAX as u64 {
+                return Err(SysError::new("sem_post", Errno::EOVERFLOW));
+            }
+            match word.compare_exchange_weak(
+                current,
+                current + u64::from(n),
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(seen) => current = seen,
+            }
+        }
+        let waiters = current >> WAITERS_SHIFT;
+        let value = current & VALUE_MASK;
+        if waiters > 1 || (waiters == 1 && value == 0) {
             super::futex::wake_shared(self.ptr.cast::<u32>(), n)?;
         }
         Ok(())
@@ -151,5 +168,90 @@ impl<'a> Semaphore<'a> {
         Errno::result(rc)
             .map(|_| v)
             .map_err(|e| SysError::new("sem_getvalue", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sys::shm::{self, CreateFlags, Key};
+    use std::time::Instant;
+
+    /// Rounds in which several threads are all counted as sleepers in `sem_clockwait` on
+    /// one process-shared semaphore, then get one permit each: posted one at a time back
+    /// to back (the later posts meet a woken sleeper still on its way, the case where a
+    /// wake is tempting to skip), or all in one post. A needed wake that was skipped
+    /// leaves a sleeper asleep with a permit there: its wait times out and the test fails.
+    #[test]
+    fn posts_wake_every_counted_sleeper() {
+        const SLEEPERS: u64 = 3;
+        const ROUNDS: u32 = 200;
+        let id = shm::create(Key::PRIVATE, 64, 0o600, CreateFlags::default()).unwrap();
+        let att = shm::attach(id, false).unwrap();
+        shm::remove(id).unwrap();
+        let sem = att.semaphore(0).unwrap();
+        sem.init_shared(0).unwrap();
+        let round_done = std::sync::Barrier::new(SLEEPERS as usize + 1);
+        let missed = std::sync::atomic::AtomicU32::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..SLEEPERS {
+                s.spawn(|| {
+                    for _ in 0..ROUNDS {
+                        loop {
+                            match sem.wait_for(Duration::from_secs(5)).unwrap() {
+                                Wait::Acquired => break,
+                                Wait::Interrupted => continue,
+                                Wait::TimedOut => {
+                                    missed.fetch_add(1, Ordering::Relaxed);
+                                    break;
+                                }
+                            }
+                        }
+                        round_done.wait();
+                        if missed.load(Ordering::Relaxed) > 0 {
+                            return;
+                        }
+                    }
+                });
+            }
+            for round in 0..ROUNDS {
+                let start = Instant::now();
+                while sem.word().load(Ordering::Relaxed) >> WAITERS_SHIFT < SLEEPERS {
+                    if start.elapsed() > Duration::from_secs(10) {
+                        // Let the sleepers go before failing, or the scope never ends.
+                        sem.post(SLEEPERS as u32 * (ROUNDS - round)).unwrap();
+                        missed.fetch_add(1, Ordering::Relaxed);
+                        round_done.wait();
+                        panic!("round {round}: the sleepers never slept");
+                    }
+                    std::thread::yield_now();
+                }
+                if round % 2 == 0 {
+                    for _ in 0..SLEEPERS {
+                        sem.post(1).unwrap();
+                    }
+                } else {
+                    sem.post(SLEEPERS as u32).unwrap();
+                }
+                round_done.wait();
+                if missed.load(Ordering::Relaxed) > 0 {
+                    panic!("round {round}: a sleeper was never woken");
+                }
+            }
+        });
+        assert_eq!(sem.value().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_post_that_would_overflow_the_value_is_refused() {
+        let id = shm::create(Key::PRIVATE, 64, 0o600, CreateFlags::default()).unwrap();
+        let att = shm::attach(id, false).unwrap();
+        shm::remove(id).unwrap();
+        let sem = att.semaphore(0).unwrap();
+        sem.init_shared(i32::MAX as u32 - 1).unwrap();
+        sem.post(1).unwrap();
+        assert_eq!(sem.post(1).unwrap_err().errno, Errno::EOVERFLOW);
+        assert_eq!(sem.value().unwrap(), i32::MAX);
+        assert_eq!(sem.try_take(5), 5);
     }
 }
