@@ -182,19 +182,22 @@ fn protocol(c_peer: &Path, n: u64, runs: u64) {
         (End::Tool, End::C),
         (End::ToolBatch, End::C),
     ];
-    let mut base = (0.0, 0.0);
-    for (p, c) in pairs {
-        let mut rates = [Vec::new(), Vec::new()];
-        // Alternate with the C pair so that drifting load hits both alike.
-        for _ in 0..runs {
+    // Runs of every pair interleave, so that drifting load on a shared machine hits
+    // each pair alike.
+    let mut rates = vec![[Vec::new(), Vec::new()]; pairs.len()];
+    for _ in 0..runs {
+        for (k, &(p, c)) in pairs.iter().enumerate() {
             for (i, pin) in [false, true].into_iter().enumerate() {
-                rates[i].push(pair(c_peer, p, c, n, pin));
+                rates[k][i].push(pair(c_peer, p, c, n, pin));
             }
         }
-        let (u, q) = (median(&mut rates[0]), median(&mut rates[1]));
-        if p == End::C && c == End::C {
-            base = (u, q);
-        }
+    }
+    let mut medians: Vec<(f64, f64)> = rates
+        .iter_mut()
+        .map(|[u, q]| (median(u), median(q)))
+        .collect();
+    let base = medians[0];
+    for (&(p, c), (u, q)) in pairs.iter().zip(medians.drain(..)) {
         println!(
             "{:<28} {:>12.2} M {:>12.2} M {:>5.2}x {:>4.2}x",
             format!("{} -> {}", p.name(), c.name()),

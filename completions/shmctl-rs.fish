@@ -181,8 +181,8 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s r -l repeat -d 'Runs per transport; the median is reported' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l pin -d 'Pin the producer and the consumer to these CPUs, e.g. 0,1' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l latency -d 'Also measure the round trip of one item (median and p99), this many times' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'sem_trywait attempts before a per-item ring wait sleeps in the kernel' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Attempts to take a batch before a batched ring wait sleeps' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'Attempts to take a permit before a per-item ring wait sleeps in the kernel' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Checks for a full batch before a batched ring wait takes what is there' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -355,10 +355,10 @@ pub struct BenchArgs {
     /// Also measure the round trip of one item (median and p99), this many times
     #[arg(long, value_name = "ROUND_TRIPS", num_args = 0..=1, default_missing_value = "20000")]
     pub latency: Option<u64>,
-    /// sem_trywait attempts before a per-item ring wait sleeps in the kernel
+    /// Attempts to take a permit before a per-item ring wait sleeps in the kernel
     #[arg(long, hide = true)]
     pub spin: Option<u32>,
-    /// Attempts to take a batch before a batched ring wait sleeps
+    /// Checks for a full batch before a batched ring wait takes what is there
     #[arg(long, hide = true)]
     pub batch_spin: Option<u32>,
     /// Print JSON

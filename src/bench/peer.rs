@@ -77,7 +77,7 @@ pub fn run(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
         pin(cpu)?;
     }
     if s.spin.is_some() || s.batch_spin.is_some() {
-        crate::ring::shared::set_spins(s.spin.unwrap_or(64), s.batch_spin.unwrap_or(1000));
+        crate::ring::shared::set_spins(s.spin, s.batch_spin);
     }
     match s.role {
         Role::Producer | Role::Consumer => throughput(s, out),

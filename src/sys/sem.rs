@@ -160,6 +160,11 @@ impl<'a> Semaphore<'a> {
         Ok(())
     }
 
+    /// The value now (a relaxed read of the word): how many permits a take would find.
+    pub fn available(&self) -> u32 {
+        (self.word().load(Ordering::Relaxed) & VALUE_MASK) as u32
+    }
+
     /// `sem_getvalue`.
     pub fn value(&self) -> SysResult<i32> {
         let mut v: libc::c_int = 0;
