@@ -125,12 +125,16 @@ impl<'a> Semaphore<'a> {
     /// rather than carry into the waiter count.
     ///
     /// `sem_post` wakes one sleeper whenever the word counts waiters. A wake is skipped
-    /// here when it cannot be needed: at most one waiter is counted and the value was
-    /// already above zero. A waiter sleeps only while the value is 0, so one that is
-    /// asleep now saw the value rise from 0 since, and the post that raised it woke a
-    /// sleeper (the 0 → 1 post is never skipped); with two or more counted, every post
-    /// wakes, as glibc's does. This spares the syscall per item that `sem_post` makes
-    /// while a woken peer is on its way back from the kernel.
+    /// here when it cannot be needed: one waiter is counted and the value was already
+    /// above zero. A waiter sleeps only while the value is 0 (the kernel checks the word
+    /// as it queues it), so one asleep now saw the value rise from 0 since, and the post
+    /// that raised it, which is never skipped, woke a sleeper: this one, or another that
+    /// was counted too. That other one stops being counted only by taking a permit; for
+    /// the value to be above zero after it did, another post came while both were
+    /// counted, and with two or more counted every post wakes, as glibc's does. A waiter
+    /// killed while counted only keeps the count higher, so wakes happen more often,
+    /// never less. This spares the syscall per item that `sem_post` makes while a
+    /// woken peer is on its way back from the kernel.
     pub fn post(&self, n: u32) -> SysResult<()> {
         if n == 0 {
             return Ok(());
