@@ -8,7 +8,7 @@
 //! 3. Listing at 1024, 2048 and 4096 segments with processes attached: `ls`, `ls --json`,
 //!    `ls --pids`, `info` against `ipcs -m` and `lsipc -m`.
 //!
-//! `SHMCTL_RS_BENCH_ITEMS` (default 5000000) and `SHMCTL_RS_BENCH_RUNS` (default 7) scale
+//! `SHMCTL_RS_BENCH_ITEMS` (default 5000000) and `SHMCTL_RS_BENCH_RUNS` (default 9) scale
 //! it; `SHMCTL_RS_BENCH_ONLY=protocol|transports|listing` runs one part.
 
 use shmctl_rs::ring::layout;
@@ -170,8 +170,8 @@ fn protocol(c_peer: &Path, n: u64, runs: u64) {
         "\n## 1. The document's ring protocol, {n} items, zero interval, median of {runs} runs\n"
     );
     println!(
-        "{:<28} {:>14} {:>14} {:>10}",
-        "producer -> consumer", "unpinned /s", "cpus 0,1 /s", "vs C->C"
+        "{:<28} {:>14} {:>14} {:>11} {:>15}",
+        "producer -> consumer", "unpinned /s", "cpus 0,1 /s", "vs C->C", "paired, median"
     );
     let pairs = [
         (End::C, End::C),
@@ -192,19 +192,34 @@ fn protocol(c_peer: &Path, n: u64, runs: u64) {
             }
         }
     }
-    let mut medians: Vec<(f64, f64)> = rates
+    // Each run's ratio to the C -> C run of the same round, next to it in time: a
+    // steadier figure than the ratio of medians when the load drifts between rounds.
+    let paired = |k: usize, i: usize| {
+        let mut r: Vec<f64> = rates[k][i]
+            .iter()
+            .zip(&rates[0][i])
+            .map(|(x, c)| x / c)
+            .collect();
+        median(&mut r)
+    };
+    let ratios: Vec<(f64, f64)> = (0..pairs.len())
+        .map(|k| (paired(k, 0), paired(k, 1)))
+        .collect();
+    let medians: Vec<(f64, f64)> = rates
         .iter_mut()
         .map(|[u, q]| (median(u), median(q)))
         .collect();
     let base = medians[0];
-    for (&(p, c), (u, q)) in pairs.iter().zip(medians.drain(..)) {
+    for ((&(p, c), (u, q)), (pu, pq)) in pairs.iter().zip(medians).zip(ratios) {
         println!(
-            "{:<28} {:>12.2} M {:>12.2} M {:>5.2}x {:>4.2}x",
+            "{:<28} {:>12.2} M {:>12.2} M {:>5.2}x {:>4.2}x {:>8.2}x {:>4.2}x",
             format!("{} -> {}", p.name(), c.name()),
             u / 1e6,
             q / 1e6,
             u / base.0,
-            q / base.1
+            q / base.1,
+            pu,
+            pq
         );
     }
     remove_ring();
@@ -321,7 +336,7 @@ fn main() {
     }
     nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWIPC).expect("unshare(CLONE_NEWIPC)");
     let n = env_or("SHMCTL_RS_BENCH_ITEMS", 5_000_000);
-    let runs = env_or("SHMCTL_RS_BENCH_RUNS", 7);
+    let runs = env_or("SHMCTL_RS_BENCH_RUNS", 9);
     let only = std::env::var("SHMCTL_RS_BENCH_ONLY").unwrap_or_default();
     let part = |name: &str| only.is_empty() || only == name;
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());

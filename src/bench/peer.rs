@@ -155,17 +155,17 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
         for i in 0..s.count {
             let t0 = now_ns();
             if pinger {
-                if Ring::acquire(&out_ring.free, None).map_err(sys)? != Acquire::Got {
+                if out_ring.take_free(None).map_err(sys)? != Acquire::Got {
                     return Err(Error::interrupted());
                 }
                 out_ring.push(i as i32).map_err(sys)?;
             }
-            if Ring::acquire(&in_ring.filled, None).map_err(sys)? != Acquire::Got {
+            if in_ring.take_filled(None).map_err(sys)? != Acquire::Got {
                 return Err(Error::interrupted());
             }
             let (v, _) = in_ring.pop().map_err(sys)?;
             if !pinger {
-                if Ring::acquire(&out_ring.free, None).map_err(sys)? != Acquire::Got {
+                if out_ring.take_free(None).map_err(sys)? != Acquire::Got {
                     return Err(Error::interrupted());
                 }
                 out_ring.push(v).map_err(sys)?;

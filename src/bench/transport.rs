@@ -214,7 +214,7 @@ pub fn ring_produce(att: &shm::Attachment, count: u64, batch: bool) -> Result<()
         return Ok(());
     }
     for i in 0..count {
-        if Ring::acquire(&ring.free, None).map_err(sys)? != Acquire::Got {
+        if ring.take_free(None).map_err(sys)? != Acquire::Got {
             return Err(Error::interrupted());
         }
         ring.push(square(i)).map_err(sys)?;
@@ -243,7 +243,7 @@ pub fn ring_consume(att: &shm::Attachment, count: u64, batch: bool) -> Result<u6
         return Ok(sum);
     }
     for _ in 0..count {
-        if Ring::acquire(&ring.filled, None).map_err(sys)? != Acquire::Got {
+        if ring.take_filled(None).map_err(sys)? != Acquire::Got {
             return Err(Error::interrupted());
         }
         let (v, _) = ring.pop().map_err(sys)?;

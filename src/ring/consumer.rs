@@ -98,7 +98,7 @@ pub fn run(
             })
             .map_err(sys)?
         } else {
-            match Ring::acquire(&ring.filled, deadline).map_err(sys)? {
+            match ring.take_filled(deadline).map_err(sys)? {
                 Acquire::Got => {
                     let (value, count) = ring.pop().map_err(sys)?;
                     if let Err(e) = take(

@@ -79,7 +79,7 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
             }
             i += n;
         } else {
-            match Ring::acquire(&ring.free, None).map_err(sys)? {
+            match ring.take_free(None).map_err(sys)? {
                 Acquire::Got => {}
                 Acquire::Stopped | Acquire::TimedOut => {
                     summary.interrupted = true;

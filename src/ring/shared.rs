@@ -6,6 +6,7 @@ use crate::signals;
 use crate::sys::SysResult;
 use crate::sys::sem::{Semaphore, Wait};
 use crate::sys::shm::Attachment;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -46,6 +47,12 @@ pub struct Ring<'a> {
     pub head: &'a AtomicI32,
     pub tail: &'a AtomicI32,
     pub count: &'a AtomicI32,
+    /// Where this side writes or reads next. A ring has one producer, the only writer of
+    /// head, and one consumer, the only writer of tail, so each side keeps its own index
+    /// here and only stores it to the header: no read of the line the other side is
+    /// writing (a cache miss per item). Taken from the header when the view is made.
+    next_head: Cell<i32>,
+    next_tail: Cell<i32>,
 }
 
 /// How waiting for a permit ended.
@@ -59,12 +66,17 @@ pub enum Acquire {
 impl<'a> Ring<'a> {
     /// The ring in a writable attachment of at least [`layout::SIZE`] bytes.
     pub fn new(att: &'a Attachment) -> Option<Ring<'a>> {
+        let head: &AtomicI32 = att.atomic_i32(layout::HEAD)?;
+        let tail: &AtomicI32 = att.atomic_i32(layout::TAIL)?;
+        let cap = layout::CAPACITY as i32;
         Some(Ring {
             free: att.semaphore(layout::SEM_PRODUCER)?,
             filled: att.semaphore(layout::SEM_CONSUMER)?,
             buffer: att.atomic_i32_slice(layout::BUFFER, layout::CAPACITY)?,
-            head: att.atomic_i32(layout::HEAD)?,
-            tail: att.atomic_i32(layout::TAIL)?,
+            next_head: Cell::new(head.load(Ordering::Relaxed).rem_euclid(cap)),
+            next_tail: Cell::new(tail.load(Ordering::Relaxed).rem_euclid(cap)),
+            head,
+            tail,
             count: att.atomic_i32(layout::COUNT)?,
         })
     }
@@ -75,50 +87,54 @@ impl<'a> Ring<'a> {
         self.filled.init_shared(0)?;
         self.head.store(0, Ordering::Relaxed);
         self.tail.store(0, Ordering::Relaxed);
+        self.next_head.set(0);
+        self.next_tail.set(0);
         self.count.store(0, Ordering::Relaxed);
         std::sync::atomic::fence(Ordering::Release);
         self.free.init_shared(layout::CAPACITY as u32)
     }
 
-    /// Take one permit from `sem`: spin briefly, then sleep in slices, checking the stop
-    /// flag and the deadline between slices.
-    pub fn acquire(sem: &Semaphore<'_>, deadline: Option<Instant>) -> SysResult<Acquire> {
-        for _ in 0..SPINS.load(Ordering::Relaxed) {
-            if sem.try_take(1) == 1 {
-                return Ok(Acquire::Got);
-            }
-            std::hint::spin_loop();
+    /// Take one free slot (the producer's wait); see [`Ring::take_filled`].
+    pub fn take_free(&self, deadline: Option<Instant>) -> SysResult<Acquire> {
+        let (got, slept) = wait_one(&self.free, deadline)?;
+        if slept {
+            self.reread_head();
         }
-        loop {
-            if signals::stop_requested() {
-                return Ok(Acquire::Stopped);
-            }
-            let slice = match deadline {
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return Ok(Acquire::TimedOut);
-                    }
-                    WAIT_SLICE.min(d - now)
-                }
-                None => WAIT_SLICE,
-            };
-            match sem.wait_for(slice)? {
-                Wait::Acquired => return Ok(Acquire::Got),
-                Wait::TimedOut | Wait::Interrupted => {}
-            }
+        Ok(got)
+    }
+
+    /// Take one filled slot (the consumer's wait): spin briefly, then sleep in slices,
+    /// checking the stop flag and the deadline between slices.
+    pub fn take_filled(&self, deadline: Option<Instant>) -> SysResult<Acquire> {
+        let (got, slept) = wait_one(&self.filled, deadline)?;
+        if slept {
+            self.reread_tail();
         }
+        Ok(got)
+    }
+
+    /// After a wait that slept, take this side's index from the header again: the
+    /// document's producer re-runs `sem_init` and zeroes head and tail when it starts,
+    /// and may have done so while this side slept.
+    fn reread_head(&self) {
+        let cap = layout::CAPACITY as i32;
+        self.next_head
+            .set(self.head.load(Ordering::Relaxed).rem_euclid(cap));
+    }
+
+    fn reread_tail(&self) {
+        let cap = layout::CAPACITY as i32;
+        self.next_tail
+            .set(self.tail.load(Ordering::Relaxed).rem_euclid(cap));
     }
 
     /// Write one item at head (the caller holds a free permit), then publish it.
     pub fn push(&self, value: i32) -> SysResult<i32> {
-        let head = self
-            .head
-            .load(Ordering::Relaxed)
-            .rem_euclid(layout::CAPACITY as i32);
+        let head = self.next_head.get();
         self.buffer[head as usize].store(value, Ordering::Relaxed);
-        self.head
-            .store((head + 1) % layout::CAPACITY as i32, Ordering::Relaxed);
+        let next = (head + 1) % layout::CAPACITY as i32;
+        self.head.store(next, Ordering::Relaxed);
+        self.next_head.set(next);
         let count = self.count.fetch_add(1, Ordering::AcqRel) + 1;
         self.filled.post(1)?;
         Ok(count)
@@ -129,25 +145,30 @@ impl<'a> Ring<'a> {
     /// fewer, and take them all; after the spin budget take whatever is there; when nothing
     /// is, take one by a blocking wait and then whatever came with it. 0 when stopped or
     /// past the deadline.
-    fn take_batch(sem: &Semaphore<'_>, max: u64, deadline: Option<Instant>) -> SysResult<u32> {
+    fn take_batch(
+        sem: &Semaphore<'_>,
+        max: u64,
+        deadline: Option<Instant>,
+    ) -> SysResult<(u32, bool)> {
         let max = max.min(layout::CAPACITY as u64) as u32;
         let want = BATCH_WANT.min(max);
         for _ in 0..BATCH_SPINS.load(Ordering::Relaxed) {
             if sem.available() >= want {
                 let n = sem.try_take(max);
                 if n > 0 {
-                    return Ok(n);
+                    return Ok((n, false));
                 }
             }
             std::hint::spin_loop();
         }
         let n = sem.try_take(max);
         if n > 0 {
-            return Ok(n);
+            return Ok((n, false));
         }
-        match Ring::acquire(sem, deadline)? {
-            Acquire::Got => Ok(1 + sem.try_take(max - 1)),
-            Acquire::Stopped | Acquire::TimedOut => Ok(0),
+        let (got, slept) = wait_one(sem, deadline)?;
+        match got {
+            Acquire::Got => Ok((1 + sem.try_take(max - 1), slept)),
+            Acquire::Stopped | Acquire::TimedOut => Ok((0, slept)),
         }
     }
 
@@ -161,19 +182,24 @@ impl<'a> Ring<'a> {
         mut next: impl FnMut() -> i32,
         mut on_item: impl FnMut(i32, i32),
     ) -> SysResult<u64> {
-        let n = Self::take_batch(&self.free, max, deadline)?;
+        let (n, slept) = Self::take_batch(&self.free, max, deadline)?;
+        if slept {
+            self.reread_head();
+        }
         if n == 0 {
             return Ok(0);
         }
         let cap = layout::CAPACITY as i32;
-        let head = self.head.load(Ordering::Relaxed).rem_euclid(cap);
+        let head = self.next_head.get();
         let before = self.count.load(Ordering::Relaxed);
         for j in 0..n as i32 {
             let value = next();
             self.buffer[((head + j) % cap) as usize].store(value, Ordering::Relaxed);
             on_item(value, before.wrapping_add(j + 1));
         }
-        self.head.store((head + n as i32) % cap, Ordering::Relaxed);
+        let next = (head + n as i32) % cap;
+        self.head.store(next, Ordering::Relaxed);
+        self.next_head.set(next);
         self.count.fetch_add(n as i32, Ordering::AcqRel);
         self.filled.post(n)?;
         Ok(u64::from(n))
@@ -187,16 +213,21 @@ impl<'a> Ring<'a> {
         deadline: Option<Instant>,
         mut sink: impl FnMut(i32),
     ) -> SysResult<u64> {
-        let n = Self::take_batch(&self.filled, max, deadline)?;
+        let (n, slept) = Self::take_batch(&self.filled, max, deadline)?;
+        if slept {
+            self.reread_tail();
+        }
         if n == 0 {
             return Ok(0);
         }
         let cap = layout::CAPACITY as i32;
-        let tail = self.tail.load(Ordering::Relaxed).rem_euclid(cap);
+        let tail = self.next_tail.get();
         for j in 0..n as i32 {
             sink(self.buffer[((tail + j) % cap) as usize].load(Ordering::Relaxed));
         }
-        self.tail.store((tail + n as i32) % cap, Ordering::Relaxed);
+        let next = (tail + n as i32) % cap;
+        self.tail.store(next, Ordering::Relaxed);
+        self.next_tail.set(next);
         self.count.fetch_sub(n as i32, Ordering::AcqRel);
         self.free.post(n)?;
         Ok(u64::from(n))
@@ -204,15 +235,43 @@ impl<'a> Ring<'a> {
 
     /// Read one item at tail (the caller holds a filled permit), then free its slot.
     pub fn pop(&self) -> SysResult<(i32, i32)> {
-        let tail = self
-            .tail
-            .load(Ordering::Relaxed)
-            .rem_euclid(layout::CAPACITY as i32);
+        let tail = self.next_tail.get();
         let value = self.buffer[tail as usize].load(Ordering::Relaxed);
-        self.tail
-            .store((tail + 1) % layout::CAPACITY as i32, Ordering::Relaxed);
+        let next = (tail + 1) % layout::CAPACITY as i32;
+        self.tail.store(next, Ordering::Relaxed);
+        self.next_tail.set(next);
         let count = self.count.fetch_sub(1, Ordering::AcqRel) - 1;
         self.free.post(1)?;
         Ok((value, count))
+    }
+}
+
+/// Take one permit from `sem`: spin briefly, then sleep in slices, checking the stop flag
+/// and the deadline between slices. Also says whether it slept in the kernel.
+fn wait_one(sem: &Semaphore<'_>, deadline: Option<Instant>) -> SysResult<(Acquire, bool)> {
+    for _ in 0..SPINS.load(Ordering::Relaxed) {
+        if sem.try_take(1) == 1 {
+            return Ok((Acquire::Got, false));
+        }
+        std::hint::spin_loop();
+    }
+    loop {
+        if signals::stop_requested() {
+            return Ok((Acquire::Stopped, true));
+        }
+        let slice = match deadline {
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Ok((Acquire::TimedOut, true));
+                }
+                WAIT_SLICE.min(d - now)
+            }
+            None => WAIT_SLICE,
+        };
+        match sem.wait_for(slice)? {
+            Wait::Acquired => return Ok((Acquire::Got, true)),
+            Wait::TimedOut | Wait::Interrupted => {}
+        }
     }
 }
