@@ -43,6 +43,10 @@ impl Progress for Display<'_> {
             Display::Quiet => {}
         }
     }
+
+    fn shows_items(&self) -> bool {
+        !matches!(self, Display::Quiet)
+    }
 }
 
 fn display<'a>(out: &'a mut dyn Write, quiet: bool, count: u64, producing: bool) -> Display<'a> {

@@ -41,17 +41,21 @@ impl Settings {
     }
 }
 
-/// Account for one consumed item; `Err` on the first gap or duplicate under --verify.
+/// Account for one consumed item (and show it, when the progress shows items); `Err` on
+/// the first gap or duplicate under --verify.
 fn take(
     summary: &mut Summary,
     squares: &mut Squares,
     verify: bool,
     value: i32,
     left: i32,
+    show: bool,
     progress: &mut dyn Progress,
 ) -> std::result::Result<(), Error> {
     summary.record(value);
-    progress.item(value, left);
+    if show {
+        progress.item(value, left);
+    }
     if verify {
         squares
             .check(value)
@@ -79,6 +83,7 @@ pub fn run(
     let mut squares = Squares::default();
     let mut failure = None;
     let mut status = Status::Ok;
+    let shows = progress.shows_items();
     while settings.count == 0 || summary.items < settings.count {
         let deadline = settings.timeout.map(|t| Instant::now() + t);
         let got = if settings.batch {
@@ -92,7 +97,15 @@ pub fn run(
                 // After a failed check the rest of the batch is still accounted and shown.
                 left -= 1;
                 let verify = settings.verify && failure.is_none();
-                if let Err(e) = take(&mut summary, &mut squares, verify, value, left, progress) {
+                if let Err(e) = take(
+                    &mut summary,
+                    &mut squares,
+                    verify,
+                    value,
+                    left,
+                    shows,
+                    progress,
+                ) {
                     failure = Some(e);
                 }
             })
@@ -107,6 +120,7 @@ pub fn run(
                         settings.verify,
                         value,
                         count,
+                        shows,
                         progress,
                     ) {
                         failure = Some(e);

@@ -100,6 +100,10 @@ impl Summary {
 /// Per-item events for whoever displays a run.
 pub trait Progress {
     fn item(&mut self, value: i32, count_after: i32);
+    /// False when [`Progress::item`] shows nothing, so a run can skip the call per item.
+    fn shows_items(&self) -> bool {
+        true
+    }
 }
 
 /// The value the document's producer writes for item i: `i*i` as a C int.

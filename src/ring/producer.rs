@@ -50,6 +50,7 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
     let start = Instant::now();
     let mut summary = Summary::new("producer", opened.id, opened.key, false);
     let mut i: u64 = 0;
+    let shows = progress.shows_items();
     while settings.count == 0 || i < settings.count {
         if settings.batch {
             let max = if settings.count == 0 {
@@ -69,7 +70,9 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
                     },
                     |value, count| {
                         summary.record(value);
-                        progress.item(value, count);
+                        if shows {
+                            progress.item(value, count);
+                        }
                     },
                 )
                 .map_err(sys)?;
@@ -89,7 +92,9 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary,
             let value = square(i);
             let count = ring.push(value).map_err(sys)?;
             summary.record(value);
-            progress.item(value, count);
+            if shows {
+                progress.item(value, count);
+            }
             i += 1;
         }
         if !signals::sleep(settings.interval) {
