@@ -327,6 +327,45 @@ fn rm_of_an_attached_segment_marks_it_dest() {
     );
 }
 
+/// Hundreds of segments named at once: each one removed, the attached one marked (its
+/// attach count read fresh), and one the caller owns but may not read (IPC_RMID needs
+/// ownership, IPC_STAT read permission) removed too.
+#[test]
+fn rm_of_hundreds_at_once_reports_each_one() {
+    isolate();
+    let ids: Vec<String> = (0..300)
+        .map(|_| {
+            shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default())
+                .unwrap()
+                .0
+                .to_string()
+        })
+        .collect();
+    let (p, _) = start_attach(&[&ids[7]]);
+    let mut args = vec!["rm", "--json"];
+    args.extend(ids.iter().map(String::as_str));
+    let j = json(&args);
+    let results = j["results"].as_array().unwrap();
+    assert_eq!(results.len(), 300);
+    for (r, id) in results.iter().zip(&ids) {
+        assert_eq!(&r["shmid"].to_string(), id);
+        let expected = if id == &ids[7] { "marked" } else { "removed" };
+        assert_eq!(r["action"], expected, "{r}");
+    }
+    assert_eq!(j["freed_bytes"], 299 * 4096);
+    assert_eq!(segments().len(), 1);
+    p.signal(Signal::SIGINT);
+    p.finish(Duration::from_secs(5));
+    assert!(segments().is_empty());
+
+    let mine = create(&["--size", "4096", "--mode", "200"]).to_string();
+    assert!(run(&["chown", "65534:65534", &mine]).status.success());
+    let out = as_nobody(&["rm", &mine]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("removed"), "{}", stdout(&out));
+    assert!(segments().is_empty());
+}
+
 #[test]
 fn rm_carries_on_past_failures_and_removes_only_what_is_named() {
     isolate();

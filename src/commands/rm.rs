@@ -3,10 +3,13 @@
 use crate::cli::RmArgs;
 use crate::error::{Error, Result, Status};
 use crate::ids::SegmentRef;
+use crate::proc::sysvipc::{ShmRecord, ShmTable};
 use crate::render::json;
 use crate::sys::shm::{self, Key, ShmId};
 use crate::units;
+use nix::errno::Errno;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Write;
 
 #[derive(Clone, Debug)]
@@ -58,13 +61,41 @@ pub struct Outcome {
     pub status: Status,
 }
 
+/// What is known of a segment just before it is removed: its IPC_STAT now, or, without
+/// read permission on it (IPC_RMID needs ownership, not read permission), its line of
+/// the /proc table read when the command began.
+struct Current {
+    key: Key,
+    size: u64,
+    nattch: u64,
+}
+
+fn current(id: ShmId, listed: Option<&ShmRecord>) -> Result<Current> {
+    match shm::stat(id) {
+        Ok(st) => Ok(Current {
+            key: st.key,
+            size: st.size,
+            nattch: st.nattch,
+        }),
+        Err(e) if matches!(e.errno, Errno::EACCES | Errno::EPERM) => match listed {
+            Some(r) => Ok(Current {
+                key: r.key,
+                size: r.size,
+                nattch: r.nattch,
+            }),
+            None => Err(Error::sys(format!("segment {id}"), e)),
+        },
+        Err(e) => Err(Error::sys(format!("segment {id}"), e)),
+    }
+}
+
 fn remove_one(
     id: ShmId,
+    listed: Option<&ShmRecord>,
     dry_run: bool,
     only_unattached: bool,
 ) -> std::result::Result<Outcome, Error> {
-    let table = super::read_segments()?;
-    let record = super::find_record(&table, id)?.clone();
+    let record = current(id, listed)?;
     let attached = record.nattch > 0;
     if only_unattached && attached {
         return Err(Error::new(
@@ -97,16 +128,15 @@ fn remove_one(
 }
 
 /// Segments nobody has attached whose creator is gone.
-fn orphans() -> Result<Vec<ShmId>> {
-    let table = super::read_segments()?;
+fn orphans(table: &ShmTable) -> Vec<ShmId> {
     let mut names = crate::users::Names::default();
-    Ok(table
+    table
         .records
         .iter()
         .map(|r| crate::model::Segment::from_record(r, &mut names))
         .filter(|s| s.is_orphan())
         .map(|s| s.shmid)
-        .collect())
+        .collect()
 }
 
 fn describe(o: &Outcome) -> String {
@@ -135,9 +165,13 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
     let mut seen: Vec<ShmId> = Vec::new();
     // Resolve every name before removing anything, so that one segment named twice (by id
     // and by key) is handled once rather than failing the second time.
+    // One read of the /proc table for the whole command: N targets cost N IPC_STATs, not
+    // N reads of a table of every segment.
+    let table = super::read_segments()?;
+    let listed: HashMap<ShmId, &ShmRecord> = table.records.iter().map(|r| (r.shmid, r)).collect();
     let mut targets = settings.targets.clone();
     if settings.orphans {
-        targets = orphans()?.into_iter().map(SegmentRef::Id).collect();
+        targets = orphans(&table).into_iter().map(SegmentRef::Id).collect();
     }
     let resolved: Vec<(SegmentRef, Result<ShmId>)> =
         targets.iter().map(|t| (*t, t.resolve())).collect();
@@ -148,20 +182,22 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
             }
             seen.push(id);
         }
-        let mut outcome =
-            match resolved.and_then(|id| remove_one(id, settings.dry_run, settings.orphans)) {
-                Ok(o) => o,
-                Err(e) => Outcome {
-                    target: String::new(),
-                    shmid: None,
-                    key: None,
-                    size: None,
-                    nattch: None,
-                    action: Action::Failed,
-                    error: Some(e.message.clone()),
-                    status: e.status,
-                },
-            };
+        let mut outcome = match resolved.and_then(|id| {
+            let record = listed.get(&id).copied();
+            remove_one(id, record, settings.dry_run, settings.orphans)
+        }) {
+            Ok(o) => o,
+            Err(e) => Outcome {
+                target: String::new(),
+                shmid: None,
+                key: None,
+                size: None,
+                nattch: None,
+                action: Action::Failed,
+                error: Some(e.message.clone()),
+                status: e.status,
+            },
+        };
         outcome.target = match target {
             SegmentRef::Id(id) => id.to_string(),
             SegmentRef::Key(k) => k.to_string(),
