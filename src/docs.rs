@@ -495,7 +495,13 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
     if path.is_empty() || path.starts_with("ring") {
         f.push((
             "/dev/shm/shmctl-rs-ring.NS.SHMID.ROLE.lock",
-            "held while a producer or consumer runs, so there is one of each per ring",
+            "held while a producer or consumer runs, so there is one of each per ring; removed when it ends (a run killed with SIGKILL leaves it, and the next run on the ring or rm of the segment removes it)",
+        ));
+    }
+    if path == "rm" {
+        f.push((
+            "/dev/shm/shmctl-rs-ring.NS.SHMID.ROLE.lock",
+            "a removed ring's lock files that no running producer or consumer holds are removed with it",
         ));
     }
     f

@@ -114,6 +114,9 @@ fn remove_one(
     };
     if !dry_run {
         shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+        // A ring run killed with SIGKILL leaves its role's lock file; the segment's end
+        // is its end too (one still held by a running process is left alone).
+        crate::ring::lock::remove_stale(id);
     }
     Ok(Outcome {
         target: String::new(),

@@ -4,7 +4,9 @@
 //! containers never collide. A lock dies with its process, so a killed producer never
 //! blocks the next one. The files live in /dev/shm (or /tmp), are created mode 0666,
 //! opened without following links, and removed by the holder when it is done; a taker
-//! re-checks after locking that the path still names the file it locked.
+//! re-checks after locking that the path still names the file it locked. A run killed
+//! with SIGKILL leaves its file behind: the next run on the ring takes it over, and `rm`
+//! of the segment removes it ([`remove_stale`]).
 
 use crate::error::{Error, Result, Status};
 use crate::sys::shm::ShmId;
@@ -111,4 +113,32 @@ pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
         "lock file {}: kept changing while being locked",
         path.display()
     )))
+}
+
+/// Remove the lock files of ring `id` that no running process holds (left by a run
+/// killed with SIGKILL); a held one is left alone. Said as the paths removed.
+pub fn remove_stale(id: ShmId) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    for role in [Role::Producer, Role::Consumer] {
+        let path = lock_path(id, role);
+        let Ok(fd) = nix::fcntl::open(
+            &path,
+            OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        ) else {
+            continue;
+        };
+        let Ok(lock) = Flock::lock(File::from(fd), FlockArg::LockExclusiveNonblock) else {
+            continue;
+        };
+        let same = match (lock.metadata(), std::fs::symlink_metadata(&path)) {
+            (Ok(locked), Ok(named)) => locked.ino() == named.ino() && locked.dev() == named.dev(),
+            _ => false,
+        };
+        // Unlinked while locked, as a holder does when it is done.
+        if same && std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
 }
