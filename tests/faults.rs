@@ -613,5 +613,10 @@ fn joining_a_ring_in_full_flow_never_mistakes_a_torn_reading_for_garbage() {
     for h in hogs {
         h.join().unwrap();
     }
-    drop(producer);
+    // Ctrl-C, not the kill on drop: a SIGKILLed run leaves its lock file behind.
+    producer.signal(Signal::SIGINT);
+    assert_eq!(
+        producer.finish(Duration::from_secs(5)).status.code(),
+        Some(130)
+    );
 }

@@ -169,6 +169,9 @@ pub fn run(
     summary.finish(start);
     if settings.remove_when_done && status == Status::Ok {
         shm::remove(opened.id).map_err(|e| Error::sys(format!("segment {}", opened.id), e))?;
+        // A killed producer's lock file goes with the ring (ours is held, so it stays
+        // until this run releases it).
+        lock::remove_stale(opened.id);
         summary.removed = true;
     }
     Ok((summary, status, failure))

@@ -136,7 +136,7 @@ pub fn create(args: &[&str]) -> i64 {
     json(&all)["shmid"].as_i64().unwrap()
 }
 
-/// A child process that is killed when dropped (a failing test leaves nothing running).
+/// A child process that is stopped when dropped (a failing test leaves nothing running).
 pub struct Spawned {
     child: Option<Child>,
 }
@@ -186,6 +186,16 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
+            // SIGTERM first, so that this tool ends its run the clean way (detached, its
+            // ring lock file removed); whatever still runs a second later is killed.
+            if matches!(child.try_wait(), Ok(None)) {
+                let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+                let deadline = Instant::now() + Duration::from_secs(1);
+                while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
