@@ -44,15 +44,52 @@ pub struct Ring<'a> {
     pub free: Semaphore<'a>,
     pub filled: Semaphore<'a>,
     pub buffer: &'a [AtomicI32],
-    pub head: &'a AtomicI32,
-    pub tail: &'a AtomicI32,
+    head: Index<'a>,
+    tail: Index<'a>,
     pub count: &'a AtomicI32,
-    /// Where this side writes or reads next. A ring has one producer, the only writer of
-    /// head, and one consumer, the only writer of tail, so each side keeps its own index
-    /// here and only stores it to the header: no read of the line the other side is
-    /// writing (a cache miss per item). Taken from the header when the view is made.
-    next_head: Cell<i32>,
-    next_tail: Cell<i32>,
+}
+
+/// One side's index: head for the producer, tail for the consumer. A ring has one of
+/// each, the only writer of its index, so the side keeps the index here and only stores
+/// it to the header: no read of the line the other side is writing (a cache miss per
+/// item). It is read from the header when the view is made, and again after a wait that
+/// slept: the document's producer re-runs `sem_init` and zeroes head and tail when it
+/// starts, and may have done so meanwhile.
+struct Index<'a> {
+    header: &'a AtomicI32,
+    next: Cell<i32>,
+}
+
+impl<'a> Index<'a> {
+    fn new(header: &'a AtomicI32) -> Index<'a> {
+        let index = Index {
+            header,
+            next: Cell::new(0),
+        };
+        index.reread();
+        index
+    }
+
+    /// The slot this side uses next.
+    fn get(&self) -> i32 {
+        self.next.get()
+    }
+
+    fn reread(&self) {
+        let cap = layout::CAPACITY as i32;
+        self.next
+            .set(self.header.load(Ordering::Relaxed).rem_euclid(cap));
+    }
+
+    /// Move on by `n` slots, in the header too.
+    fn advance(&self, n: i32) {
+        self.set((self.next.get() + n) % layout::CAPACITY as i32);
+    }
+
+    fn set(&self, slot: i32) {
+        self.header.store(slot, Ordering::Relaxed);
+        self.next.set(slot);
+    }
 }
 
 /// How waiting for a permit ended.
@@ -66,17 +103,12 @@ pub enum Acquire {
 impl<'a> Ring<'a> {
     /// The ring in a writable attachment of at least [`layout::SIZE`] bytes.
     pub fn new(att: &'a Attachment) -> Option<Ring<'a>> {
-        let head: &AtomicI32 = att.atomic_i32(layout::HEAD)?;
-        let tail: &AtomicI32 = att.atomic_i32(layout::TAIL)?;
-        let cap = layout::CAPACITY as i32;
         Some(Ring {
             free: att.semaphore(layout::SEM_PRODUCER)?,
             filled: att.semaphore(layout::SEM_CONSUMER)?,
             buffer: att.atomic_i32_slice(layout::BUFFER, layout::CAPACITY)?,
-            next_head: Cell::new(head.load(Ordering::Relaxed).rem_euclid(cap)),
-            next_tail: Cell::new(tail.load(Ordering::Relaxed).rem_euclid(cap)),
-            head,
-            tail,
+            head: Index::new(att.atomic_i32(layout::HEAD)?),
+            tail: Index::new(att.atomic_i32(layout::TAIL)?),
             count: att.atomic_i32(layout::COUNT)?,
         })
     }
@@ -85,10 +117,8 @@ impl<'a> Ring<'a> {
     /// indices first, the free semaphore last, so a header that looks valid is complete.
     pub fn initialise(&self) -> SysResult<()> {
         self.filled.init_shared(0)?;
-        self.head.store(0, Ordering::Relaxed);
-        self.tail.store(0, Ordering::Relaxed);
-        self.next_head.set(0);
-        self.next_tail.set(0);
+        self.head.set(0);
+        self.tail.set(0);
         self.count.store(0, Ordering::Relaxed);
         std::sync::atomic::fence(Ordering::Release);
         self.free.init_shared(layout::CAPACITY as u32)
@@ -96,45 +126,19 @@ impl<'a> Ring<'a> {
 
     /// Take one free slot (the producer's wait); see [`Ring::take_filled`].
     pub fn take_free(&self, deadline: Option<Instant>) -> SysResult<Acquire> {
-        let (got, slept) = wait_one(&self.free, deadline)?;
-        if slept {
-            self.reread_head();
-        }
-        Ok(got)
+        wait_one(&self.free, &self.head, deadline)
     }
 
     /// Take one filled slot (the consumer's wait): spin briefly, then sleep in slices,
     /// checking the stop flag and the deadline between slices.
     pub fn take_filled(&self, deadline: Option<Instant>) -> SysResult<Acquire> {
-        let (got, slept) = wait_one(&self.filled, deadline)?;
-        if slept {
-            self.reread_tail();
-        }
-        Ok(got)
-    }
-
-    /// After a wait that slept, take this side's index from the header again: the
-    /// document's producer re-runs `sem_init` and zeroes head and tail when it starts,
-    /// and may have done so while this side slept.
-    fn reread_head(&self) {
-        let cap = layout::CAPACITY as i32;
-        self.next_head
-            .set(self.head.load(Ordering::Relaxed).rem_euclid(cap));
-    }
-
-    fn reread_tail(&self) {
-        let cap = layout::CAPACITY as i32;
-        self.next_tail
-            .set(self.tail.load(Ordering::Relaxed).rem_euclid(cap));
+        wait_one(&self.filled, &self.tail, deadline)
     }
 
     /// Write one item at head (the caller holds a free permit), then publish it.
     pub fn push(&self, value: i32) -> SysResult<i32> {
-        let head = self.next_head.get();
-        self.buffer[head as usize].store(value, Ordering::Relaxed);
-        let next = (head + 1) % layout::CAPACITY as i32;
-        self.head.store(next, Ordering::Relaxed);
-        self.next_head.set(next);
+        self.buffer[self.head.get() as usize].store(value, Ordering::Relaxed);
+        self.head.advance(1);
         let count = self.count.fetch_add(1, Ordering::AcqRel) + 1;
         self.filled.post(1)?;
         Ok(count)
@@ -143,32 +147,32 @@ impl<'a> Ring<'a> {
     /// Take up to `max` permits of `sem` (at most the ring's capacity). While the other
     /// side is running, wait (spinning) until [`BATCH_WANT`] permits are there, or `max` if
     /// fewer, and take them all; after the spin budget take whatever is there; when nothing
-    /// is, take one by a blocking wait and then whatever came with it. 0 when stopped or
-    /// past the deadline.
+    /// is, take one by a blocking wait (which reads `index`, this side's, again) and then
+    /// whatever came with it. 0 when stopped or past the deadline.
     fn take_batch(
         sem: &Semaphore<'_>,
+        index: &Index<'_>,
         max: u64,
         deadline: Option<Instant>,
-    ) -> SysResult<(u32, bool)> {
+    ) -> SysResult<u32> {
         let max = max.min(layout::CAPACITY as u64) as u32;
         let want = BATCH_WANT.min(max);
         for _ in 0..BATCH_SPINS.load(Ordering::Relaxed) {
             if sem.available() >= want {
                 let n = sem.try_take(max);
                 if n > 0 {
-                    return Ok((n, false));
+                    return Ok(n);
                 }
             }
             std::hint::spin_loop();
         }
         let n = sem.try_take(max);
         if n > 0 {
-            return Ok((n, false));
+            return Ok(n);
         }
-        let (got, slept) = wait_one(sem, deadline)?;
-        match got {
-            Acquire::Got => Ok((1 + sem.try_take(max - 1), slept)),
-            Acquire::Stopped | Acquire::TimedOut => Ok((0, slept)),
+        match wait_one(sem, index, deadline)? {
+            Acquire::Got => Ok(1 + sem.try_take(max - 1)),
+            Acquire::Stopped | Acquire::TimedOut => Ok(0),
         }
     }
 
@@ -182,24 +186,19 @@ impl<'a> Ring<'a> {
         mut next: impl FnMut() -> i32,
         mut on_item: impl FnMut(i32, i32),
     ) -> SysResult<u64> {
-        let (n, slept) = Self::take_batch(&self.free, max, deadline)?;
-        if slept {
-            self.reread_head();
-        }
+        let n = Self::take_batch(&self.free, &self.head, max, deadline)?;
         if n == 0 {
             return Ok(0);
         }
         let cap = layout::CAPACITY as i32;
-        let head = self.next_head.get();
+        let head = self.head.get();
         let before = self.count.load(Ordering::Relaxed);
         for j in 0..n as i32 {
             let value = next();
             self.buffer[((head + j) % cap) as usize].store(value, Ordering::Relaxed);
             on_item(value, before.wrapping_add(j + 1));
         }
-        let next = (head + n as i32) % cap;
-        self.head.store(next, Ordering::Relaxed);
-        self.next_head.set(next);
+        self.head.advance(n as i32);
         self.count.fetch_add(n as i32, Ordering::AcqRel);
         self.filled.post(n)?;
         Ok(u64::from(n))
@@ -213,21 +212,16 @@ impl<'a> Ring<'a> {
         deadline: Option<Instant>,
         mut sink: impl FnMut(i32),
     ) -> SysResult<u64> {
-        let (n, slept) = Self::take_batch(&self.filled, max, deadline)?;
-        if slept {
-            self.reread_tail();
-        }
+        let n = Self::take_batch(&self.filled, &self.tail, max, deadline)?;
         if n == 0 {
             return Ok(0);
         }
         let cap = layout::CAPACITY as i32;
-        let tail = self.next_tail.get();
+        let tail = self.tail.get();
         for j in 0..n as i32 {
             sink(self.buffer[((tail + j) % cap) as usize].load(Ordering::Relaxed));
         }
-        let next = (tail + n as i32) % cap;
-        self.tail.store(next, Ordering::Relaxed);
-        self.next_tail.set(next);
+        self.tail.advance(n as i32);
         self.count.fetch_sub(n as i32, Ordering::AcqRel);
         self.free.post(n)?;
         Ok(u64::from(n))
@@ -235,11 +229,8 @@ impl<'a> Ring<'a> {
 
     /// Read one item at tail (the caller holds a filled permit), then free its slot.
     pub fn pop(&self) -> SysResult<(i32, i32)> {
-        let tail = self.next_tail.get();
-        let value = self.buffer[tail as usize].load(Ordering::Relaxed);
-        let next = (tail + 1) % layout::CAPACITY as i32;
-        self.tail.store(next, Ordering::Relaxed);
-        self.next_tail.set(next);
+        let value = self.buffer[self.tail.get() as usize].load(Ordering::Relaxed);
+        self.tail.advance(1);
         let count = self.count.fetch_sub(1, Ordering::AcqRel) - 1;
         self.free.post(1)?;
         Ok((value, count))
@@ -247,30 +238,41 @@ impl<'a> Ring<'a> {
 }
 
 /// Take one permit from `sem`: spin briefly, then sleep in slices, checking the stop flag
-/// and the deadline between slices. Also says whether it slept in the kernel.
-fn wait_one(sem: &Semaphore<'_>, deadline: Option<Instant>) -> SysResult<(Acquire, bool)> {
+/// and the deadline between slices. After sleeping, `index` is read from the header again.
+fn wait_one(
+    sem: &Semaphore<'_>,
+    index: &Index<'_>,
+    deadline: Option<Instant>,
+) -> SysResult<Acquire> {
     for _ in 0..SPINS.load(Ordering::Relaxed) {
         if sem.try_take(1) == 1 {
-            return Ok((Acquire::Got, false));
+            return Ok(Acquire::Got);
         }
         std::hint::spin_loop();
     }
+    let got = sleep_one(sem, deadline)?;
+    index.reread();
+    Ok(got)
+}
+
+/// The sleeping part of [`wait_one`].
+fn sleep_one(sem: &Semaphore<'_>, deadline: Option<Instant>) -> SysResult<Acquire> {
     loop {
         if signals::stop_requested() {
-            return Ok((Acquire::Stopped, true));
+            return Ok(Acquire::Stopped);
         }
         let slice = match deadline {
             Some(d) => {
                 let now = Instant::now();
                 if now >= d {
-                    return Ok((Acquire::TimedOut, true));
+                    return Ok(Acquire::TimedOut);
                 }
                 WAIT_SLICE.min(d - now)
             }
             None => WAIT_SLICE,
         };
         match sem.wait_for(slice)? {
-            Wait::Acquired => return Ok((Acquire::Got, true)),
+            Wait::Acquired => return Ok(Acquire::Got),
             Wait::TimedOut | Wait::Interrupted => {}
         }
     }
