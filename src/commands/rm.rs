@@ -71,21 +71,18 @@ struct Current {
 }
 
 fn current(id: ShmId, listed: Option<&ShmRecord>) -> Result<Current> {
-    match shm::stat(id) {
-        Ok(st) => Ok(Current {
+    match (shm::stat(id), listed) {
+        (Ok(st), _) => Ok(Current {
             key: st.key,
             size: st.size,
             nattch: st.nattch,
         }),
-        Err(e) if matches!(e.errno, Errno::EACCES | Errno::EPERM) => match listed {
-            Some(r) => Ok(Current {
-                key: r.key,
-                size: r.size,
-                nattch: r.nattch,
-            }),
-            None => Err(Error::sys(format!("segment {id}"), e)),
-        },
-        Err(e) => Err(Error::sys(format!("segment {id}"), e)),
+        (Err(e), Some(r)) if matches!(e.errno, Errno::EACCES | Errno::EPERM) => Ok(Current {
+            key: r.key,
+            size: r.size,
+            nattch: r.nattch,
+        }),
+        (Err(e), _) => Err(Error::sys(format!("segment {id}"), e)),
     }
 }
 
@@ -166,8 +163,6 @@ fn describe(o: &Outcome) -> String {
 pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut seen: Vec<ShmId> = Vec::new();
-    // Resolve every name before removing anything, so that one segment named twice (by id
-    // and by key) is handled once rather than failing the second time.
     // One read of the /proc table for the whole command: N targets cost N IPC_STATs, not
     // N reads of a table of every segment.
     let table = super::read_segments()?;
@@ -176,6 +171,8 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<Status> {
     if settings.orphans {
         targets = orphans(&table).into_iter().map(SegmentRef::Id).collect();
     }
+    // Resolve every name before removing anything, so that one segment named twice (by id
+    // and by key) is handled once rather than failing the second time.
     let resolved: Vec<(SegmentRef, Result<ShmId>)> =
         targets.iter().map(|t| (*t, t.resolve())).collect();
     for (target, resolved) in resolved {

@@ -14,7 +14,7 @@ use nix::fcntl::{Flock, FlockArg, OFlag};
 use nix::sys::stat::Mode;
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Which end of the ring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,11 +101,7 @@ pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
             }
             Err((_, e)) => return Err(failed(e)),
         };
-        let still_ours = match (lock.metadata(), std::fs::symlink_metadata(&path)) {
-            (Ok(locked), Ok(named)) => locked.ino() == named.ino() && locked.dev() == named.dev(),
-            _ => false,
-        };
-        if still_ours {
+        if names_the_locked_file(&path, &lock) {
             return Ok(RoleLock { _lock: lock, path });
         }
     }
@@ -115,10 +111,18 @@ pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
     )))
 }
 
+/// Whether `path` still names the file `lock` holds: the holder that was done may have
+/// unlinked it between our open and our lock.
+fn names_the_locked_file(path: &Path, lock: &Flock<File>) -> bool {
+    match (lock.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(locked), Ok(named)) => locked.ino() == named.ino() && locked.dev() == named.dev(),
+        _ => false,
+    }
+}
+
 /// Remove the lock files of ring `id` that no running process holds (left by a run
-/// killed with SIGKILL); a held one is left alone. Said as the paths removed.
-pub fn remove_stale(id: ShmId) -> Vec<PathBuf> {
-    let mut removed = Vec::new();
+/// killed with SIGKILL); a held one is left alone.
+pub fn remove_stale(id: ShmId) {
     for role in [Role::Producer, Role::Consumer] {
         let path = lock_path(id, role);
         let Ok(fd) = nix::fcntl::open(
@@ -131,14 +135,9 @@ pub fn remove_stale(id: ShmId) -> Vec<PathBuf> {
         let Ok(lock) = Flock::lock(File::from(fd), FlockArg::LockExclusiveNonblock) else {
             continue;
         };
-        let same = match (lock.metadata(), std::fs::symlink_metadata(&path)) {
-            (Ok(locked), Ok(named)) => locked.ino() == named.ino() && locked.dev() == named.dev(),
-            _ => false,
-        };
         // Unlinked while locked, as a holder does when it is done.
-        if same && std::fs::remove_file(&path).is_ok() {
-            removed.push(path);
+        if names_the_locked_file(&path, &lock) {
+            let _ = std::fs::remove_file(&path);
         }
     }
-    removed
 }
