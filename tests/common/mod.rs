@@ -299,6 +299,24 @@ pub fn c_peer_cmd(role: &str, count: u64, interval_us: u64, key: &str, startup_m
     c
 }
 
+/// `ring consume` refuses the segment at `key` as not a ring (exit 7), without waiting.
+pub fn consume_refuses(key: &str) {
+    let err = fails(
+        &[
+            "ring",
+            "consume",
+            "--key",
+            key,
+            "-n",
+            "1",
+            "--timeout",
+            "3s",
+        ],
+        7,
+    );
+    assert!(err.contains("not a valid ring"), "{key}: {err}");
+}
+
 /// `status --json ARGS…`: the report (null if none) and the exit code, never a panic.
 pub fn status_json(args: &[&str]) -> (Value, i32) {
     let mut all = vec!["status", "--json"];
