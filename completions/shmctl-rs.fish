@@ -194,8 +194,8 @@ unix\t'A Unix stream socket, one write per item'
 unix-batch\t'A Unix stream socket, 1024 items per write'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l role -r -f -a "producer\t''
 consumer\t''
-pinger\t'Latency: sends an item and waits for it to come back'
-ponger\t'Latency: sends every item back'"
+pinger\t''
+ponger\t''"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l count -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l endpoint -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l cpu -r

@@ -1,10 +1,14 @@
 //! The command line: one clap definition, from which help, man pages and completions are
-//! generated. Values are parsed and checked here; commands receive typed settings.
+//! generated. Values are parsed here; `settings` turns the whole into checked settings,
+//! and nothing after it sees a clap type.
 
+use crate::bench::peer::Role;
 use crate::ids::{FtokSpec, SegmentRef, parse_key};
+use crate::model::bench::Transport;
 use crate::render::columns::Column;
 use crate::sys::shm::Key;
 use crate::units;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use std::time::Duration;
 
@@ -90,6 +94,73 @@ fn ftok(text: &str) -> Result<FtokSpec, String> {
     text.parse()
 }
 
+/// A value from a fixed list of names (with aliases and help), parsed into `T`. The names
+/// come from the type itself, so the list clap offers and the type never disagree.
+#[derive(Clone)]
+struct Named<T: 'static> {
+    values: fn() -> Vec<PossibleValue>,
+    from_name: fn(&str) -> Option<T>,
+}
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Named<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let name = PossibleValuesParser::new((self.values)()).parse_ref(cmd, arg, value)?;
+        (self.from_name)(&name)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.values)().into_iter()))
+    }
+}
+
+fn columns() -> Named<Column> {
+    Named {
+        values: || {
+            Column::EVERY
+                .iter()
+                .map(|c| {
+                    PossibleValue::new(c.name())
+                        .aliases(c.aliases().iter().copied())
+                        .help(c.help())
+                })
+                .collect()
+        },
+        from_name: Column::from_name,
+    }
+}
+
+fn transports() -> Named<Transport> {
+    Named {
+        values: || {
+            Transport::ALL
+                .iter()
+                .map(|t| PossibleValue::new(t.name()).help(t.help()))
+                .collect()
+        },
+        from_name: Transport::from_name,
+    }
+}
+
+fn roles() -> Named<Role> {
+    Named {
+        values: || {
+            Role::ALL
+                .iter()
+                .map(|r| PossibleValue::new(r.name()))
+                .collect()
+        },
+        from_name: Role::from_name,
+    }
+}
+
 /// How results are printed.
 #[derive(Debug, Args, Clone, Copy, Default)]
 pub struct OutputArgs {
@@ -108,7 +179,7 @@ pub struct OutputArgs {
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct LsArgs {
     /// Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)
-    #[arg(short, long, value_enum, value_delimiter = ',', value_name = "COLUMNS")]
+    #[arg(short, long, value_parser = columns(), value_delimiter = ',', value_name = "COLUMNS")]
     pub output: Vec<Column>,
     /// Show every column
     #[arg(long, conflicts_with = "output")]
@@ -131,7 +202,7 @@ pub struct LsArgs {
     #[arg(long)]
     pub unattached: bool,
     /// Sort by this column (default: the kernel's order, as ipcs)
-    #[arg(long, value_enum, value_name = "COLUMN")]
+    #[arg(long, value_parser = columns(), value_name = "COLUMN")]
     pub sort: Option<Column>,
     /// Reverse the order
     #[arg(short, long)]
@@ -341,8 +412,8 @@ fn cpu_pair(text: &str) -> Result<(usize, usize), String> {
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct BenchArgs {
     /// Transports to measure, comma-separated [default: all]
-    #[arg(short, long, value_enum, value_delimiter = ',')]
-    pub transport: Vec<crate::bench::Transport>,
+    #[arg(short, long, value_parser = transports(), value_delimiter = ',')]
+    pub transport: Vec<Transport>,
     /// Items per run [default: about one second's worth per transport]
     #[arg(short = 'n', long)]
     pub count: Option<u64>,
@@ -368,10 +439,10 @@ pub struct BenchArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchPeerArgs {
-    #[arg(long, value_enum)]
-    pub transport: crate::bench::Transport,
-    #[arg(long, value_enum)]
-    pub role: crate::bench::peer::Role,
+    #[arg(long, value_parser = transports())]
+    pub transport: Transport,
+    #[arg(long, value_parser = roles())]
+    pub role: Role,
     #[arg(long)]
     pub count: u64,
     #[arg(long)]

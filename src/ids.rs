@@ -89,6 +89,16 @@ pub struct FtokSpec {
 
 pub const DEFAULT_FTOK_PROJ: u32 = 65;
 
+impl FtokSpec {
+    /// The document's ring key: `ftok("/tmp", 65)`.
+    pub fn document() -> FtokSpec {
+        FtokSpec {
+            path: "/tmp".into(),
+            proj: DEFAULT_FTOK_PROJ,
+        }
+    }
+}
+
 impl FromStr for FtokSpec {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {

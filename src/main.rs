@@ -1,21 +1,21 @@
 use clap::Parser;
-use shmctl_rs::cli::Cli;
+use shmctl_rs::{Status, cli, output, settings};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = match cli::Cli::try_parse() {
+        Ok(parsed) => parsed,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
         Err(e) => {
-            eprintln!("shmctl-rs: {}", shmctl_rs::cli::one_line(&e.to_string()));
-            return ExitCode::from(shmctl_rs::Status::Usage.code());
+            output::error(cli::one_line(&e.to_string()));
+            return ExitCode::from(Status::Usage.code());
         }
     };
-    match shmctl_rs::run(cli) {
+    match settings::from_cli(parsed).and_then(shmctl_rs::run) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) if e.broken_pipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("shmctl-rs: {e}");
+            output::error(&e);
             ExitCode::from(e.status.code())
         }
     }

@@ -1,10 +1,14 @@
 //! Plain data, gathered from the kernel, ready to render as a table, JSON or raw text.
-//! Field names here are the stable JSON names documented in shmctl-rs(1).
+//! Field names here are the stable JSON names documented in shmctl-rs(1). Nothing here
+//! reads the kernel or /proc: gathering lives in `gather` (and `ring`, `bench`).
+//! Segments are here; a ring's state and a run's summary in `ring`; benchmark results in
+//! `bench`.
+
+pub mod bench;
+pub mod ring;
 
 use crate::proc::sysvipc::ShmRecord;
 use crate::sys::shm::{Key, ShmId};
-use crate::units;
-use crate::users::Names;
 use serde::Serialize;
 
 /// One segment, as `ls --json` and `info --json` print it.
@@ -48,6 +52,28 @@ pub struct Segment {
     /// With `--orphans`: nobody attached and its creator is gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orphan: Option<bool>,
+    /// Whether cpid and lpid still run, where a command looked (`info`).
+    #[serde(skip)]
+    pub cpid_state: Option<Liveness>,
+    #[serde(skip)]
+    pub lpid_state: Option<Liveness>,
+}
+
+/// Whether a process named by a pid still runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Liveness {
+    Running,
+    Exited,
+}
+
+impl Liveness {
+    pub fn name(self) -> &'static str {
+        match self {
+            Liveness::Running => "running",
+            Liveness::Exited => "exited",
+        }
+    }
 }
 
 /// A process that has a segment mapped.
@@ -65,15 +91,6 @@ pub struct Holder {
     pub hugetlb: bool,
 }
 
-/// An IPC namespace, and one process in it so a person can tell which container it is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Namespace {
-    /// The namespace's inode, as in `ipc:[4026531839]`.
-    pub inode: u64,
-    pub pid: Option<i32>,
-    pub comm: Option<String>,
-}
-
 impl Holder {
     /// `1234 app`, `1234 app x2`, `1234 app ro`.
     pub fn short(&self) -> String {
@@ -88,38 +105,32 @@ impl Holder {
     }
 }
 
-/// Holders of every segment of IPC namespace `namespace` from one scan of /proc, by shmid.
-pub fn holders(
-    scan: &crate::proc::processes::Scan,
-    namespace: Option<u64>,
-    names: &mut Names,
-) -> std::collections::HashMap<i32, Vec<Holder>> {
-    let shm_device = crate::proc::maps::shm_device();
-    crate::proc::processes::by_shmid(scan, namespace)
-        .into_iter()
-        .map(|(id, procs)| {
-            let mut list: Vec<Holder> = procs
-                .into_iter()
-                .map(|(p, maps)| Holder {
-                    pid: p.pid,
-                    comm: p.comm.clone(),
-                    uid: p.uid,
-                    user: names.user(p.uid),
-                    attachments: maps.len(),
-                    readonly: maps.iter().all(|m| !m.writable),
-                    hugetlb: shm_device
-                        .as_deref()
-                        .is_some_and(|d| maps.iter().any(|m| m.device != d)),
-                })
-                .collect();
-            list.sort_by_key(|h| h.pid);
-            (id, list)
-        })
-        .collect()
+/// An IPC namespace, and one process in it so a person can tell which container it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Namespace {
+    /// The namespace's inode, as in `ipc:[4026531839]`.
+    pub inode: u64,
+    pub pid: Option<i32>,
+    pub comm: Option<String>,
+}
+
+/// Processes whose maps could not be read, so a list of holders may miss some.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unreadable {
+    pub pids: Vec<i32>,
+    /// Whether the reader was root (then not even root may read them).
+    pub as_root: bool,
+}
+
+impl Unreadable {
+    pub fn is_empty(&self) -> bool {
+        self.pids.is_empty()
+    }
 }
 
 impl Segment {
-    pub fn from_record(r: &ShmRecord, names: &mut Names) -> Segment {
+    /// The segment as its /proc line states it; user and group names come from `names`.
+    pub fn from_record(r: &ShmRecord, owner: String, group: String) -> Segment {
         let mut status = Vec::new();
         if r.is_dest() {
             status.push("dest");
@@ -136,8 +147,8 @@ impl Segment {
             perms: format!("{:o}", r.perms()),
             uid: r.uid,
             gid: r.gid,
-            owner: names.user(r.uid),
-            group: names.group(r.gid),
+            owner,
+            group,
             cuid: r.cuid,
             cgid: r.cgid,
             cpid: r.cpid,
@@ -152,6 +163,8 @@ impl Segment {
             attached: None,
             namespace: None,
             orphan: None,
+            cpid_state: None,
+            lpid_state: None,
         }
     }
 
@@ -164,32 +177,141 @@ impl Segment {
         self.attached = Some(holders);
     }
 
-    /// Nobody has it attached and the process that created it is gone (a pid reused by a
-    /// process that started later does not count as the creator).
-    pub fn is_orphan(&self) -> bool {
-        self.nattch == 0 && !crate::proc::processes::creator_alive(self.cpid, self.ctime)
-    }
-
     pub fn is_dest(&self) -> bool {
         self.status.contains(&"dest")
-    }
-
-    /// `4 KiB` by default, `4096` with exact bytes.
-    pub fn size_text(&self, bytes: bool) -> String {
-        size_text(self.size, bytes)
-    }
-}
-
-pub fn size_text(size: u64, bytes: bool) -> String {
-    if bytes {
-        size.to_string()
-    } else {
-        units::human_size(size)
     }
 }
 
 /// The listing `ls --json` prints.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Listing {
+    pub segments: Vec<Segment>,
+    /// With `--pids`: processes whose maps could not be read.
+    #[serde(skip)]
+    pub unreadable: Unreadable,
+}
+
+/// `info --json`: the `ls --json` object plus what only IPC_STAT and the page size tell.
 #[derive(Debug, Serialize)]
-pub struct Listing<'a> {
-    pub segments: &'a [Segment],
+pub struct SegmentInfo {
+    #[serde(flatten)]
+    pub segment: Segment,
+    /// The IPC slot sequence number (IPC_STAT's `__seq`).
+    pub seq: u16,
+    /// The size rounded up to whole pages, as the kernel allocates it.
+    pub pages: u64,
+    pub page_size: u64,
+    /// Processes whose maps could not be read (permission), so `attached` may miss some.
+    pub unreadable_processes: usize,
+    #[serde(skip)]
+    pub unreadable: Unreadable,
+    /// The segment was removed (key 0 in /proc) and `key` is the one its holders'
+    /// mappings still name.
+    pub key_from_maps: bool,
+}
+
+/// `limits --json`. Byte totals saturate at 2^64 − 1 (SHMALL's default in bytes is larger).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LimitsReport {
+    /// Largest segment, bytes (kernel.shmmax).
+    pub shmmax: u64,
+    /// Smallest segment, bytes.
+    pub shmmin: u64,
+    /// Most segments in this IPC namespace (kernel.shmmni).
+    pub shmmni: u64,
+    /// Most pages all segments may use together (kernel.shmall).
+    pub shmall: u64,
+    /// shmall × page_size.
+    pub shmall_bytes: u64,
+    pub page_size: u64,
+    /// Segments in use.
+    pub segments: u64,
+    /// Pages allocated to segments.
+    pub pages: u64,
+    /// pages × page_size.
+    pub bytes: u64,
+    pub rss_pages: u64,
+    pub swap_pages: u64,
+    /// kernel.shm_rmid_forced: segments are removed when their last process exits.
+    pub rmid_forced: Option<bool>,
+}
+
+/// A segment `create` made.
+#[derive(Debug, Serialize)]
+pub struct Created {
+    pub shmid: ShmId,
+    pub key: Key,
+    pub key_hex: String,
+    pub size: u64,
+    pub perms: String,
+    /// The raw permission bits, for the sentence people read.
+    #[serde(skip)]
+    pub mode: u32,
+}
+
+/// The attachment `attach` holds.
+#[derive(Debug, Serialize)]
+pub struct Attached {
+    pub shmid: ShmId,
+    pub key: Key,
+    pub address: String,
+    pub size: u64,
+    pub readonly: bool,
+    pub nattch: u64,
+    pub pid: u32,
+    /// How long it is held: `None` until a signal.
+    #[serde(skip)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// The end of an `attach`: said to people, silent in JSON (one document per run).
+#[derive(Debug, Serialize)]
+pub struct Detached {
+    pub shmid: ShmId,
+}
+
+/// What `chmod` or `chown` left a segment with.
+#[derive(Debug, Serialize)]
+pub struct OwnerAndMode {
+    pub shmid: ShmId,
+    pub owner: String,
+    pub group: String,
+    pub mode: u32,
+}
+
+/// What happened to one named segment in `rm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Gone at once: nobody had it attached.
+    Removed,
+    /// Still attached: marked for destruction, freed at the last detach.
+    Marked,
+    WouldRemove,
+    WouldMark,
+    Failed,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    /// As named on the command line.
+    pub target: String,
+    pub shmid: Option<ShmId>,
+    pub key: Option<Key>,
+    pub size: Option<u64>,
+    pub nattch: Option<u64>,
+    pub action: Action,
+    pub error: Option<String>,
+}
+
+/// `rm --json`: every outcome, and what was freed at once.
+#[derive(Debug, Serialize)]
+pub struct RmReport {
+    pub dry_run: bool,
+    pub results: Vec<Outcome>,
+    /// Bytes freed at once (segments still attached are freed later).
+    pub freed_bytes: u64,
+    /// `rm --orphans`: a total line follows the outcomes.
+    #[serde(skip)]
+    pub orphans: bool,
 }

@@ -7,15 +7,6 @@ use crate::proc::processes;
 use nix::errno::Errno;
 use std::collections::BTreeMap;
 
-/// `--ns PID` or `--ns PATH` (an `ipc` namespace file, e.g. a bind mount of one).
-pub fn path_of(spec: &str) -> String {
-    if !spec.is_empty() && spec.chars().all(|c| c.is_ascii_digit()) {
-        format!("/proc/{spec}/ns/ipc")
-    } else {
-        spec.to_string()
-    }
-}
-
 /// Move the calling thread into the IPC namespace at `path`.
 pub fn enter(path: &str) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| {

@@ -122,6 +122,40 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// `4 KiB` by default, `4096` with exact bytes.
+pub fn size_text(size: u64, bytes: bool) -> String {
+    if bytes {
+        size.to_string()
+    } else {
+        human_size(size)
+    }
+}
+
+/// A duration as people write it, the way [`parse_duration`] reads it back: `1s`, `500ms`,
+/// `1.5s`, `250us`, `2m`, `0s`.
+pub fn duration_text(d: Duration) -> String {
+    let ns = d.as_nanos();
+    let trim = |v: f64, unit: &str| {
+        let s = format!("{v:.3}");
+        format!("{}{unit}", s.trim_end_matches('0').trim_end_matches('.'))
+    };
+    if ns == 0 {
+        "0s".to_string()
+    } else if ns < 1_000 {
+        format!("{ns}ns")
+    } else if ns < 1_000_000 {
+        trim(ns as f64 / 1e3, "us")
+    } else if ns < 1_000_000_000 {
+        trim(ns as f64 / 1e6, "ms")
+    } else if ns.is_multiple_of(60_000_000_000) && ns < 3_600_000_000_000 {
+        format!("{}m", ns / 60_000_000_000)
+    } else if ns.is_multiple_of(3_600_000_000_000) {
+        format!("{}h", ns / 3_600_000_000_000)
+    } else {
+        trim(d.as_secs_f64(), "s")
+    }
+}
+
 /// `1_500_000.0` → `1.50 M` (for rates).
 pub fn human_count(value: f64) -> String {
     if value >= 1e9 {
@@ -156,13 +190,16 @@ pub fn local_time(secs: Option<i64>) -> String {
     }
 }
 
-/// A compact local time for tables: `03:28:14` today, `Nov 27 03:28` this year, else a date.
-pub fn short_time(secs: Option<i64>) -> String {
+/// A compact local time for tables: `03:28:14` on the day of `now` (Unix seconds),
+/// `Nov 27 03:28` in its year, else a date.
+pub fn short_time(secs: Option<i64>, now: i64) -> String {
     use chrono::{Datelike, Local, TimeZone};
     let Some(t) = secs.and_then(|s| Local.timestamp_opt(s, 0).single()) else {
         return "-".to_string();
     };
-    let now = Local::now();
+    let Some(now) = Local.timestamp_opt(now, 0).single() else {
+        return t.format("%Y-%m-%d").to_string();
+    };
     if t.date_naive() == now.date_naive() {
         t.format("%H:%M:%S").to_string()
     } else if t.year() == now.year() {
@@ -221,6 +258,43 @@ mod tests {
         assert!(parse_mode("rw").is_err());
         assert!(parse_mode("9").is_err());
         assert_eq!(mode_string(0o640), "rw-r-----");
+    }
+
+    #[test]
+    fn durations_print_the_way_they_are_written() {
+        for (d, text) in [
+            (Duration::ZERO, "0s"),
+            (Duration::from_nanos(40), "40ns"),
+            (Duration::from_micros(250), "250us"),
+            (Duration::from_millis(10), "10ms"),
+            (Duration::from_micros(1500), "1.5ms"),
+            (Duration::from_secs(1), "1s"),
+            (Duration::from_millis(1500), "1.5s"),
+            (Duration::from_secs(120), "2m"),
+            (Duration::from_secs(7200), "2h"),
+            (Duration::from_secs(90), "90s"),
+        ] {
+            assert_eq!(duration_text(d), text);
+            assert_eq!(parse_duration(text), Ok(d), "{text}");
+        }
+    }
+
+    #[test]
+    fn short_times_are_relative_to_the_given_now() {
+        // The shapes hold in every time zone: 03:49 UTC is far from midnight anywhere.
+        let now = 1_795_750_153; // 2026-11-27 03:49:13 UTC
+        let day = 86_400;
+        let shape = |t: String| {
+            t.chars()
+                .map(|c| if c.is_ascii_digit() { '9' } else { c })
+                .collect::<String>()
+        };
+        assert_eq!(short_time(None, now), "-");
+        assert_eq!(shape(short_time(Some(now - 60), now)), "99:99:99");
+        let this_year = short_time(Some(now - 30 * day), now);
+        assert!(this_year.starts_with("Oct 2"), "{this_year}");
+        assert_eq!(shape(this_year), "Oct 99 99:99");
+        assert_eq!(shape(short_time(Some(now - 400 * day), now)), "9999-99-99");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! fuzz` is the longer run.
 
 use proptest::prelude::*;
+use shmctl_rs::model::ring::State;
 use shmctl_rs::proc::{maps, sysvipc};
-use shmctl_rs::ring::layout::{self, State};
+use shmctl_rs::ring::health;
+use shmctl_rs::ring::layout;
 
 /// A line as the kernel prints it (ipc/shm.c), from arbitrary field values.
 type Ids = (i32, i32, u32, u64, i32, i32, u64, u32);
@@ -83,7 +85,7 @@ proptest! {
         match layout::decode(&bytes) {
             None => prop_assert!(bytes.len() < layout::SIZE),
             Some(h) => {
-                let a = layout::assess(&h, nattch);
+                let a = health::assess(&h, nattch);
                 prop_assert_eq!(a.problems.is_empty(), a.state == State::Consistent);
                 if a.state.joinable() {
                     prop_assert!(a.free + a.filled <= 1024);
@@ -101,7 +103,7 @@ proptest! {
     ) {
         let sem = |value| layout::SemWord { value, waiters, flag: layout::PSHARED_SHARED };
         let h = layout::Header { producer: sem(free), consumer: sem(filled), head, tail, count };
-        let a = layout::assess(&h, nattch);
+        let a = health::assess(&h, nattch);
         if free + filled > 1024 || !(0..1024).contains(&head) || !(0..1024).contains(&tail) {
             prop_assert_eq!(a.state, State::Invalid);
         }

@@ -3,14 +3,15 @@
 //! `done START_NS END_NS CHECKSUM` (CLOCK_MONOTONIC, shared by all processes) or, for a
 //! latency run, `latency MEDIAN_NS P99_NS`.
 
-use super::transport::{self, Stream, Transport};
+use super::transport::{self, Stream};
 use crate::error::{Error, Result, Status};
+use crate::model::bench::Transport;
 use crate::ring::shared::{Acquire, Ring};
 use crate::sys::shm::{self, ShmId};
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Producer,
     Consumer,
@@ -18,6 +19,24 @@ pub enum Role {
     Pinger,
     /// Latency: sends every item back.
     Ponger,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Producer, Role::Consumer, Role::Pinger, Role::Ponger];
+
+    /// The name `--role` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Producer => "producer",
+            Role::Consumer => "consumer",
+            Role::Pinger => "pinger",
+            Role::Ponger => "ponger",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -13,49 +13,6 @@ use std::path::Path;
 /// Items per write for the batched byte-stream transports (4 KiB).
 pub const STREAM_BATCH: usize = 1024;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Transport {
-    /// The document's ring: this tool's producer and consumer, one semaphore pair per item
-    Ring,
-    /// The ring with batched semaphore operations (ring produce/consume --batch)
-    RingBatch,
-    /// A pipe, one write per item
-    Pipe,
-    /// A pipe, 1024 items per write
-    PipeBatch,
-    /// A Unix stream socket, one write per item
-    Unix,
-    /// A Unix stream socket, 1024 items per write
-    UnixBatch,
-}
-
-impl Transport {
-    pub const ALL: [Transport; 6] = [
-        Transport::Ring,
-        Transport::RingBatch,
-        Transport::Pipe,
-        Transport::PipeBatch,
-        Transport::Unix,
-        Transport::UnixBatch,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Transport::Ring => "ring",
-            Transport::RingBatch => "ring-batch",
-            Transport::Pipe => "pipe",
-            Transport::PipeBatch => "pipe-batch",
-            Transport::Unix => "unix",
-            Transport::UnixBatch => "unix-batch",
-        }
-    }
-
-    pub fn is_ring(self) -> bool {
-        matches!(self, Transport::Ring | Transport::RingBatch)
-    }
-}
-
 /// The checksum of items 0..count: the wrapping sum of i*i as unsigned 32-bit values.
 pub fn expected_checksum(count: u64) -> u64 {
     (0..count).fold(0u64, |acc, i| acc.wrapping_add(u64::from(square(i) as u32)))

@@ -3,10 +3,10 @@
 
 use crate::error::{Error, Result, Status};
 use crate::ids::SegmentRef;
+use crate::model::OwnerAndMode;
+use crate::output::Output;
 use crate::sys::shm;
-use crate::units;
 use crate::users::Names;
-use std::io::Write;
 
 /// What to change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,34 +15,17 @@ pub enum Change {
     Owner { uid: Option<u32>, gid: Option<u32> },
 }
 
-/// `USER`, `USER:GROUP` or `:GROUP`.
-pub fn parse_owner(text: &str) -> Result<Change> {
-    let (user, group) = match text.split_once(':') {
-        Some((u, g)) => (u, Some(g)),
-        None => (text, None),
-    };
-    let uid = (!user.is_empty())
-        .then(|| Names::parse_user(user))
-        .transpose()
-        .map_err(Error::usage)?;
-    let gid = group
-        .filter(|g| !g.is_empty())
-        .map(Names::parse_group)
-        .transpose()
-        .map_err(Error::usage)?;
-    if uid.is_none() && gid.is_none() {
-        return Err(Error::usage(format!(
-            "owner '{text}': expected USER, USER:GROUP or :GROUP"
-        )));
-    }
-    Ok(Change::Owner { uid, gid })
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub id: SegmentRef,
+    pub change: Change,
 }
 
-pub fn run(id: SegmentRef, change: Change, out: &mut dyn Write) -> Result<Status> {
-    let id = id.resolve()?;
+pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
+    let id = settings.id.resolve()?;
     let what = format!("segment {id}");
     let before = shm::stat(id).map_err(|e| Error::sys(&what, e))?;
-    let (uid, gid, mode) = match change {
+    let (uid, gid, mode) = match settings.change {
         Change::Mode(m) => (before.uid, before.gid, m),
         Change::Owner { uid, gid } => (
             uid.unwrap_or(before.uid),
@@ -59,13 +42,11 @@ pub fn run(id: SegmentRef, change: Change, out: &mut dyn Write) -> Result<Status
         err
     })?;
     let mut names = Names::default();
-    writeln!(
-        out,
-        "segment {id}: owner {}:{}, perms {:o} ({})",
-        names.user(uid),
-        names.group(gid),
+    out.show(&OwnerAndMode {
+        shmid: id,
+        owner: names.user(uid),
+        group: names.group(gid),
         mode,
-        units::mode_string(mode)
-    )?;
+    })?;
     Ok(Status::Ok)
 }

@@ -63,22 +63,6 @@ pub fn parse<R: BufRead>(reader: R) -> Vec<SysvMapping> {
     out
 }
 
-/// The device of the kernel's internal shm mount as maps prints it (`00:01`): System V
-/// segments live there unless made with SHM_HUGETLB (then on hugetlbfs). A memfd lives on
-/// the same mount, so its `st_dev` tells the device without guessing.
-pub fn shm_device() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let fd =
-        nix::sys::memfd::memfd_create("shmctl-rs-probe", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
-            .ok()?;
-    let dev = std::fs::File::from(fd).metadata().ok()?.dev();
-    Some(format!(
-        "{:02x}:{:02x}",
-        nix::sys::stat::major(dev),
-        nix::sys::stat::minor(dev)
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,6 @@
 
 use std::path::Path;
 
-pub const SHMMAX: &str = "/proc/sys/kernel/shmmax";
-pub const SHMALL: &str = "/proc/sys/kernel/shmall";
-pub const SHMMNI: &str = "/proc/sys/kernel/shmmni";
 pub const RMID_FORCED: &str = "/proc/sys/kernel/shm_rmid_forced";
 
 /// Parse a sysctl's text as an unsigned 64-bit number (the kernel's defaults are near 2^64).

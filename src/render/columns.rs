@@ -1,14 +1,14 @@
 //! The columns `ls` can show, how each is printed for people and for scripts, and how
 //! each sorts.
 
+use super::View;
 use crate::model::Segment;
-use crate::units;
+use crate::units::{self, size_text};
 use std::cmp::Ordering;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
     Key,
-    #[value(alias = "id")]
     Shmid,
     Owner,
     Group,
@@ -27,11 +27,7 @@ pub enum Column {
     Ctime,
     Rss,
     Swap,
-    /// The processes that map it (gathered with --pids).
-    #[value(alias = "pids")]
     Processes,
-    /// Its IPC namespace (with --all-namespaces).
-    #[value(alias = "ns")]
     Namespace,
 }
 
@@ -71,6 +67,85 @@ impl Column {
         Column::Rss,
         Column::Swap,
     ];
+
+    /// Every column, in the order the command line lists them.
+    pub const EVERY: &'static [Column] = &[
+        Column::Key,
+        Column::Shmid,
+        Column::Owner,
+        Column::Group,
+        Column::Uid,
+        Column::Gid,
+        Column::Perms,
+        Column::Size,
+        Column::Nattch,
+        Column::Status,
+        Column::Cuid,
+        Column::Cgid,
+        Column::Cpid,
+        Column::Lpid,
+        Column::Atime,
+        Column::Dtime,
+        Column::Ctime,
+        Column::Rss,
+        Column::Swap,
+        Column::Processes,
+        Column::Namespace,
+    ];
+
+    /// The name `-o` and `--sort` take.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Key => "key",
+            Column::Shmid => "shmid",
+            Column::Owner => "owner",
+            Column::Group => "group",
+            Column::Uid => "uid",
+            Column::Gid => "gid",
+            Column::Perms => "perms",
+            Column::Size => "size",
+            Column::Nattch => "nattch",
+            Column::Status => "status",
+            Column::Cuid => "cuid",
+            Column::Cgid => "cgid",
+            Column::Cpid => "cpid",
+            Column::Lpid => "lpid",
+            Column::Atime => "atime",
+            Column::Dtime => "dtime",
+            Column::Ctime => "ctime",
+            Column::Rss => "rss",
+            Column::Swap => "swap",
+            Column::Processes => "processes",
+            Column::Namespace => "namespace",
+        }
+    }
+
+    /// Other names it answers to.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::Shmid => &["id"],
+            Column::Processes => &["pids"],
+            Column::Namespace => &["ns"],
+            _ => &[],
+        }
+    }
+
+    /// What it shows, where the heading alone does not say.
+    pub fn help(self) -> Option<&'static str> {
+        match self {
+            Column::Processes => Some("The processes that map it (gathered with --pids)"),
+            Column::Namespace => Some("Its IPC namespace (with --all-namespaces)"),
+            _ => None,
+        }
+    }
+
+    /// The column a name or alias stands for.
+    pub fn from_name(name: &str) -> Option<Column> {
+        Column::EVERY
+            .iter()
+            .copied()
+            .find(|c| c.name() == name || c.aliases().contains(&name))
+    }
 
     pub fn heading(self) -> &'static str {
         match self {
@@ -115,16 +190,15 @@ impl Column {
         )
     }
 
-    /// The cell for people: human sizes (unless `bytes`), local times, `-` for nothing.
-    pub fn cell(self, s: &Segment, bytes: bool) -> String {
-        let size =
-            |v: Option<u64>| v.map_or("-".to_string(), |v| crate::model::size_text(v, bytes));
+    /// The cell for people: human sizes (unless `view.bytes`), local times, `-` for nothing.
+    pub fn cell(self, s: &Segment, view: &View) -> String {
+        let size = |v: Option<u64>| v.map_or("-".to_string(), |v| size_text(v, view.bytes));
         match self {
             Column::Perms => units::mode_string(s.mode & 0o777),
-            Column::Size => crate::model::size_text(s.size, bytes),
-            Column::Atime => units::short_time(s.atime),
-            Column::Dtime => units::short_time(s.dtime),
-            Column::Ctime => units::short_time(s.ctime),
+            Column::Size => size_text(s.size, view.bytes),
+            Column::Atime => units::short_time(s.atime, view.now),
+            Column::Dtime => units::short_time(s.dtime, view.now),
+            Column::Ctime => units::short_time(s.ctime, view.now),
             Column::Rss => size(s.rss),
             Column::Swap => size(s.swap),
             Column::Processes => match s.attached.as_deref() {
@@ -225,5 +299,29 @@ impl Column {
                 .cmp(&b.namespace.as_ref().map(|n| n.inode)),
         }
         .then(a.shmid.cmp(&b.shmid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_is_named_once_and_found_by_its_names() {
+        for (i, c) in Column::EVERY.iter().enumerate() {
+            assert_eq!(Column::from_name(c.name()), Some(*c));
+            for alias in c.aliases() {
+                assert_eq!(Column::from_name(alias), Some(*c));
+            }
+            assert!(!Column::EVERY[..i].contains(c), "{c:?} twice");
+        }
+        assert_eq!(Column::from_name("id"), Some(Column::Shmid));
+        assert_eq!(Column::from_name("bogus"), None);
+        assert!(
+            Column::ALL
+                .iter()
+                .chain(Column::DEFAULT)
+                .all(|c| Column::EVERY.contains(c))
+        );
     }
 }

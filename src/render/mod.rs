@@ -1,6 +1,158 @@
-//! Rendering: pure functions from model data to text. Nothing here reads the kernel.
+//! Rendering: pure functions from model data to text. Nothing here reads the kernel, /proc,
+//! the clock or the terminal: what a renderer needs beyond its data comes in a [`View`].
+//!
+//! Every result a command shows implements [`Render`]; [`render`] is the one place that
+//! picks table, JSON, raw or OpenMetrics for it.
 
+pub mod attach;
+pub mod bench;
 pub mod columns;
+pub mod create;
+pub mod info;
 pub mod json;
+pub mod limits;
+pub mod ls;
 pub mod openmetrics;
+pub mod ring;
+pub mod rm;
+pub mod set;
+pub mod status;
 pub mod table;
+pub mod watch;
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// For people: tables and `name  value` lines.
+    #[default]
+    Table,
+    /// One JSON document with the stable field names of the man pages.
+    Json,
+    /// For scripts: tab-separated rows, exact numbers, Unix times (or the bare value).
+    Raw,
+    /// The OpenMetrics text exposition.
+    OpenMetrics,
+}
+
+/// What a renderer may know besides its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    /// Sizes in bytes instead of KiB, MiB, …
+    pub bytes: bool,
+    /// The terminal's width when stdout is one; `None` when piped (no wrapping).
+    pub width: Option<u16>,
+    /// Now, in Unix seconds, for times shown relative to today.
+    pub now: i64,
+}
+
+impl View {
+    /// A view for data printed to a pipe at time `now`.
+    pub fn at(now: i64) -> View {
+        View {
+            bytes: false,
+            width: None,
+            now,
+        }
+    }
+}
+
+/// A result that can be shown in every format. JSON is the value's `Serialize` form; raw
+/// and OpenMetrics fall back to the table where a result has no form of its own.
+pub trait Render: Serialize {
+    fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()>;
+
+    fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        self.table(view, out)
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json::write(out, self)
+    }
+
+    fn openmetrics(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        self.table(view, out)
+    }
+}
+
+/// Show `value` in `format`.
+pub fn render<T: Render + ?Sized>(
+    format: Format,
+    value: &T,
+    view: &View,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => value.table(view, out),
+        Format::Json => value.json(out),
+        Format::Raw => value.raw(view, out),
+        Format::OpenMetrics => value.openmetrics(view, out),
+    }
+}
+
+/// Render to a string (for tests and for renderers that compose others).
+pub fn to_string<T: Render + ?Sized>(format: Format, value: &T, view: &View) -> String {
+    let mut out = Vec::new();
+    render(format, value, view, &mut out).expect("rendering to memory cannot fail");
+    String::from_utf8(out).expect("renderers write UTF-8")
+}
+
+/// `1 process` / `2 processes`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Hand-made model data for the renderer tests.
+    use crate::model::{Holder, Liveness, Segment};
+    use crate::sys::shm::{Key, ShmId};
+
+    /// 2026-11-27 03:49:13 UTC.
+    pub const NOW: i64 = 1_795_750_153;
+
+    pub fn segment(shmid: i32, key: u32, size: u64) -> Segment {
+        Segment {
+            shmid: ShmId(shmid),
+            key: Key(key),
+            key_hex: Key(key).to_string(),
+            size,
+            nattch: 0,
+            perms: "600".into(),
+            uid: 0,
+            gid: 0,
+            owner: "root".into(),
+            group: "root".into(),
+            cuid: 0,
+            cgid: 0,
+            cpid: 100,
+            lpid: 0,
+            atime: None,
+            dtime: None,
+            ctime: Some(NOW - 60),
+            rss: Some(0),
+            swap: Some(0),
+            status: Vec::new(),
+            mode: 0o600,
+            attached: None,
+            namespace: None,
+            orphan: None,
+            cpid_state: Some(Liveness::Exited),
+            lpid_state: None,
+        }
+    }
+
+    pub fn holder(pid: i32, comm: &str, attachments: usize, readonly: bool) -> Holder {
+        Holder {
+            pid,
+            comm: comm.into(),
+            uid: 0,
+            user: "root".into(),
+            attachments,
+            readonly,
+            hugetlb: false,
+        }
+    }
+}

@@ -2,8 +2,7 @@
 //! node-exporter's textfile collector (which reads the Prometheus text format: the `# UNIT`
 //! and `# EOF` lines are comments there).
 
-use crate::commands::limits::LimitsReport;
-use crate::model::Segment;
+use crate::model::{LimitsReport, Segment};
 use std::fmt::Write;
 
 fn escape(value: &str) -> String {
@@ -125,4 +124,33 @@ pub fn render(segments: &[Segment], limits: Option<&LimitsReport>) -> String {
     }
     out.push_str("# EOF\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::segment;
+
+    #[test]
+    fn families_then_samples_then_eof() {
+        let mut a = segment(3, 0x1234, 65536);
+        a.owner = "we\"ird\\".into();
+        a.status = vec!["dest"];
+        a.rss = None;
+        let limits = crate::render::limits::tests::report();
+        let text = render(&[a], Some(&limits));
+        assert!(text.starts_with("# TYPE sysv_shm_segment_size_bytes gauge\n# UNIT sysv_shm_segment_size_bytes bytes\n# HELP"));
+        assert!(text.contains(
+            "sysv_shm_segment_size_bytes{shmid=\"3\",key=\"0x00001234\",owner=\"we\\\"ird\\\\\",uid=\"0\"} 65536\n"
+        ), "{text}");
+        assert!(
+            !text.contains("sysv_shm_segment_rss_bytes{"),
+            "no rss sample without a value"
+        );
+        assert!(text.contains("sysv_shm_segment_marked_for_destruction{shmid=\"3\""));
+        assert!(text.contains("\nsysv_shm_segments_limit 4096\n"));
+        assert!(text.ends_with("# EOF\n"));
+        // No segments and no limits: the families are declared and nothing else.
+        assert!(render(&[], None).lines().all(|l| l.starts_with('#')));
+    }
 }

@@ -25,7 +25,7 @@ impl Grid {
     }
 
     /// Render for a person: no borders, columns two spaces apart, numbers right-aligned;
-    /// when stdout is a terminal and the table is wider than it, comfy-table wraps the
+    /// when a terminal `width` is given and the table is wider, comfy-table wraps the
     /// text columns to fit.
     pub fn to_table(&self, width: Option<u16>) -> String {
         let widths = self.widths();
@@ -119,21 +119,10 @@ impl Grid {
         Ok(())
     }
 
-    pub fn write_table(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        out.write_all(self.to_table(terminal_width()).as_bytes())
+    /// The table fitted to `width` (see [`Grid::to_table`]).
+    pub fn write_table(&self, out: &mut dyn Write, width: Option<u16>) -> std::io::Result<()> {
+        out.write_all(self.to_table(width).as_bytes())
     }
-}
-
-/// The terminal's width when stdout is a terminal; `None` when piped (no wrapping).
-pub fn terminal_width() -> Option<u16> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return Some(cols);
-    }
-    comfy_table::Table::new().width()
 }
 
 /// `name   value` lines for one object, names padded to one width.

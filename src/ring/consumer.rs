@@ -1,13 +1,14 @@
 //! The consumer: `sem_wait(filled)`, read at tail, `sem_post(free)`, as the document does,
 //! without its `sleep(1)` race, with optional verification and removal when done.
 
-use super::lock::{self, Role};
-use super::open;
-use super::shared::{Acquire, Ring};
+use super::Location;
+use super::lock;
+use super::role::{self, Join};
+use super::shared::Acquire;
 use super::verify::Squares;
-use super::{Location, Progress, Summary};
-use crate::cli::ConsumeArgs;
 use crate::error::{Error, Result, Status};
+use crate::model::ring::Summary;
+use crate::output::progress::Progress;
 use crate::signals;
 use crate::sys::shm;
 use std::time::{Duration, Instant};
@@ -20,25 +21,9 @@ pub struct Settings {
     pub verify: bool,
     pub timeout: Option<Duration>,
     pub remove_when_done: bool,
+    /// No line per item (the summary only).
     pub quiet: bool,
-    pub json: bool,
     pub batch: bool,
-}
-
-impl Settings {
-    pub fn from_args(a: ConsumeArgs) -> Settings {
-        Settings {
-            location: Location::from_args(&a.run.location),
-            count: a.run.count,
-            interval: a.interval,
-            verify: a.verify,
-            timeout: a.timeout,
-            remove_when_done: a.remove_when_done,
-            quiet: a.run.quiet || a.run.json,
-            json: a.run.json,
-            batch: a.run.batch,
-        }
-    }
 }
 
 /// Account for one consumed item (and show it, when the progress shows items); `Err` on
@@ -69,17 +54,17 @@ pub fn run(
     settings: &Settings,
     progress: &mut dyn Progress,
 ) -> Result<(Summary, Status, Option<Error>)> {
-    let opened = open::for_consumer(&settings.location, settings.timeout)?;
-    let _role = lock::take(opened.id, Role::Consumer)?;
-    let ring = Ring::new(&opened.attachment).ok_or_else(|| {
-        Error::new(
-            Status::InvalidRing,
-            format!("segment {}: cannot map the ring", opened.id),
-        )
-    })?;
-    let sys = |e: crate::sys::SysError| Error::other(format!("segment {}: {e}", opened.id));
+    let joined = role::join(
+        settings.location,
+        Join::Consumer {
+            timeout: settings.timeout,
+        },
+    )?;
+    let ring = joined.ring()?;
+    let sys = |e| joined.failed(e);
+    let id = joined.id();
     let start = Instant::now();
-    let mut summary = Summary::new("consumer", opened.id, opened.key, settings.verify);
+    let mut summary = Summary::new("consumer", id, joined.key(), settings.verify);
     let mut squares = Squares::default();
     let mut failure = None;
     let mut status = Status::Ok;
@@ -139,9 +124,8 @@ pub fn run(
                 failure = Some(Error::new(
                     Status::TimedOut,
                     format!(
-                        "segment {}: no item for {:?} after {} items",
-                        opened.id,
-                        settings.timeout.unwrap_or_default(),
+                        "segment {id}: no item for {} after {} items",
+                        crate::units::duration_text(settings.timeout.unwrap_or_default()),
                         summary.items
                     ),
                 ));
@@ -153,10 +137,7 @@ pub fn run(
             status = Status::InvalidRing;
             failure = Some(Error::new(
                 Status::InvalidRing,
-                format!(
-                    "segment {}: verification failed: {}",
-                    opened.id, why.message
-                ),
+                format!("segment {id}: verification failed: {}", why.message),
             ));
             break;
         }
@@ -168,10 +149,10 @@ pub fn run(
     }
     summary.finish(start);
     if settings.remove_when_done && status == Status::Ok {
-        shm::remove(opened.id).map_err(|e| Error::sys(format!("segment {}", opened.id), e))?;
+        shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
         // A killed producer's lock file goes with the ring (ours is held, so it stays
         // until this run releases it).
-        lock::remove_stale(opened.id);
+        lock::remove_stale(id);
         summary.removed = true;
     }
     Ok((summary, status, failure))

@@ -1,12 +1,17 @@
-//! Finding, creating and joining a ring, without ever re-initialising a live one.
+//! Finding, creating and attaching a ring, without ever re-initialising a live one.
 
 use super::Location;
-use super::layout::{self, State};
+use super::health;
+use super::layout;
 use super::shared::Ring;
-use crate::commands::create::{KeySource, explain_create_error, resolve_key};
 use crate::error::{Error, Result, Status};
+use crate::gather::explain;
+use crate::ids::SegmentRef;
+use crate::model::ring::State;
+use crate::output;
 use crate::signals;
 use crate::sys::shm::{self, Attachment, CreateFlags, Key, ShmId};
+use crate::units::duration_text;
 use std::time::{Duration, Instant};
 
 /// How long a consumer waits for an all-zero header to be initialised before it decides
@@ -22,21 +27,13 @@ pub struct Opened {
     pub created: bool,
 }
 
-pub fn key_of(location: &Location) -> Result<Option<Key>> {
-    match location {
-        Location::Key(k) => Ok(Some(*k)),
-        Location::Ftok(f) => resolve_key(&KeySource::Ftok(f.clone())).map(Some),
-        Location::Id(_) => Ok(None),
-    }
-}
-
 /// Read and judge a live ring's header, reading again while a copy looks broken (see
-/// [`layout::judge_live`]). `None` when the segment is too small.
+/// [`health::judge_live`]). `None` when the segment is too small.
 pub fn read_header(
     att: &Attachment,
     nattch: Option<u64>,
-) -> Option<(layout::Header, layout::Assessment)> {
-    layout::judge_live(
+) -> Option<(layout::Header, health::Assessment)> {
+    health::judge_live(
         || att.snapshot(0, layout::SIZE),
         nattch,
         Duration::from_millis(2),
@@ -74,10 +71,10 @@ fn warn_if_open_to_others(id: ShmId) {
     if let Ok(stat) = shm::stat(id)
         && stat.mode & 0o022 != 0
     {
-        eprintln!(
-            "shmctl-rs: warning: ring segment {id} has perms {:o}: other users can write to it",
+        output::warn(format!(
+            "ring segment {id} has perms {:o}: other users can write to it",
             stat.mode & 0o777
-        );
+        ));
     }
 }
 
@@ -85,91 +82,98 @@ fn attach_rw(id: ShmId) -> Result<Attachment> {
     shm::attach(id, false).map_err(|e| Error::sys(format!("segment {id}"), e))
 }
 
-/// The producer's open: create and initialise a new ring (IPC_EXCL), or join a valid one.
-pub fn for_producer(location: &Location, mode: u32) -> Result<Opened> {
-    let key = key_of(location)?;
-    if let Some(key) = key {
-        match shm::create(key, layout::SIZE, 0o600, CreateFlags::default()) {
-            Ok(id) => {
-                let attachment = attach_rw(id)?;
-                let ring = Ring::new(&attachment)
-                    .ok_or_else(|| not_a_ring(id, "cannot map the header"))?;
-                ring.initialise()
-                    .map_err(|e| Error::other(format!("segment {id}: {e}")))?;
-                if mode != 0o600 {
-                    let st = shm::stat(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
-                    shm::set(id, st.uid, st.gid, mode)
-                        .map_err(|e| Error::sys(format!("segment {id}"), e))?;
-                }
-                warn_if_open_to_others(id);
-                return Ok(Opened {
-                    attachment,
-                    id,
-                    key,
-                    created: true,
-                });
-            }
-            Err(e) if e.errno == nix::errno::Errno::EEXIST => {}
-            Err(e) => return Err(explain_create_error(key, layout::SIZE as u64, e.errno)),
-        }
-    }
-    let id = match (location, key) {
-        (Location::Id(id), _) => *id,
-        (_, Some(key)) => crate::ids::SegmentRef::Key(key).resolve()?,
-        _ => unreachable!("a location is a key or an id"),
-    };
+/// A ring that exists: attached read-write, its header checked.
+fn join_existing(id: ShmId) -> Result<Opened> {
     let attachment = attach_rw(id)?;
     check_header(&attachment, None).map_err(|(_, why)| not_a_ring(id, &why))?;
+    Ok(existing(attachment, id))
+}
+
+fn existing(attachment: Attachment, id: ShmId) -> Opened {
     warn_if_open_to_others(id);
     let key = shm::stat(id).map(|s| s.key).unwrap_or(Key::PRIVATE);
-    Ok(Opened {
+    Opened {
         attachment,
         id,
         key,
         created: false,
-    })
+    }
+}
+
+/// Create and initialise a ring at `key` (IPC_EXCL); `None` when one exists already.
+fn create(key: Key, mode: u32) -> Result<Option<Opened>> {
+    let id = match shm::create(key, layout::SIZE, 0o600, CreateFlags::default()) {
+        Ok(id) => id,
+        Err(e) if e.errno == nix::errno::Errno::EEXIST => return Ok(None),
+        Err(e) => return Err(explain::create_refused(key, layout::SIZE as u64, e.errno)),
+    };
+    let attachment = attach_rw(id)?;
+    let ring = Ring::new(&attachment).ok_or_else(|| not_a_ring(id, "cannot map the header"))?;
+    ring.initialise()
+        .map_err(|e| Error::other(format!("segment {id}: {e}")))?;
+    if mode != 0o600 {
+        let st = shm::stat(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+        shm::set(id, st.uid, st.gid, mode).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+    }
+    warn_if_open_to_others(id);
+    Ok(Some(Opened {
+        attachment,
+        id,
+        key,
+        created: true,
+    }))
+}
+
+/// The producer's open: create and initialise a new ring (IPC_EXCL), or join a valid one.
+pub fn for_producer(location: Location, mode: u32) -> Result<Opened> {
+    match location {
+        Location::Key(key) => match create(key, mode)? {
+            Some(opened) => Ok(opened),
+            None => join_existing(SegmentRef::Key(key).resolve()?),
+        },
+        Location::Id(id) => join_existing(id),
+    }
 }
 
 /// The consumer's open: wait (up to `timeout`, or until Ctrl-C) for the segment to exist
 /// and for its header to be valid. Never initialises anything.
-pub fn for_consumer(location: &Location, timeout: Option<Duration>) -> Result<Opened> {
+pub fn for_consumer(location: Location, timeout: Option<Duration>) -> Result<Opened> {
     let start = Instant::now();
     let deadline = timeout.map(|t| start + t);
-    let key = key_of(location)?;
-    let mut announced = false;
     let timed_out = |what: &str| {
         Error::new(
             Status::TimedOut,
             format!("{what} after {:.1} s", start.elapsed().as_secs_f64()),
         )
     };
-    let id = loop {
-        let found = match (location, key) {
-            (Location::Id(id), _) => Ok(*id),
-            (_, Some(key)) => crate::ids::SegmentRef::Key(key).resolve(),
-            _ => unreachable!("a location is a key or an id"),
-        };
-        match found {
-            Ok(id) => break id,
-            Err(e) if e.status == Status::NoSuchSegment && !matches!(location, Location::Id(_)) => {
-                if !announced {
-                    eprintln!(
-                        "shmctl-rs: waiting for a producer to create the ring (key {}){}",
-                        key.unwrap_or(Key::PRIVATE),
-                        timeout.map_or(String::from("; Ctrl-C to stop"), |t| format!(
-                            " for up to {t:?}"
-                        ))
-                    );
-                    announced = true;
+    let id = match location {
+        Location::Id(id) => id,
+        Location::Key(key) => {
+            let mut announced = false;
+            loop {
+                match SegmentRef::Key(key).resolve() {
+                    Ok(id) => break id,
+                    Err(e) if e.status == Status::NoSuchSegment => {
+                        if !announced {
+                            output::note(format!(
+                                "waiting for a producer to create the ring (key {key}){}",
+                                timeout.map_or(String::from("; Ctrl-C to stop"), |t| format!(
+                                    " for up to {}",
+                                    duration_text(t)
+                                ))
+                            ));
+                            announced = true;
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(timed_out("no ring appeared"));
+                }
+                if !signals::sleep(POLL) {
+                    return Err(Error::interrupted());
                 }
             }
-            Err(e) => return Err(e),
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(timed_out("no ring appeared"));
-        }
-        if !signals::sleep(POLL) {
-            return Err(Error::interrupted());
         }
     };
     let attachment = attach_rw(id)?;
@@ -177,9 +181,7 @@ pub fn for_consumer(location: &Location, timeout: Option<Duration>) -> Result<Op
     loop {
         match check_header(&attachment, None) {
             Ok(()) => break,
-            Err((State::Uninitialised, why)) if Instant::now() < grace_end => {
-                let _ = why;
-            }
+            Err((State::Uninitialised, _)) if Instant::now() < grace_end => {}
             Err((_, why)) => return Err(not_a_ring(id, &why)),
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -189,12 +191,5 @@ pub fn for_consumer(location: &Location, timeout: Option<Duration>) -> Result<Op
             return Err(Error::interrupted());
         }
     }
-    warn_if_open_to_others(id);
-    let key = shm::stat(id).map(|s| s.key).unwrap_or(Key::PRIVATE);
-    Ok(Opened {
-        attachment,
-        id,
-        key,
-        created: false,
-    })
+    Ok(existing(attachment, id))
 }

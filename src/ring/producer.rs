@@ -1,12 +1,12 @@
 //! The producer: `sem_wait(free)`, write `i*i` at head, `sem_post(filled)`, as the document
 //! does, with an atomic count and a clean stop on Ctrl-C.
 
-use super::lock::{self, Role};
-use super::open;
-use super::shared::{Acquire, Ring};
-use super::{Location, Progress, Summary, square};
-use crate::cli::ProduceArgs;
-use crate::error::{Error, Result, Status};
+use super::role::{self, Join};
+use super::shared::Acquire;
+use super::{Location, square};
+use crate::error::{Result, Status};
+use crate::model::ring::Summary;
+use crate::output::progress::Progress;
 use crate::signals;
 use std::time::{Duration, Instant};
 
@@ -17,38 +17,23 @@ pub struct Settings {
     pub count: u64,
     pub interval: Duration,
     pub mode: u32,
+    /// No line per item (the summary only).
     pub quiet: bool,
-    pub json: bool,
     pub batch: bool,
-}
-
-impl Settings {
-    pub fn from_args(a: ProduceArgs) -> Settings {
-        Settings {
-            location: Location::from_args(&a.run.location),
-            count: a.run.count,
-            interval: a.interval,
-            mode: a.mode,
-            quiet: a.run.quiet || a.run.json,
-            json: a.run.json,
-            batch: a.run.batch,
-        }
-    }
 }
 
 /// Produce `settings.count` items; the summary says whether Ctrl-C cut the run short.
 pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<(Summary, Status)> {
-    let opened = open::for_producer(&settings.location, settings.mode)?;
-    let _role = lock::take(opened.id, Role::Producer)?;
-    let ring = Ring::new(&opened.attachment).ok_or_else(|| {
-        Error::new(
-            Status::InvalidRing,
-            format!("segment {}: cannot map the ring", opened.id),
-        )
-    })?;
-    let sys = |e: crate::sys::SysError| Error::other(format!("segment {}: {e}", opened.id));
+    let joined = role::join(
+        settings.location,
+        Join::Producer {
+            mode: settings.mode,
+        },
+    )?;
+    let ring = joined.ring()?;
+    let sys = |e| joined.failed(e);
     let start = Instant::now();
-    let mut summary = Summary::new("producer", opened.id, opened.key, false);
+    let mut summary = Summary::new("producer", joined.id(), joined.key(), false);
     let mut i: u64 = 0;
     let shows = progress.shows_items();
     while settings.count == 0 || i < settings.count {

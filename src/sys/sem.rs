@@ -34,7 +34,8 @@ unsafe extern "C" {
 #[derive(Clone, Copy, Debug)]
 pub struct Semaphore<'a> {
     ptr: *mut libc::sem_t,
-    _mapping: PhantomData<&'a super::shm::Attachment>,
+    /// Borrowed from the attachment that maps it ([`super::shm::Attachment::semaphore`]).
+    _mapping: PhantomData<&'a ()>,
 }
 
 // SAFETY: a process-shared semaphore is made for concurrent use: every operation on it

@@ -7,10 +7,9 @@ use serde::Serialize;
 use std::fmt;
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
-/// `shmctl` commands and mode bits that libc does not export.
-pub const SHM_STAT: c_int = 13;
+/// The `shmctl` command and mode bits that libc does not export.
 pub const SHM_INFO: c_int = 14;
 /// Mode bit: the segment is marked for destruction (IPC_RMID while attached).
 pub const SHM_DEST: u32 = 0o1000;
@@ -272,7 +271,6 @@ pub fn page_size() -> u64 {
 pub struct Attachment {
     addr: NonNull<u8>,
     len: usize,
-    id: ShmId,
     readonly: bool,
 }
 
@@ -295,7 +293,6 @@ pub fn attach(id: ShmId, readonly: bool) -> SysResult<Attachment> {
     let mut att = Attachment {
         addr,
         len: 0,
-        id,
         readonly,
     };
     // Attached, so we hold read permission: IPC_STAT cannot be refused, and the segment
@@ -305,18 +302,12 @@ pub fn attach(id: ShmId, readonly: bool) -> SysResult<Attachment> {
 }
 
 impl Attachment {
-    pub fn id(&self) -> ShmId {
-        self.id
-    }
     /// The segment's size in bytes (the mapping may be longer, rounded to pages).
     pub fn len(&self) -> usize {
         self.len
     }
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-    pub fn readonly(&self) -> bool {
-        self.readonly
     }
     pub fn address(&self) -> usize {
         self.addr.as_ptr() as usize
@@ -371,16 +362,6 @@ impl Attachment {
         let ptr = self.checked_ptr(offset, len.checked_mul(4)?, 4)?;
         // SAFETY: as in atomic_i32, for each of the len elements, all in bounds.
         Some(unsafe { std::slice::from_raw_parts(ptr.cast::<AtomicI32>(), len) })
-    }
-
-    /// A shared 64-bit word (a glibc semaphore's value and waiter count), writable attachment only.
-    pub fn atomic_u64(&self, offset: usize) -> Option<&AtomicU64> {
-        if self.readonly {
-            return None;
-        }
-        let ptr = self.checked_ptr(offset, 8, 8)?;
-        // SAFETY: in bounds, 8-aligned, writable and alive for &self; AtomicU64 has u64's layout.
-        Some(unsafe { &*ptr.cast::<AtomicU64>() })
     }
 
     /// A process-shared POSIX semaphore living in the segment at `offset`.

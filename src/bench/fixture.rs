@@ -1,0 +1,68 @@
+//! What the two ends of a benchmark run meet in: a private ring, a FIFO or a socket in a
+//! private directory. Each is removed when dropped.
+
+use crate::error::{Error, Result};
+use crate::model::bench::Transport;
+use crate::ring::layout;
+use crate::ring::shared::Ring;
+use crate::sys::shm::{self, CreateFlags, Key, ShmId};
+use tempfile::TempDir;
+
+/// A fresh private ring, initialised; removed (freed at the last detach) when dropped.
+pub struct PrivateRing(ShmId);
+
+impl PrivateRing {
+    pub fn new() -> Result<PrivateRing> {
+        let id = shm::create(Key::PRIVATE, layout::SIZE, 0o600, CreateFlags::default())
+            .map_err(|e| Error::sys("benchmark ring", e))?;
+        let ring = PrivateRing(id);
+        let att = shm::attach(id, false).map_err(|e| Error::sys("benchmark ring", e))?;
+        Ring::new(&att)
+            .ok_or_else(|| Error::other("benchmark ring: cannot map"))?
+            .initialise()
+            .map_err(|e| Error::other(format!("benchmark ring: {e}")))?;
+        Ok(ring)
+    }
+
+    pub fn id(&self) -> ShmId {
+        self.0
+    }
+}
+
+impl Drop for PrivateRing {
+    fn drop(&mut self) {
+        let _ = shm::remove(self.0);
+    }
+}
+
+/// A directory only this user may enter (mode 0700), removed with what is in it.
+pub fn private_dir() -> Result<TempDir> {
+    tempfile::Builder::new()
+        .prefix("shmctl-rs-bench.")
+        .tempdir()
+        .map_err(|e| Error::other(format!("cannot make a private directory: {e}")))
+}
+
+/// Where a stream transport meets: a FIFO (two for a round trip) or a socket path in `dir`.
+pub fn stream_endpoint(dir: &TempDir, transport: Transport, latency: bool) -> Result<String> {
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    if matches!(transport, Transport::Unix | Transport::UnixBatch) {
+        return Ok(path("socket"));
+    }
+    let names: &[&str] = if latency {
+        &["there", "back"]
+    } else {
+        &["fifo"]
+    };
+    let mut paths = Vec::new();
+    for name in names {
+        let fifo = path(name);
+        nix::unistd::mkfifo(
+            fifo.as_str(),
+            nix::sys::stat::Mode::S_IRUSR | nix::sys::stat::Mode::S_IWUSR,
+        )
+        .map_err(|e| Error::other(format!("mkfifo {fifo}: {}", e.desc())))?;
+        paths.push(fifo);
+    }
+    Ok(paths.join(","))
+}

@@ -1,0 +1,118 @@
+//! The two processes of a benchmark run: each `ring bench-peer`, started, told to go,
+//! and read for what it measured; killed if the run fails half-way.
+
+use super::Settings;
+use super::peer::Role;
+use crate::error::{Error, Result};
+use crate::model::bench::Transport;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+/// A peer process, killed if the run fails half-way.
+pub struct Peer {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Peer {
+    pub fn spawn(
+        transport: Transport,
+        role: Role,
+        count: u64,
+        endpoint: &str,
+        cpu: Option<usize>,
+        s: &Settings,
+    ) -> Result<Peer> {
+        let exe = std::env::current_exe()
+            .map_err(|e| Error::other(format!("cannot find this program: {e}")))?;
+        let mut cmd = Command::new(exe);
+        cmd.args(["ring", "bench-peer", "--transport", transport.name()])
+            .args(["--role", role.name()])
+            .args(["--count", &count.to_string(), "--endpoint", endpoint]);
+        if let Some(cpu) = cpu {
+            cmd.args(["--cpu", &cpu.to_string()]);
+        }
+        if let Some(spin) = s.spin {
+            cmd.args(["--spin", &spin.to_string()]);
+        }
+        if let Some(spin) = s.batch_spin {
+            cmd.args(["--batch-spin", &spin.to_string()]);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::other(format!("cannot start a benchmark peer: {e}")))?;
+        let stdin = child.stdin.take();
+        let stdout = child
+            .stdout
+            .take()
+            .map(BufReader::new)
+            .ok_or_else(|| Error::other("a benchmark peer has no stdout"))?;
+        Ok(Peer {
+            child,
+            stdin,
+            stdout,
+        })
+    }
+
+    /// The next line the peer prints that starts with `word`.
+    pub fn expect(&mut self, word: &str) -> Result<Vec<String>> {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.stdout.read_line(&mut line)? == 0 {
+                return Err(Error::other(format!(
+                    "a benchmark peer ended before saying '{word}'"
+                )));
+            }
+            let fields: Vec<String> = line.split_whitespace().map(String::from).collect();
+            if fields.first().map(String::as_str) == Some(word) {
+                return Ok(fields);
+            }
+        }
+    }
+
+    pub fn go(&mut self) -> Result<()> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| Error::other("a benchmark peer has no stdin"))?;
+        stdin.write_all(b"go\n")?;
+        stdin.flush()?;
+        Ok(())
+    }
+}
+
+/// Start two peers in order (a listening consumer first), and wait until both are ready.
+pub fn start_pair(
+    transport: Transport,
+    roles: (Role, Role),
+    count: u64,
+    endpoint: &str,
+    s: &Settings,
+) -> Result<(Peer, Peer)> {
+    let unix = matches!(transport, Transport::Unix | Transport::UnixBatch);
+    let pin = s.pin;
+    let mut second = Peer::spawn(transport, roles.1, count, endpoint, pin.map(|p| p.1), s)?;
+    if unix {
+        second.expect("listening")?;
+    }
+    let mut first = Peer::spawn(transport, roles.0, count, endpoint, pin.map(|p| p.0), s)?;
+    if !unix {
+        first.expect("ready")?;
+    }
+    second.expect("ready")?;
+    if unix {
+        first.expect("ready")?;
+    }
+    Ok((first, second))
+}

@@ -1,0 +1,60 @@
+//! Who maps which segment: one scan of every process's maps, grouped by shmid.
+
+use crate::model::{Holder, Unreadable};
+use crate::proc::processes::{self, Scan};
+use crate::users::Names;
+use std::collections::HashMap;
+
+/// Holders of every segment of IPC namespace `namespace` from one scan of /proc, by shmid.
+pub fn by_shmid(
+    scan: &Scan,
+    namespace: Option<u64>,
+    names: &mut Names,
+) -> HashMap<i32, Vec<Holder>> {
+    let shm_device = shm_device();
+    processes::by_shmid(scan, namespace)
+        .into_iter()
+        .map(|(id, procs)| {
+            let mut list: Vec<Holder> = procs
+                .into_iter()
+                .map(|(p, maps)| Holder {
+                    pid: p.pid,
+                    comm: p.comm.clone(),
+                    uid: p.uid,
+                    user: names.user(p.uid),
+                    attachments: maps.len(),
+                    readonly: maps.iter().all(|m| !m.writable),
+                    hugetlb: shm_device
+                        .as_deref()
+                        .is_some_and(|d| maps.iter().any(|m| m.device != d)),
+                })
+                .collect();
+            list.sort_by_key(|h| h.pid);
+            (id, list)
+        })
+        .collect()
+}
+
+/// The processes a scan could not read, and whether the reader was root.
+pub fn unreadable(scan: &Scan) -> Unreadable {
+    Unreadable {
+        pids: scan.unreadable.clone(),
+        as_root: nix::unistd::geteuid().is_root(),
+    }
+}
+
+/// The device of the kernel's internal shm mount as maps prints it (`00:01`): System V
+/// segments live there unless made with SHM_HUGETLB (then on hugetlbfs). A memfd lives on
+/// the same mount, so its `st_dev` tells the device without guessing.
+fn shm_device() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let fd =
+        nix::sys::memfd::memfd_create("shmctl-rs-probe", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
+            .ok()?;
+    let dev = std::fs::File::from(fd).metadata().ok()?.dev();
+    Some(format!(
+        "{:02x}:{:02x}",
+        nix::sys::stat::major(dev),
+        nix::sys::stat::minor(dev)
+    ))
+}

@@ -1,0 +1,64 @@
+//! `info`: one segment from /proc and IPC_STAT (which needs read permission), with its
+//! holders and whether its creator and last user still run.
+
+use super::{holders, liveness, table};
+use crate::error::{Error, Result, Status};
+use crate::model::SegmentInfo;
+use crate::proc::processes;
+use crate::sys::shm::{self, ShmId};
+use crate::users::Names;
+
+pub fn gather(id: ShmId) -> Result<SegmentInfo> {
+    let table = table::read()?;
+    let record = table::find(&table, id)?;
+    let stat = shm::stat(id).map_err(|e| {
+        let mut err = Error::sys(format!("segment {id}"), e);
+        if err.status == Status::PermissionDenied {
+            err.message.push_str(&format!(
+                "; IPC_STAT needs read permission (perms {:o}, owner uid {}); `shmctl-rs ls --key {}` shows what /proc tells every user",
+                record.perms(),
+                record.uid,
+                record.key
+            ));
+        }
+        err
+    })?;
+    let mut names = Names::default();
+    let mut segment = table::segment(record, &mut names);
+    // IPC_STAT is the fresher of the two readings.
+    segment.nattch = stat.nattch;
+    segment.atime = (stat.atime != 0).then_some(stat.atime);
+    segment.dtime = (stat.dtime != 0).then_some(stat.dtime);
+    segment.ctime = (stat.ctime != 0).then_some(stat.ctime);
+    segment.lpid = stat.lpid;
+    segment.cpid_state = liveness::of(segment.cpid);
+    segment.lpid_state = liveness::of(segment.lpid);
+    let namespace = processes::current_namespace();
+    let scan = processes::scan(namespace);
+    let mut by_shmid = holders::by_shmid(&scan, namespace, &mut names);
+    // After IPC_RMID the key reads 0, but the mappings keep the name they were made with.
+    let mut key_from_maps = false;
+    if segment.key.is_private() {
+        let named = scan
+            .processes
+            .iter()
+            .flat_map(|p| &p.mappings)
+            .find(|m| m.shmid == id && !m.key.is_private());
+        if let Some(m) = named {
+            segment.key = m.key;
+            segment.key_hex = m.key.to_string();
+            key_from_maps = true;
+        }
+    }
+    segment.set_holders(by_shmid.remove(&id.0).unwrap_or_default());
+    let page_size = shm::page_size();
+    Ok(SegmentInfo {
+        pages: segment.size.div_ceil(page_size),
+        segment,
+        seq: stat.seq,
+        page_size,
+        unreadable_processes: scan.unreadable.len(),
+        unreadable: holders::unreadable(&scan),
+        key_from_maps,
+    })
+}

@@ -1,0 +1,130 @@
+//! A ring's state as `status` reads it, and what one producer or consumer run did.
+
+use crate::sys::shm::{Key, ShmId};
+use serde::Serialize;
+
+/// How a ring stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Valid, and every invariant holds.
+    Consistent,
+    /// Valid structure, but an invariant is broken (lost slots, indices disagree).
+    Inconsistent,
+    /// All zero: created, never initialised.
+    Uninitialised,
+    /// Not a ring: values no ring can hold.
+    Invalid,
+    /// Smaller than the 4176 bytes a ring needs.
+    TooSmall,
+}
+
+impl State {
+    /// The name `status` prints, as in its JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Consistent => "consistent",
+            State::Inconsistent => "inconsistent",
+            State::Uninitialised => "uninitialised",
+            State::Invalid => "invalid",
+            State::TooSmall => "too-small",
+        }
+    }
+
+    /// A ring a producer or consumer may join (a broken invariant can still be drained).
+    pub fn joinable(self) -> bool {
+        matches!(self, State::Consistent | State::Inconsistent)
+    }
+}
+
+/// `status --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RingStatus {
+    pub shmid: ShmId,
+    pub key: Key,
+    pub key_hex: String,
+    pub size: u64,
+    pub perms: String,
+    pub owner: String,
+    /// Processes attached, not counting this status command's own read-only attach.
+    pub nattch: u64,
+    pub cpid: i32,
+    pub cpid_alive: bool,
+    pub lpid: i32,
+    pub lpid_alive: bool,
+    pub atime: Option<i64>,
+    pub dtime: Option<i64>,
+    pub ctime: Option<i64>,
+    pub capacity: usize,
+    pub state: State,
+    pub head: Option<i32>,
+    pub tail: Option<i32>,
+    pub count: Option<i32>,
+    pub free_slots: Option<u32>,
+    pub filled_slots: Option<u32>,
+    pub in_flight: Option<u32>,
+    pub producer_waiters: Option<u32>,
+    pub consumer_waiters: Option<u32>,
+    pub producer_pshared: Option<bool>,
+    pub consumer_pshared: Option<bool>,
+    pub fill_percent: Option<f64>,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// What a producer or consumer run did, printed at the end (`--json` for scripts).
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub role: &'static str,
+    pub shmid: ShmId,
+    pub key: Key,
+    pub items: u64,
+    pub elapsed_s: f64,
+    pub items_per_s: f64,
+    /// Wrapping sum of the items as unsigned 32-bit values; equal on both ends of a run.
+    pub checksum: u64,
+    pub first: Option<i32>,
+    pub last: Option<i32>,
+    pub interrupted: bool,
+    /// Consumer with --verify: every item was the next square.
+    pub verified: Option<bool>,
+    /// Consumer with --remove-when-done: the segment was removed.
+    pub removed: bool,
+}
+
+impl Summary {
+    pub fn new(role: &'static str, shmid: ShmId, key: Key, verify: bool) -> Summary {
+        Summary {
+            role,
+            shmid,
+            key,
+            items: 0,
+            elapsed_s: 0.0,
+            items_per_s: 0.0,
+            checksum: 0,
+            first: None,
+            last: None,
+            interrupted: false,
+            verified: verify.then_some(true),
+            removed: false,
+        }
+    }
+
+    /// Count one item moved.
+    pub fn record(&mut self, value: i32) {
+        self.items += 1;
+        self.checksum = self.checksum.wrapping_add(u64::from(value as u32));
+        self.first.get_or_insert(value);
+        self.last = Some(value);
+    }
+
+    /// Close the run that began at `start`.
+    pub fn finish(&mut self, start: std::time::Instant) {
+        self.elapsed_s = start.elapsed().as_secs_f64();
+        self.items_per_s = if self.elapsed_s > 0.0 {
+            self.items as f64 / self.elapsed_s
+        } else {
+            0.0
+        };
+    }
+}

@@ -1,0 +1,218 @@
+//! `info`: one segment in full, its holders, and what could not be looked at.
+
+use super::table::{Grid, write_pairs};
+use super::{Render, View, plural};
+use crate::model::{Holder, Liveness, SegmentInfo, Unreadable};
+use crate::units;
+use std::io::{self, Write};
+
+/// Say which processes could not be looked at, and what would help.
+pub fn unreadable_note(u: &Unreadable) -> String {
+    let shown: Vec<String> = u.pids.iter().take(5).map(|p| p.to_string()).collect();
+    let more = if u.pids.len() > 5 { ", ..." } else { "" };
+    let hint = if u.as_root {
+        "not even root may read them (another user namespace, or a protected process)"
+    } else {
+        "run as root to see every holder"
+    };
+    format!(
+        "The maps of {} could not be read (pid {}{more}): {hint}.",
+        plural(u.pids.len() as u64, "process", "processes"),
+        shown.join(", ")
+    )
+}
+
+/// `1234 (running)`; a pid of 0 (none) as `0`.
+fn pid_and_state(pid: i32, state: Option<Liveness>) -> String {
+    match state {
+        Some(s) if pid > 0 => format!("{pid} ({})", s.name()),
+        _ => pid.to_string(),
+    }
+}
+
+/// The holders as a table: pid, command, user, attachments, access.
+pub fn holders_grid(holders: &[Holder]) -> Grid {
+    Grid {
+        headings: ["PID", "COMMAND", "USER", "ATTACHMENTS", "ACCESS"]
+            .map(String::from)
+            .to_vec(),
+        right: vec![true, false, false, true, false],
+        rows: holders
+            .iter()
+            .map(|h| {
+                vec![
+                    h.pid.to_string(),
+                    h.comm.clone(),
+                    h.user.clone(),
+                    h.attachments.to_string(),
+                    format!(
+                        "{}{}",
+                        if h.readonly {
+                            "read-only"
+                        } else {
+                            "read-write"
+                        },
+                        if h.hugetlb { ", hugetlb" } else { "" }
+                    ),
+                ]
+            })
+            .collect(),
+    }
+}
+
+impl Render for SegmentInfo {
+    fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let s = &self.segment;
+        let status = if s.status.is_empty() {
+            "-".to_string()
+        } else {
+            s.status.join(", ")
+        };
+        let key = if self.key_from_maps {
+            format!(
+                "{} ({}; removed: /proc shows 0, the holders' mappings keep this key)",
+                s.key, s.key.0
+            )
+        } else if s.key.is_private() {
+            format!("{} (IPC_PRIVATE, or removed)", s.key)
+        } else {
+            format!("{} ({})", s.key, s.key.0)
+        };
+        let bytes = |v: Option<u64>| {
+            v.map_or("-".into(), |v| {
+                format!("{} ({v} bytes)", units::human_size(v))
+            })
+        };
+        let pairs = [
+            ("shmid", s.shmid.to_string()),
+            ("key", key),
+            (
+                "size",
+                format!(
+                    "{} ({} bytes, {} of {} bytes)",
+                    units::human_size(s.size),
+                    s.size,
+                    plural(self.pages, "page", "pages"),
+                    self.page_size
+                ),
+            ),
+            (
+                "perms",
+                format!("{} ({})", s.perms, units::mode_string(s.mode & 0o777)),
+            ),
+            ("status", status),
+            (
+                "owner",
+                format!(
+                    "{} (uid {}), group {} (gid {})",
+                    s.owner, s.uid, s.group, s.gid
+                ),
+            ),
+            ("creator", format!("uid {}, gid {}", s.cuid, s.cgid)),
+            ("nattch", s.nattch.to_string()),
+            ("cpid", pid_and_state(s.cpid, s.cpid_state)),
+            ("lpid", pid_and_state(s.lpid, s.lpid_state)),
+            ("attached", units::local_time(s.atime)),
+            ("detached", units::local_time(s.dtime)),
+            ("changed", units::local_time(s.ctime)),
+            ("rss", bytes(s.rss)),
+            ("swap", bytes(s.swap)),
+            ("seq", self.seq.to_string()),
+        ];
+        write_pairs(out, &pairs)?;
+        let holders = s.attached.as_deref().unwrap_or_default();
+        if !holders.is_empty() {
+            writeln!(out)?;
+            holders_grid(holders).write_table(out, view.width)?;
+        }
+        if !self.unreadable.is_empty() {
+            writeln!(out, "\n{}", unreadable_note(&self.unreadable))?;
+        }
+        if s.is_dest() {
+            writeln!(
+                out,
+                "\nMarked for destruction: freed when the last of {} detaches.",
+                plural(s.nattch, "process", "processes")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::{NOW, holder, segment};
+    use crate::render::{Format, to_string};
+
+    fn info() -> SegmentInfo {
+        let mut s = segment(5, 0, 4096);
+        s.key = crate::sys::shm::Key(0x1234);
+        s.key_hex = s.key.to_string();
+        s.status = vec!["dest"];
+        s.nattch = 1;
+        s.cpid_state = Some(Liveness::Running);
+        s.lpid = 0;
+        s.set_holders(vec![holder(42, "app", 2, true)]);
+        SegmentInfo {
+            segment: s,
+            seq: 3,
+            pages: 1,
+            page_size: 4096,
+            unreadable_processes: 1,
+            unreadable: Unreadable {
+                pids: vec![1],
+                as_root: true,
+            },
+            key_from_maps: true,
+        }
+    }
+
+    #[test]
+    fn every_line_of_info() {
+        let text = to_string(Format::Table, &info(), &View::at(NOW));
+        for line in [
+            "shmid     5",
+            "key       0x00001234 (4660; removed: /proc shows 0, the holders' mappings keep this key)",
+            "size      4 KiB (4096 bytes, 1 page of 4096 bytes)",
+            "perms     600 (rw-------)",
+            "status    dest",
+            "cpid      100 (running)",
+            "lpid      0",
+            "seq       3",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+        }
+        assert!(
+            text.contains("42  app      root            2  read-only"),
+            "{text}"
+        );
+        assert!(text.contains("The maps of 1 process could not be read (pid 1): not even root"));
+        assert!(
+            text.ends_with("freed when the last of 1 process detaches.\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_flattens_the_segment_and_keeps_the_counts() {
+        let json: serde_json::Value =
+            serde_json::from_str(&to_string(Format::Json, &info(), &View::at(NOW))).unwrap();
+        assert_eq!(json["shmid"], 5);
+        assert_eq!(json["unreadable_processes"], 1);
+        assert_eq!(json["key_from_maps"], true);
+        assert!(json.get("unreadable").is_none());
+    }
+
+    #[test]
+    fn the_hint_depends_on_who_looked() {
+        let u = Unreadable {
+            pids: (1..=7).collect(),
+            as_root: false,
+        };
+        assert_eq!(
+            unreadable_note(&u),
+            "The maps of 7 processes could not be read (pid 1, 2, 3, 4, 5, ...): run as root to see every holder."
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! `rm`: one line per segment removed, marked or that would be, and a total for orphans.
+
+use super::{Render, View, plural};
+use crate::model::{Action, Outcome, RmReport};
+use crate::units;
+use std::io::{self, Write};
+
+/// The sentence for one outcome (a failure says its error).
+pub fn describe(o: &Outcome) -> String {
+    let id = o.shmid.map(|i| i.to_string()).unwrap_or_default();
+    let key = o.key.map(|k| k.to_string()).unwrap_or_default();
+    let size = o.size.map(units::human_size).unwrap_or_default();
+    let held = o
+        .nattch
+        .map(|n| plural(n, "process", "processes"))
+        .unwrap_or_default();
+    match o.action {
+        Action::Removed => format!("removed shmid {id} (key {key}, {size})"),
+        Action::WouldRemove => format!("would remove shmid {id} (key {key}, {size})"),
+        Action::Marked => format!(
+            "marked shmid {id} (key {key}, {size}) for destruction: still attached by {held}, freed when the last one detaches"
+        ),
+        Action::WouldMark => format!(
+            "would mark shmid {id} (key {key}, {size}) for destruction: attached by {held}, freed when the last one detaches"
+        ),
+        Action::Failed => o.error.clone().unwrap_or_default(),
+    }
+}
+
+impl Render for RmReport {
+    /// What was done; failures are not here (they were said on stderr as they happened).
+    fn table(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
+        for o in self.results.iter().filter(|o| o.action != Action::Failed) {
+            writeln!(out, "{}", describe(o))?;
+        }
+        if self.orphans {
+            let done = self
+                .results
+                .iter()
+                .filter(|o| o.action != Action::Failed)
+                .count() as u64;
+            writeln!(
+                out,
+                "{} {}, {} freed",
+                if self.dry_run {
+                    "would remove"
+                } else {
+                    "removed"
+                },
+                plural(done, "orphaned segment", "orphaned segments"),
+                units::human_size(self.freed_bytes)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{Format, to_string};
+    use crate::sys::shm::{Key, ShmId};
+
+    fn outcome(id: i32, nattch: u64, action: Action) -> Outcome {
+        Outcome {
+            target: id.to_string(),
+            shmid: Some(ShmId(id)),
+            key: Some(Key(0x1234)),
+            size: Some(65536),
+            nattch: Some(nattch),
+            action,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn each_outcome_has_its_sentence() {
+        let report = RmReport {
+            dry_run: false,
+            results: vec![
+                outcome(1, 0, Action::Removed),
+                outcome(2, 2, Action::Marked),
+                Outcome {
+                    error: Some("segment 9: no such segment".into()),
+                    ..outcome(9, 0, Action::Failed)
+                },
+            ],
+            freed_bytes: 65536,
+            orphans: true,
+        };
+        let text = to_string(Format::Table, &report, &View::at(0));
+        assert_eq!(
+            text,
+            "removed shmid 1 (key 0x00001234, 64 KiB)\n\
+             marked shmid 2 (key 0x00001234, 64 KiB) for destruction: still attached by 2 processes, freed when the last one detaches\n\
+             removed 2 orphaned segments, 64 KiB freed\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&to_string(Format::Json, &report, &View::at(0))).unwrap();
+        assert_eq!(json["results"][2]["action"], "failed");
+        assert_eq!(json["freed_bytes"], 65536);
+        assert!(json.get("orphans").is_none());
+        assert_eq!(
+            describe(&outcome(3, 1, Action::WouldMark)),
+            "would mark shmid 3 (key 0x00001234, 64 KiB) for destruction: attached by 1 process, freed when the last one detaches"
+        );
+    }
+}

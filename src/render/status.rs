@@ -1,0 +1,185 @@
+//! `status`: a ring's header decoded, its fill level and what is wrong with it.
+
+use super::table::write_pairs;
+use super::{Render, View, plural};
+use crate::model::ring::RingStatus;
+use crate::units;
+use std::io::{self, Write};
+
+/// `[####....]`: `filled` of `capacity` slots in `width` characters, rounded up.
+pub fn bar(filled: u32, capacity: usize, width: usize) -> String {
+    let n = (filled as usize * width)
+        .div_ceil(capacity.max(1))
+        .min(width);
+    format!("[{}{}]", "#".repeat(n), ".".repeat(width - n))
+}
+
+impl Render for RingStatus {
+    fn table(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let s = self;
+        let pid = |p: i32, a: bool| {
+            if p <= 0 {
+                "-".to_string()
+            } else {
+                format!("{p} ({})", if a { "running" } else { "exited" })
+            }
+        };
+        let opt = |v: Option<i32>| v.map_or("-".to_string(), |v| v.to_string());
+        let optu = |v: Option<u32>| v.map_or("-".to_string(), |v| v.to_string());
+        let shared = |pshared: Option<bool>| {
+            if pshared == Some(true) {
+                ""
+            } else {
+                "; not process-shared"
+            }
+        };
+        let mut pairs = vec![
+            (
+                "ring",
+                format!(
+                    "shmid {}, key {}, {} ({} bytes), perms {}, owner {}",
+                    s.shmid,
+                    s.key,
+                    units::human_size(s.size),
+                    s.size,
+                    s.perms,
+                    s.owner
+                ),
+            ),
+            ("attached", plural(s.nattch, "process", "processes")),
+            ("creator", pid(s.cpid, s.cpid_alive)),
+            ("last pid", pid(s.lpid, s.lpid_alive)),
+            ("changed", units::local_time(s.ctime)),
+            ("state", s.state.name().to_string()),
+        ];
+        if s.head.is_some() {
+            pairs.push(("head", opt(s.head)));
+            pairs.push(("tail", opt(s.tail)));
+            pairs.push(("count", opt(s.count)));
+            pairs.push((
+                "free slots",
+                format!(
+                    "{} (sem_producer; {} waiting{})",
+                    optu(s.free_slots),
+                    optu(s.producer_waiters),
+                    shared(s.producer_pshared)
+                ),
+            ));
+            pairs.push((
+                "filled slots",
+                format!(
+                    "{} (sem_consumer; {} waiting{})",
+                    optu(s.filled_slots),
+                    optu(s.consumer_waiters),
+                    shared(s.consumer_pshared)
+                ),
+            ));
+            if let Some(f) = s.in_flight {
+                pairs.push(("in flight", f.to_string()));
+            }
+            if let (Some(filled), Some(p)) = (s.filled_slots, s.fill_percent) {
+                pairs.push((
+                    "fill",
+                    format!(
+                        "{} {filled}/{} ({p:.1}%)",
+                        bar(filled, s.capacity, 32),
+                        s.capacity
+                    ),
+                ));
+            }
+        }
+        write_pairs(out, &pairs)?;
+        for p in &s.problems {
+            writeln!(out, "problem: {p}")?;
+        }
+        for w in &s.warnings {
+            writeln!(out, "warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ring::State;
+    use crate::render::fixtures::NOW;
+    use crate::render::{Format, to_string};
+    use crate::sys::shm::{Key, ShmId};
+
+    pub fn status() -> RingStatus {
+        RingStatus {
+            shmid: ShmId(2),
+            key: Key(0x4100_c4a7),
+            key_hex: "0x4100c4a7".into(),
+            size: 4176,
+            perms: "600".into(),
+            owner: "root".into(),
+            nattch: 0,
+            cpid: 10994,
+            cpid_alive: false,
+            lpid: 0,
+            lpid_alive: false,
+            atime: None,
+            dtime: None,
+            ctime: Some(NOW),
+            capacity: 1024,
+            state: State::Consistent,
+            head: Some(300),
+            tail: Some(0),
+            count: Some(300),
+            free_slots: Some(724),
+            filled_slots: Some(300),
+            in_flight: Some(0),
+            producer_waiters: Some(0),
+            consumer_waiters: Some(1),
+            producer_pshared: Some(true),
+            consumer_pshared: Some(false),
+            fill_percent: Some(29.296875),
+            problems: vec![],
+            warnings: vec!["sem_consumer has 1 waiter(s)".into()],
+        }
+    }
+
+    #[test]
+    fn a_ring_in_every_line() {
+        let text = to_string(Format::Table, &status(), &View::at(NOW));
+        for line in [
+            "ring          shmid 2, key 0x4100c4a7, 4.1 KiB (4176 bytes), perms 600, owner root",
+            "attached      0 processes",
+            "creator       10994 (exited)",
+            "last pid      -",
+            "state         consistent",
+            "head          300",
+            "free slots    724 (sem_producer; 0 waiting)",
+            "filled slots  300 (sem_consumer; 1 waiting; not process-shared)",
+            "in flight     0",
+            "fill          [##########......................] 300/1024 (29.3%)",
+            "warning: sem_consumer has 1 waiter(s)",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_segment_too_small_shows_no_header_fields() {
+        let mut s = status();
+        s.state = State::TooSmall;
+        s.head = None;
+        s.problems = vec!["the segment has 100 bytes; a ring needs 4176".into()];
+        let text = to_string(Format::Table, &s, &View::at(NOW));
+        assert!(!text.contains("head"), "{text}");
+        assert!(
+            text.contains("state     too-small\nproblem: the segment has 100 bytes"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_bar_rounds_up_and_stays_in_bounds() {
+        assert_eq!(bar(0, 1024, 4), "[....]");
+        assert_eq!(bar(1, 1024, 4), "[#...]");
+        assert_eq!(bar(1024, 1024, 4), "[####]");
+        assert_eq!(bar(5000, 1024, 4), "[####]");
+    }
+}

@@ -1,0 +1,82 @@
+//! Inspecting a ring for `status`: its state from /proc plus a live read-only attach. It
+//! never calls a semaphore function: it only reads.
+
+use super::{layout, open};
+use crate::error::{Error, Result};
+use crate::gather::table;
+use crate::model::ring::RingStatus;
+use crate::model::ring::State;
+use crate::proc::processes;
+use crate::sys::shm::{self, ShmId};
+use crate::users::Names;
+
+/// Read a ring's state once (a torn reading of a live ring is retaken; see
+/// [`open::read_header`]).
+pub fn gather(id: ShmId) -> Result<RingStatus> {
+    let table = table::read()?;
+    let record = table::find(&table, id)?;
+    let what = format!("segment {id}");
+    let attachment = shm::attach(id, true).map_err(|e| Error::sys(&what, e))?;
+    let mut names = Names::default();
+    let mut status = RingStatus {
+        shmid: id,
+        key: record.key,
+        key_hex: record.key.to_string(),
+        size: record.size,
+        perms: format!("{:o}", record.perms()),
+        owner: names.user(record.uid),
+        nattch: record.nattch,
+        cpid: record.cpid,
+        cpid_alive: processes::is_running(record.cpid),
+        lpid: record.lpid,
+        lpid_alive: processes::is_running(record.lpid),
+        atime: record.atime,
+        dtime: record.dtime,
+        ctime: record.ctime,
+        capacity: layout::CAPACITY,
+        state: State::TooSmall,
+        head: None,
+        tail: None,
+        count: None,
+        free_slots: None,
+        filled_slots: None,
+        in_flight: None,
+        producer_waiters: None,
+        consumer_waiters: None,
+        producer_pshared: None,
+        consumer_pshared: None,
+        fill_percent: None,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    if attachment.len() < layout::SIZE {
+        status.problems.push(format!(
+            "the segment has {} bytes; a ring needs {}",
+            attachment.len(),
+            layout::SIZE
+        ));
+        return Ok(status);
+    }
+    // Our own read-only attach counts in nattch; judge as if we were not here.
+    let others = shm::stat(id).map(|s| s.nattch.saturating_sub(1)).ok();
+    let (header, verdict) = open::read_header(&attachment, others)
+        .ok_or_else(|| Error::other(format!("{what}: cannot read the header")))?;
+    drop(attachment);
+    status.state = verdict.state;
+    status.problems = verdict.problems;
+    status.warnings = verdict.warnings;
+    status.producer_pshared = Some(header.producer.is_shared());
+    status.consumer_pshared = Some(header.consumer.is_shared());
+    status.producer_waiters = Some(header.producer.waiters);
+    status.consumer_waiters = Some(header.consumer.waiters);
+    status.head = Some(header.head);
+    status.tail = Some(header.tail);
+    status.count = Some(header.count);
+    if verdict.state.joinable() {
+        status.free_slots = Some(verdict.free);
+        status.filled_slots = Some(verdict.filled);
+        status.in_flight = Some(verdict.in_flight);
+        status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / layout::CAPACITY as f64);
+    }
+    Ok(status)
+}
