@@ -7,7 +7,6 @@ use serde_json::Value;
 use shmctl_rs::generate;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -233,26 +232,16 @@ fn bash_completes_commands_and_live_segment_ids() {
     assert_eq!(opts, vec!["--readonly"]);
 }
 
-/// fish and zsh from Debian's packages, installed once if missing; `None` (with the
-/// reason printed) when they cannot be had here.
-fn shells() -> &'static Option<()> {
-    static READY: OnceLock<Option<()>> = OnceLock::new();
-    READY.get_or_init(|| {
-        let have = |s: &str| Command::new("sh").arg("-c").arg(format!("command -v {s}")).output().is_ok_and(|o| o.status.success());
-        if have("fish") && have("zsh") {
-            return Some(());
-        }
-        let install = Command::new("sh")
+/// fish and zsh, from Debian's packages (`.ci/run` installs them).
+fn shells() -> bool {
+    let have = |s: &str| {
+        Command::new("sh")
             .arg("-c")
-            .arg("export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q fish zsh >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q fish zsh >/dev/null 2>&1; }")
-            .status();
-        if install.is_ok_and(|s| s.success()) && have("fish") && have("zsh") {
-            Some(())
-        } else {
-            eprintln!("skipped: fish and zsh are not installed and apt-get could not install them");
-            None
-        }
-    })
+            .arg(format!("command -v {s}"))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    prerequisite(have("fish") && have("zsh"), "fish and zsh")
 }
 
 fn in_shell(shell: &str, script: &str) -> std::process::Output {
@@ -271,7 +260,7 @@ fn in_shell(shell: &str, script: &str) -> std::process::Output {
 
 #[test]
 fn fish_and_zsh_load_the_completions_and_fish_offers_live_ids() {
-    if shells().is_none() {
+    if !shells() {
         return;
     }
     isolate();

@@ -247,11 +247,10 @@ fn hugetlb_segments_are_reported_as_such() {
         Restore(before)
     });
     let o = run(&["create", "--json", "--size", "4096", "--hugetlb"]);
-    if !o.status.success() {
-        eprintln!(
-            "skipped: no huge page could be reserved here: {}",
-            stderr(&o)
-        );
+    if !prerequisite(
+        o.status.success(),
+        &format!("a huge page ({})", stderr(&o).trim()),
+    ) {
         return;
     }
     let id = serde_json::from_slice::<Value>(&o.stdout).unwrap()["shmid"]
@@ -305,35 +304,14 @@ fn watch_marks_changes_and_ctrl_c_ends_it() {
     assert_eq!(out.status.code(), Some(130));
 }
 
-/// Python's prometheus_client, installed from PyPI if missing; `false` (said) otherwise.
+/// Python's prometheus_client (`.ci/run` installs it from PyPI).
 fn prometheus_client() -> bool {
-    let check = || {
-        Command::new("python3")
-            .args(["-c", "import prometheus_client"])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if check() {
-        return true;
-    }
-    let _ = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "--root-user-action=ignore",
-            "prometheus_client",
-        ])
+    let available = Command::new("python3")
+        .args(["-c", "import prometheus_client"])
         .stderr(std::process::Stdio::null())
-        .status();
-    if check() {
-        return true;
-    }
-    eprintln!("skipped: python3 with prometheus_client is not available");
-    false
+        .status()
+        .is_ok_and(|s| s.success());
+    prerequisite(available, "python3 with prometheus_client")
 }
 
 #[test]

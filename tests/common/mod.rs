@@ -9,6 +9,26 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// How long a command may take to end after SIGINT or SIGTERM. The tool checks for a
+/// stop every 50 ms (a "fraction of a second"); the margin is for a loaded 2-core machine,
+/// where starting to run again after the signal can itself take a second.
+pub const PROMPT_EXIT: Duration = Duration::from_secs(3);
+
+/// A prerequisite of a test (a shell, a parser, a huge page). Under CI (`CI=true`, where
+/// `.ci/run` installs every prerequisite) a missing one fails the test; elsewhere the test
+/// is skipped, and says so.
+pub fn prerequisite(available: bool, what: &str) -> bool {
+    if available {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{what} is missing under CI: .ci/run installs it"
+    );
+    eprintln!("skipped: {what} is not available here (.ci/run installs it)");
+    false
+}
+
 /// Move this test's thread into a fresh IPC namespace. Every process the test spawns
 /// inherits it; when the test ends, the namespace and every segment in it are destroyed,
 /// pass or fail. Needs root (CAP_SYS_ADMIN).
