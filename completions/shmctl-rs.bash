@@ -555,7 +555,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ls)
-            opts="-o -b -r -p -A -w -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --pids --orphans --all-namespaces --watch --format --ns --help"
+            opts="-o -b -r -p -A -w -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --pids --orphans --include-unknown --all-namespaces --watch --format --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,7 +931,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__rm)
-            opts="-k -n -h --orphans --key --dry-run --json --ns --help"
+            opts="-k -n -h --orphans --include-unknown --key --dry-run --json --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

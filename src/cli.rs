@@ -210,9 +210,15 @@ pub struct LsArgs {
     /// Add the processes that have each segment mapped (pid, command, count, ro)
     #[arg(short, long)]
     pub pids: bool,
-    /// Only orphans: nobody attached and the creating process is gone
+    /// Only orphans: nobody attached and the creating process is known to be gone (one
+    /// that cannot be seen from here, in another PID namespace or hidden by hidepid=, is
+    /// not called gone)
     #[arg(long)]
     pub orphans: bool,
+    /// With --orphans, also segments nobody has attached whose creator cannot be seen:
+    /// it may still run and come back to them
+    #[arg(long, requires = "orphans")]
+    pub include_unknown: bool,
     /// Every IPC namespace on the host (containers too), with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
     pub all_namespaces: bool,
@@ -304,9 +310,13 @@ pub struct RmArgs {
     /// Segments to remove: shmids or keys (0x1234)
     #[arg(value_parser = segment_ref, required_unless_present_any = ["key", "orphans"])]
     pub ids: Vec<SegmentRef>,
-    /// Remove every orphan: nobody attached and the creating process is gone
+    /// Remove every orphan: nobody attached and the creating process is known to be gone
     #[arg(long, conflicts_with_all = ["ids", "key"])]
     pub orphans: bool,
+    /// With --orphans, also remove segments nobody has attached whose creator cannot be
+    /// seen from here (another PID namespace, hidepid=): it may still run and need them
+    #[arg(long, requires = "orphans")]
+    pub include_unknown: bool,
     /// A key to remove (0x1234 or decimal); may be repeated
     #[arg(short, long, value_parser = key)]
     pub key: Vec<Key>,

@@ -55,7 +55,11 @@ pub const OPTIONAL_SEGMENT_FIELDS: &[Field] = &[
     ),
     (
         "orphan",
-        "with --orphans: true (nobody attached and its creator is gone)",
+        "with --orphans: true (nobody attached and its creator is known to be gone)",
+    ),
+    (
+        "cpid_state",
+        "with --orphans: whether the creator runs: \"running\", \"zombie\" (exited, not reaped), \"exited\" (or its pid reused by a later process), or \"unknown\" (it cannot be seen from here: another PID namespace, hidepid=, permissions); only a creator known to be gone makes an orphan",
     ),
 ];
 
@@ -70,6 +74,14 @@ const INFO_FIELDS: &[Field] = &[
         "true when the segment was removed (key 0 in /proc) and key is the one its holders' mappings keep",
     ),
     ("seq", "the IPC slot's sequence number (IPC_STAT __seq)"),
+    (
+        "cpid_state",
+        "whether the creator runs: \"running\", \"zombie\", \"exited\" or \"unknown\" (see ls --orphans)",
+    ),
+    (
+        "lpid_state",
+        "the same for the last pid to attach or detach; null when none has",
+    ),
     ("pages", "size in whole pages, as the kernel allocates it"),
     ("page_size", "the page size in bytes"),
 ];
@@ -107,7 +119,7 @@ const RM_FIELDS: &[Field] = &[
     ),
     (
         "results[].action",
-        "\"removed\", \"marked\" (attached: freed at the last detach), \"would-remove\", \"would-mark\" or \"failed\"",
+        "\"removed\", \"marked\" (attached: freed at the last detach), \"would-remove\", \"would-mark\", \"would-fail\" (a dry run the kernel would refuse: no permission) or \"failed\"",
     ),
     ("results[].error", "why it failed, or null"),
     (
@@ -152,9 +164,17 @@ const STATUS_FIELDS: &[Field] = &[
     ("owner", "owner's user name"),
     ("nattch", "processes attached, not counting status itself"),
     ("cpid", "creator's pid"),
-    ("cpid_alive", "whether that pid is running"),
+    (
+        "cpid_alive",
+        "whether that pid is running (a zombie is not)",
+    ),
+    (
+        "cpid_state",
+        "\"running\", \"zombie\", \"exited\" or \"unknown\" (cannot be seen from here)",
+    ),
     ("lpid", "pid of the last attach or detach"),
     ("lpid_alive", "whether that pid is running"),
+    ("lpid_state", "as cpid_state, for lpid; null when none"),
     ("atime", "last attach, Unix seconds or null"),
     ("dtime", "last detach, Unix seconds or null"),
     ("ctime", "last change, Unix seconds"),
@@ -494,14 +514,8 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
     }
     if path.is_empty() || path.starts_with("ring") {
         f.push((
-            "/dev/shm/shmctl-rs-ring.NS.SHMID.ROLE.lock",
-            "held while a producer or consumer runs, so there is one of each per ring; removed when it ends (a run killed with SIGKILL leaves it, and the next run on the ring or rm of the segment removes it)",
-        ));
-    }
-    if path == "rm" {
-        f.push((
-            "/dev/shm/shmctl-rs-ring.NS.SHMID.ROLE.lock",
-            "a removed ring's lock files that no running producer or consumer holds are removed with it",
+            "/dev/null",
+            "a producer or consumer holds an open-file-description lock (F_OFD_SETLK) on one byte of it, at an offset that names the IPC namespace, the shmid and the role, so there is one of each per ring; the kernel releases it when the run ends, however it ends. No file is created, none can be planted by another user, and none is left behind",
         ));
     }
     f

@@ -38,6 +38,19 @@ impl Status {
     }
 }
 
+/// The error a write to stdout or stderr gives up with when the command was asked to stop
+/// and the reader is not reading (see `output::stream`): the command ends as interrupted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
+impl fmt::Display for Stopped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("interrupted while the output was not being read")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
 /// An error: what went wrong, said in one line, and the exit status it maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -88,6 +101,9 @@ impl std::error::Error for Error {}
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
+        if e.get_ref().is_some_and(|inner| inner.is::<Stopped>()) {
+            return Error::new(Status::Interrupted, e.to_string());
+        }
         let mut err = Error::other(e.to_string());
         err.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
         err

@@ -103,6 +103,7 @@ impl FromStr for FtokSpec {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {
         match text.rsplit_once(':') {
+            Some((_, "")) => Err(format!("ftok '{text}': expected a project id after ':'")),
             Some((path, proj)) if !path.is_empty() && proj.chars().all(|c| c.is_ascii_digit()) => {
                 let proj = proj
                     .parse::<u32>()
@@ -181,6 +182,12 @@ mod tests {
                 path: "/a:b".into(),
                 proj: 65
             })
+        );
+        assert!(
+            "/tmp:"
+                .parse::<FtokSpec>()
+                .unwrap_err()
+                .contains("expected a project id")
         );
         assert_eq!(ftok_from(0x1c4, 0x1234_a7c4, 65), Key(0x41c4_a7c4));
         assert_eq!(ftok_from(0, 0, 0x141), Key(0x4100_0000));

@@ -38,8 +38,7 @@ pub fn run(invocation: Invocation) -> Result<Status> {
     let here = move || {
         // Buffered as a whole (stdout alone is line-buffered: a write per line); commands
         // whose output must appear as it happens flush it themselves.
-        let stdout = std::io::stdout();
-        let mut buffer = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+        let mut buffer = std::io::BufWriter::with_capacity(64 * 1024, output::stream::stdout());
         let mut out = Output::for_stdout(&mut buffer, invocation.format, invocation.bytes);
         let status = dispatch(&invocation.command, &mut out)?;
         buffer.flush()?;

@@ -1,11 +1,26 @@
 use clap::Parser;
 use shmctl_rs::{Status, cli, output, settings};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let parsed = match cli::Cli::try_parse() {
         Ok(parsed) => parsed,
-        Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        // --help, --version: printed on stdout, and a failure to print them is a failure.
+        Err(e) if !e.use_stderr() => {
+            let text = if std::io::stdout().is_terminal() {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            return match output::stream::stdout().write_all(text.as_bytes()) {
+                Ok(()) => ExitCode::from(Status::Ok.code()),
+                Err(err) => {
+                    output::error(format!("cannot print the help: {err}"));
+                    ExitCode::from(Status::Failure.code())
+                }
+            };
+        }
         Err(e) => {
             output::error(cli::one_line(&e.to_string()));
             return ExitCode::from(Status::Usage.code());

@@ -49,14 +49,12 @@ pub struct Segment {
     /// With `--all-namespaces`: the IPC namespace it lives in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<Namespace>,
-    /// With `--orphans`: nobody attached and its creator is gone.
+    /// With `--orphans`: nobody attached and its creator is known to be gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orphan: Option<bool>,
-    /// Whether cpid and lpid still run, where a command looked (`info`).
-    #[serde(skip)]
+    /// With `--orphans`: whether the creator still runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpid_state: Option<Liveness>,
-    #[serde(skip)]
-    pub lpid_state: Option<Liveness>,
 }
 
 /// Whether a process named by a pid still runs.
@@ -64,15 +62,26 @@ pub struct Segment {
 #[serde(rename_all = "kebab-case")]
 pub enum Liveness {
     Running,
+    /// Exited; its parent has not reaped it yet.
+    Zombie,
     Exited,
+    /// This process cannot see it (another PID namespace, `hidepid=`, permissions).
+    Unknown,
 }
 
 impl Liveness {
     pub fn name(self) -> &'static str {
         match self {
             Liveness::Running => "running",
+            Liveness::Zombie => "zombie",
             Liveness::Exited => "exited",
+            Liveness::Unknown => "unknown",
         }
+    }
+
+    /// Known to have exited (a zombie has).
+    pub fn is_gone(self) -> bool {
+        matches!(self, Liveness::Exited | Liveness::Zombie)
     }
 }
 
@@ -164,7 +173,6 @@ impl Segment {
             namespace: None,
             orphan: None,
             cpid_state: None,
-            lpid_state: None,
         }
     }
 
@@ -189,6 +197,16 @@ pub struct Listing {
     /// With `--pids`: processes whose maps could not be read.
     #[serde(skip)]
     pub unreadable: Unreadable,
+    /// With `--orphans`: segments left out because nobody can tell whether their creator
+    /// runs (see `--include-unknown`).
+    #[serde(skip)]
+    pub unknown_creators: Vec<ShmId>,
+    /// With `--all-namespaces`: namespaces this process may not enter.
+    #[serde(skip)]
+    pub not_entered: Vec<Namespace>,
+    /// With `--all-namespaces`: processes whose namespace could not be looked at.
+    #[serde(skip)]
+    pub hidden_processes: usize,
 }
 
 /// `info --json`: the `ls --json` object plus what only IPC_STAT and the page size tell.
@@ -198,6 +216,9 @@ pub struct SegmentInfo {
     pub segment: Segment,
     /// The IPC slot sequence number (IPC_STAT's `__seq`).
     pub seq: u16,
+    /// Whether the creator and the last user still run; null for no pid.
+    pub cpid_state: Option<Liveness>,
+    pub lpid_state: Option<Liveness>,
     /// The size rounded up to whole pages, as the kernel allocates it.
     pub pages: u64,
     pub page_size: u64,
@@ -289,7 +310,16 @@ pub enum Action {
     Marked,
     WouldRemove,
     WouldMark,
+    /// A dry run that the kernel would refuse (no permission to remove it).
+    WouldFail,
     Failed,
+}
+
+impl Action {
+    /// Done, or would be done: not a failure.
+    pub fn succeeded(self) -> bool {
+        !matches!(self, Action::Failed | Action::WouldFail)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

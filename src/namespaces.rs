@@ -6,17 +6,42 @@ use crate::model::Namespace;
 use crate::proc::processes;
 use nix::errno::Errno;
 use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
 
-/// Move the calling thread into the IPC namespace at `path`.
+/// Move the calling thread into the IPC namespace at `path`. Anything that is not a
+/// namespace file (a FIFO, a device, a regular file) is refused without blocking on it.
 pub fn enter(path: &str) -> Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| {
-        let status = match e.kind() {
-            std::io::ErrorKind::NotFound => Status::NoSuchSegment,
-            std::io::ErrorKind::PermissionDenied => Status::PermissionDenied,
-            _ => Status::Failure,
-        };
-        Error::new(status, format!("namespace {path}: {e}"))
-    })?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| {
+            let status = match e.kind() {
+                // A pid or path that names no namespace is a bad --ns, not a lost segment.
+                std::io::ErrorKind::NotFound => Status::Usage,
+                std::io::ErrorKind::PermissionDenied => Status::PermissionDenied,
+                _ => Status::Failure,
+            };
+            let what = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "no such namespace (no such process, or no such file)".to_string()
+                }
+                _ => e.to_string(),
+            };
+            Error::new(status, format!("namespace {path}: {what}"))
+        })?;
+    let is_nsfs = nix::sys::statfs::fstatfs(&file)
+        .is_ok_and(|fs| fs.filesystem_type() == nix::sys::statfs::NSFS_MAGIC);
+    if !is_nsfs {
+        return Err(Error::usage(format!(
+            "namespace {path}: not a namespace file (give a pid, or a file such as /proc/PID/ns/ipc or a bind mount of one)"
+        )));
+    }
+    // Already there: nothing to enter (and no CAP_SYS_ADMIN needed to stay).
+    if file.metadata().ok().map(|m| m.ino()) == processes::current_namespace() {
+        return Ok(());
+    }
     nix::sched::setns(&file, nix::sched::CloneFlags::CLONE_NEWIPC).map_err(|e| match e {
         Errno::EINVAL => Error::usage(format!("namespace {path}: not an IPC namespace")),
         Errno::EPERM => Error::new(
@@ -55,13 +80,18 @@ pub fn describe(inode: u64, members: &[i32]) -> Namespace {
     }
 }
 
-/// Every IPC namespace that some process is in, with its processes (lowest pid first).
-pub fn all() -> BTreeMap<u64, Vec<i32>> {
+/// Every IPC namespace that some process is in, with its processes (lowest pid first),
+/// and how many processes' namespaces could not be looked at (another user's, to a
+/// process without CAP_SYS_PTRACE).
+pub fn all() -> (BTreeMap<u64, Vec<i32>>, usize) {
     let mut found: BTreeMap<u64, Vec<i32>> = BTreeMap::new();
+    let mut hidden = 0;
     for pid in processes::pids() {
-        if let Some(ns) = processes::namespace_of(&format!("/proc/{pid}/ns/ipc")) {
-            found.entry(ns).or_default().push(pid);
+        match std::fs::metadata(format!("/proc/{pid}/ns/ipc")) {
+            Ok(m) => found.entry(m.ino()).or_default().push(pid),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => hidden += 1,
+            Err(_) => {} // exited meanwhile
         }
     }
-    found
+    (found, hidden)
 }

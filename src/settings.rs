@@ -73,12 +73,19 @@ fn namespace_path(spec: &str) -> String {
 /// The ring a produce, consume or status command names: a key, a `ftok` key or a shmid,
 /// the document's `ftok("/tmp", 65)` by default.
 fn ring_location(l: &cli::RingLocation) -> Result<Location> {
-    Ok(match (l.key, &l.ftok, l.id) {
+    let location = match (l.key, &l.ftok, l.id) {
         (Some(k), _, _) => Location::Key(k),
         (_, Some(f), _) => Location::Key(ftok_key(f)?),
         (_, _, Some(id)) => Location::Id(ShmId(id)),
         _ => Location::Key(ftok_key(&FtokSpec::document())?),
-    })
+    };
+    if location == Location::Key(Key::PRIVATE) {
+        // shmget(IPC_PRIVATE) makes a new segment each time: a ring no consumer could find.
+        return Err(Error::usage(
+            "key 0x00000000 is IPC_PRIVATE: a ring needs a key its other end can find (or --id SHMID)",
+        ));
+    }
+    Ok(location)
 }
 
 /// `USER`, `USER:GROUP` or `:GROUP`.
@@ -147,6 +154,7 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
                     None
                 },
                 orphans: args.orphans,
+                include_unknown: args.include_unknown,
             },
             pids,
             all_namespaces: args.all_namespaces,
@@ -211,6 +219,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
             Settings::Rm(rm::Settings {
                 targets,
                 orphans: a.orphans,
+                include_unknown: a.include_unknown,
                 dry_run: a.dry_run,
             })
         }

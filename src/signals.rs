@@ -19,7 +19,25 @@ pub fn install() -> crate::error::Result<()> {
         let _guard = WAKE_LOCK.lock();
         WAKE.notify_all();
     })
-    .map_err(|e| crate::error::Error::other(format!("cannot install the signal handler: {e}")))
+    .map_err(install_failed)
+}
+
+/// Why the handler could not be installed, in the tool's words.
+fn install_failed(e: ctrlc::Error) -> crate::error::Error {
+    use crate::error::{Error, Status};
+    match e {
+        // The handler runs on a thread of its own; making one fails when memory is short.
+        ctrlc::Error::System(io) => Error::new(
+            match io.raw_os_error() {
+                Some(libc::ENOMEM | libc::EAGAIN) => Status::Limit,
+                _ => Status::Failure,
+            },
+            format!(
+                "cannot install the Ctrl-C handler: {io} (is the address space limited, ulimit -v?)"
+            ),
+        ),
+        other => Error::other(format!("cannot install the Ctrl-C handler: {other}")),
+    }
 }
 
 pub fn stop_requested() -> bool {
@@ -56,5 +74,20 @@ pub fn wait_for_stop(limit: Option<Duration>) -> bool {
             while sleep(Duration::from_secs(3600)) {}
             true
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_handler_that_cannot_start_is_a_limit() {
+        let e = super::install_failed(ctrlc::Error::System(std::io::Error::from_raw_os_error(
+            libc::EAGAIN,
+        )));
+        assert_eq!(e.status, crate::error::Status::Limit);
+        assert!(
+            e.message
+                .starts_with("cannot install the Ctrl-C handler: Resource temporarily unavailable")
+        );
     }
 }

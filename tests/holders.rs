@@ -140,18 +140,23 @@ fn orphans_are_unattached_segments_whose_creator_is_gone() {
 
 #[test]
 fn a_reused_pid_is_not_the_creator() {
-    use shmctl_rs::proc::processes::creator_alive;
+    use shmctl_rs::gather::liveness::{Viewer, creator};
+    use shmctl_rs::model::Liveness;
     let me = std::process::id() as i32;
+    let uid = nix::unistd::geteuid().as_raw();
+    let viewer = Viewer::this_process();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    assert!(creator_alive(me, Some(now)));
-    assert!(
-        !creator_alive(me, Some(1_000_000_000)),
+    assert_eq!(creator(me, uid, Some(now), &viewer), Liveness::Running);
+    assert_eq!(
+        creator(me, uid, Some(1_000_000_000), &viewer),
+        Liveness::Exited,
         "this process started after 2001"
     );
-    assert!(!creator_alive(0, Some(now)));
+    // pid 0: a creator in a PID namespace this process cannot see.
+    assert_eq!(creator(0, uid, Some(now), &viewer), Liveness::Unknown);
 }
 
 #[test]
@@ -216,7 +221,7 @@ fn other_namespaces_are_listed_and_entered() {
         0
     );
     assert!(segment(here).is_some());
-    fails(&["ls", "--ns", "999999999"], 3);
+    fails(&["ls", "--ns", "999999999"], 2);
     fails(&["ls", "--ns", "/proc/self/ns/net"], 2);
 }
 

@@ -310,7 +310,7 @@ fn rm_of_an_attached_segment_marks_it_dest() {
     assert_eq!(s["status"], serde_json::json!(["dest"]));
     assert_eq!(s["key"], 0);
     // Refused without --force, allowed with it; a second rm is harmless.
-    fails(&["attach", &id.to_string(), "--timeout", "1s"], 2);
+    fails(&["attach", &id.to_string(), "--timeout", "1s"], 3);
     assert!(
         run(&["attach", &id.to_string(), "--timeout", "10ms", "--force"])
             .status

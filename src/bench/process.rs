@@ -70,6 +70,13 @@ impl Peer {
         loop {
             line.clear();
             if self.stdout.read_line(&mut line)? == 0 {
+                // Ended by Ctrl-C, SIGTERM or SIGHUP (sent to the whole process group, as a
+                // terminal does): the run was interrupted, not broken.
+                use std::os::unix::process::ExitStatusExt;
+                let signal = self.child.wait().ok().and_then(|s| s.signal());
+                if matches!(signal, Some(libc::SIGINT | libc::SIGTERM | libc::SIGHUP)) {
+                    return Err(Error::interrupted());
+                }
                 return Err(Error::other(format!(
                     "a benchmark peer ended before saying '{word}'"
                 )));

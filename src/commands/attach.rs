@@ -26,10 +26,15 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         let table = table::read()?;
         let record = table::find(&table, id)?;
         if record.is_dest() {
-            return Err(Error::usage(format!(
-                "{what}: marked for destruction (freed when its {} detach); use --force to attach anyway",
-                plural(record.nattch, "attacher", "attachers")
-            )));
+            // Removed already (IPC_RMID), only not freed yet: "no such segment" to anyone
+            // who looks it up by its key, and so here.
+            return Err(Error::new(
+                Status::NoSuchSegment,
+                format!(
+                    "{what}: removed (marked for destruction: freed when the last of its {} detaches); use --force to attach anyway",
+                    plural(record.nattch, "attacher", "attachers")
+                ),
+            ));
         }
     }
     let attachment = shm::attach(id, settings.readonly).map_err(|e| Error::sys(&what, e))?;

@@ -16,7 +16,9 @@ pub fn run(settings: &bench::Settings, out: &mut Output) -> Result<Status> {
     });
     // Ctrl-C reaches the peers too (one process group): they end, and so does the run.
     let report = match report {
-        Err(_) if signals::stop_requested() => return Ok(Status::Interrupted),
+        Err(e) if e.status == Status::Interrupted || signals::stop_requested() => {
+            return Ok(Status::Interrupted);
+        }
         other => other?,
     };
     out.show_now(&report)?;

@@ -34,13 +34,28 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     })?;
     let id = shm::create(key, size, settings.mode, settings.flags)
         .map_err(|e| explain::create_refused(key, settings.size, e.errno))?;
-    out.show(&Created {
+    let shown = out.show_now(&Created {
         shmid: id,
         key,
         key_hex: key.to_string(),
         size: settings.size,
         perms: format!("{:o}", settings.mode),
         mode: settings.mode,
-    })?;
-    Ok(Status::Ok)
+    });
+    match shown {
+        // A reader that went away (`| head -0`) has what it wanted.
+        Err(e) if !e.broken_pipe => {
+            // Nobody learnt the new shmid: a private segment would be lost for good, so
+            // the command takes back what it did.
+            let _ = shm::remove(id);
+            Err(Error::new(
+                e.status,
+                format!(
+                    "cannot write to stdout ({}); the new segment (shmid {id}) was removed again",
+                    e.message
+                ),
+            ))
+        }
+        _ => Ok(Status::Ok),
+    }
 }

@@ -8,7 +8,8 @@ use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::columns::Column;
 use crate::render::info::unreadable_note;
-use crate::render::ls::{Ls, Watched, marks};
+use crate::render::ls::{Ls, Watched, marks, not_entered_note};
+use crate::render::rm::unknown_creators_note;
 use crate::render::watch::Frame;
 use crate::signals;
 use crate::units::duration_text;
@@ -54,6 +55,15 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     })?;
     if !listing.unreadable.is_empty() && out.format() == Format::Table {
         output::note(unreadable_note(&listing.unreadable));
+    }
+    if !listing.not_entered.is_empty() || listing.hidden_processes > 0 {
+        output::note(not_entered_note(
+            &listing.not_entered,
+            listing.hidden_processes,
+        ));
+    }
+    if !listing.unknown_creators.is_empty() {
+        output::note(unknown_creators_note(&listing.unknown_creators));
     }
     Ok(Status::Ok)
 }

@@ -1,12 +1,14 @@
 //! `rm ID…`: IPC_RMID on exactly the segments named, carrying on past failures.
 
 use crate::error::{Error, Result, Status};
-use crate::gather::{liveness, table};
+use crate::gather::listing::creator_unknown;
+use crate::gather::{liveness, permission, table};
 use crate::ids::SegmentRef;
 use crate::model::{Action, Outcome, RmReport};
 use crate::output::{self, Output};
 use crate::proc::sysvipc::ShmRecord;
-use crate::render::rm::describe;
+use crate::render::plural;
+use crate::render::rm::{describe, unknown_creators_note};
 use crate::sys::shm::{self, Key, ShmId};
 use crate::users::Names;
 use nix::errno::Errno;
@@ -17,6 +19,8 @@ pub struct Settings {
     pub targets: Vec<SegmentRef>,
     /// Remove every orphan instead of named segments.
     pub orphans: bool,
+    /// With `orphans`, also unattached segments whose creator cannot be seen.
+    pub include_unknown: bool,
     pub dry_run: bool,
 }
 
@@ -27,6 +31,8 @@ struct Current {
     key: Key,
     size: u64,
     nattch: u64,
+    uid: u32,
+    cuid: u32,
 }
 
 fn current(id: ShmId, listed: Option<&ShmRecord>) -> Result<Current> {
@@ -35,11 +41,15 @@ fn current(id: ShmId, listed: Option<&ShmRecord>) -> Result<Current> {
             key: st.key,
             size: st.size,
             nattch: st.nattch,
+            uid: st.uid,
+            cuid: st.cuid,
         }),
         (Err(e), Some(r)) if matches!(e.errno, Errno::EACCES | Errno::EPERM) => Ok(Current {
             key: r.key,
             size: r.size,
             nattch: r.nattch,
+            uid: r.uid,
+            cuid: r.cuid,
         }),
         (Err(e), _) => Err(Error::sys(format!("segment {id}"), e)),
     }
@@ -62,7 +72,10 @@ fn remove_one(
             ),
         ));
     }
+    // A dry run says what the real one would do, refusal included.
+    let refused = dry_run && !permission::may_change(record.uid, record.cuid);
     let action = match (dry_run, attached) {
+        _ if refused => Action::WouldFail,
         (true, false) => Action::WouldRemove,
         (true, true) => Action::WouldMark,
         (false, false) => Action::Removed,
@@ -70,9 +83,6 @@ fn remove_one(
     };
     if !dry_run {
         shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
-        // A ring run killed with SIGKILL leaves its role's lock file; the segment's end
-        // is its end too (one still held by a running process is left alone).
-        crate::ring::lock::remove_stale(id);
     }
     Ok(Outcome {
         target: String::new(),
@@ -81,19 +91,35 @@ fn remove_one(
         size: Some(record.size),
         nattch: Some(record.nattch),
         action,
-        error: None,
+        error: refused.then(|| permission::refusal(record.uid, record.cuid)),
     })
 }
 
-/// Segments nobody has attached whose creator is gone.
-fn orphans(records: &[ShmRecord]) -> Vec<ShmId> {
+/// Segments nobody has attached whose creator is known to be gone (and, with
+/// `include_unknown`, those whose creator cannot be seen). Unattached segments with an
+/// unknown creator that are left alone are said.
+fn orphans(records: &[ShmRecord], include_unknown: bool) -> Vec<ShmId> {
     let mut names = Names::default();
-    records
-        .iter()
-        .map(|r| table::segment(r, &mut names))
-        .filter(liveness::is_orphan)
-        .map(|s| s.shmid)
-        .collect()
+    let viewer = liveness::Viewer::this_process();
+    let mut chosen = Vec::new();
+    let mut unknown = Vec::new();
+    for r in records {
+        let mut s = table::segment(r, &mut names);
+        liveness::judge_orphan(&mut s, &viewer);
+        if s.orphan == Some(true) {
+            chosen.push(s.shmid);
+        } else if creator_unknown(&s) {
+            if include_unknown {
+                chosen.push(s.shmid);
+            } else {
+                unknown.push(s.shmid);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        output::note(unknown_creators_note(&unknown));
+    }
+    chosen
 }
 
 pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
@@ -110,7 +136,7 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     let table = table::read()?;
     let listed: HashMap<ShmId, &ShmRecord> = table.records.iter().map(|r| (r.shmid, r)).collect();
     let targets = if settings.orphans {
-        orphans(&table.records)
+        orphans(&table.records, settings.include_unknown)
             .into_iter()
             .map(SegmentRef::Id)
             .collect()
@@ -136,7 +162,12 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             let record = listed.get(&id).copied();
             remove_one(id, record, settings.dry_run, settings.orphans)
         }) {
-            Ok(outcome) => report.results.push(Outcome { target, ..outcome }),
+            Ok(outcome) => {
+                if outcome.action == Action::WouldFail && status == Status::Ok {
+                    status = Status::PermissionDenied;
+                }
+                report.results.push(Outcome { target, ..outcome });
+            }
             // An orphan that got attached since the listing: said, and not a failure.
             Err(e) if e.status == Status::Ok => output::note(&e.message),
             Err(e) => {
@@ -163,6 +194,22 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         .filter(|o| matches!(o.action, Action::Removed | Action::WouldRemove))
         .filter_map(|o| o.size)
         .sum();
-    out.show(&report)?;
+    // Every removal is done before anything is shown: a stdout that fails cannot stop
+    // them half-way, and then the count of what was done is said where it can be read.
+    if let Err(e) = out.show_now(&report) {
+        if e.broken_pipe || e.status == Status::Interrupted {
+            return Err(e);
+        }
+        let done = report
+            .results
+            .iter()
+            .filter(|o| matches!(o.action, Action::Removed | Action::Marked))
+            .count() as u64;
+        return Err(Error::other(format!(
+            "cannot write the report ({e}); {} removed or marked for destruction, of {} named",
+            plural(done, "segment", "segments"),
+            report.results.len()
+        )));
+    }
     Ok(status)
 }

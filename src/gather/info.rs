@@ -31,8 +31,14 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
     segment.dtime = (stat.dtime != 0).then_some(stat.dtime);
     segment.ctime = (stat.ctime != 0).then_some(stat.ctime);
     segment.lpid = stat.lpid;
-    segment.cpid_state = liveness::of(segment.cpid);
-    segment.lpid_state = liveness::of(segment.lpid);
+    let viewer = liveness::Viewer::this_process();
+    let cpid_state = Some(liveness::creator(
+        segment.cpid,
+        segment.cuid,
+        segment.ctime,
+        &viewer,
+    ));
+    let lpid_state = liveness::of(segment.lpid, None, &viewer);
     let namespace = processes::current_namespace();
     let scan = processes::scan(namespace);
     let mut by_shmid = holders::by_shmid(&scan, namespace, &mut names);
@@ -56,6 +62,8 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
         pages: segment.size.div_ceil(page_size),
         segment,
         seq: stat.seq,
+        cpid_state,
+        lpid_state,
         page_size,
         unreadable_processes: scan.unreadable.len(),
         unreadable: holders::unreadable(&scan),

@@ -2,7 +2,7 @@
 //! in the kernel's order.
 
 use super::{holders, liveness, table};
-use crate::error::Result;
+use crate::error::{Result, Status};
 use crate::model::{Listing, Segment};
 use crate::namespaces;
 use crate::proc::processes;
@@ -17,7 +17,10 @@ pub struct Filter {
     pub min_size: Option<u64>,
     /// Some(true): only attached; Some(false): only unattached.
     pub attached: Option<bool>,
+    /// Only orphans: nobody attached and the creator known to be gone.
     pub orphans: bool,
+    /// With `orphans`, also unattached segments whose creator cannot be seen.
+    pub include_unknown: bool,
 }
 
 impl Filter {
@@ -26,8 +29,15 @@ impl Filter {
             && self.key.is_none_or(|k| s.key == k)
             && self.min_size.is_none_or(|m| s.size >= m)
             && self.attached.is_none_or(|a| (s.nattch > 0) == a)
-            && (!self.orphans || s.orphan == Some(true))
+            && (!self.orphans
+                || s.orphan == Some(true)
+                || self.include_unknown && creator_unknown(s))
     }
+}
+
+/// Nobody attached, and whether its creator runs cannot be seen from here.
+pub fn creator_unknown(s: &Segment) -> bool {
+    s.nattch == 0 && s.cpid_state == Some(crate::model::Liveness::Unknown)
 }
 
 /// What to gather.
@@ -52,14 +62,29 @@ pub fn gather(query: &Query) -> Result<Listing> {
         })
     });
     let mut segments = Vec::new();
+    let mut not_entered = Vec::new();
+    let mut hidden_processes = 0;
     if query.all_namespaces {
-        for (inode, members) in namespaces::all() {
+        let here = processes::current_namespace();
+        let (all, hidden) = namespaces::all();
+        hidden_processes = hidden;
+        for (inode, members) in all {
             let namespace = namespaces::describe(inode, &members);
             let path = format!("/proc/{}/ns/ipc", members[0]);
-            // A namespace whose only process exits meanwhile is gone with its segments.
-            let Ok(mut found) = namespaces::run_in(path, || table::segments(&mut Names::default()))
-            else {
-                continue;
+            // This thread's own namespace needs no entering (nor the right to enter).
+            let found = if Some(inode) == here {
+                table::segments(&mut Names::default())
+            } else {
+                namespaces::run_in(path, || table::segments(&mut Names::default()))
+            };
+            let mut found = match found {
+                Ok(found) => found,
+                Err(e) if e.status == Status::PermissionDenied => {
+                    not_entered.push(namespace);
+                    continue;
+                }
+                // A namespace whose only process exits meanwhile is gone with its segments.
+                Err(_) => continue,
             };
             let mut holders = scan
                 .as_ref()
@@ -82,13 +107,29 @@ pub fn gather(query: &Query) -> Result<Listing> {
         }
     }
     if query.filter.orphans {
+        let viewer = liveness::Viewer::this_process();
         for s in &mut segments {
-            s.orphan = Some(liveness::is_orphan(s));
+            liveness::judge_orphan(s, &viewer);
         }
+    }
+    let mut unknown_creators = Vec::new();
+    if query.filter.orphans && !query.filter.include_unknown {
+        let but_orphans = Filter {
+            orphans: false,
+            ..query.filter.clone()
+        };
+        unknown_creators = segments
+            .iter()
+            .filter(|s| creator_unknown(s) && but_orphans.matches(s))
+            .map(|s| s.shmid)
+            .collect();
     }
     segments.retain(|s| query.filter.matches(s));
     Ok(Listing {
         segments,
         unreadable: scan.as_ref().map(holders::unreadable).unwrap_or_default(),
+        unknown_creators,
+        not_entered,
+        hidden_processes,
     })
 }

@@ -1,21 +1,88 @@
 //! Whether the processes a segment names still run: its creator, its last user.
+//!
+//! Unknown is not dead: a pid this process cannot see (another PID namespace shows the
+//! creator as pid 0; `hidepid=` hides other users' processes; a /proc entry that cannot
+//! be read) is `unknown`, never `exited`, so that nothing is called an orphan on a guess.
+//! A zombie has exited: its parent only has not reaped it yet.
 
 use crate::model::{Liveness, Segment};
-use crate::proc::processes;
+use crate::proc::mountinfo::{self, HidePid};
+use crate::proc::processes::{self, Seen};
 
-/// The state of `pid`; `None` for no process (pid 0).
-pub fn of(pid: i32) -> Option<Liveness> {
-    (pid > 0).then(|| {
-        if processes::is_running(pid) {
-            Liveness::Running
-        } else {
-            Liveness::Exited
+/// What this process can see of others in /proc.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer {
+    pub euid: u32,
+    /// Root sees every process whatever `hidepid=` says.
+    pub root: bool,
+    pub hidepid: HidePid,
+}
+
+impl Viewer {
+    pub fn this_process() -> Viewer {
+        let euid = nix::unistd::geteuid();
+        Viewer {
+            euid: euid.as_raw(),
+            root: euid.is_root(),
+            hidepid: mountinfo::read_proc_hidepid(),
         }
+    }
+
+    /// Whether a missing /proc entry of a process of user `uid` means it is gone.
+    fn would_see(&self, uid: Option<u32>) -> bool {
+        self.root || self.hidepid != HidePid::Invisible || uid == Some(self.euid)
+    }
+}
+
+/// The state of `pid`, a process of user `uid` when known; `None` for no pid (0, which
+/// the kernel also shows for a process outside this PID namespace: see [`creator`]).
+pub fn of(pid: i32, uid: Option<u32>, viewer: &Viewer) -> Option<Liveness> {
+    if pid <= 0 {
+        return None;
+    }
+    Some(match processes::look(pid) {
+        Seen::Process {
+            state: 'Z' | 'X', ..
+        } => Liveness::Zombie,
+        Seen::Process { .. } => Liveness::Running,
+        Seen::Unreadable => Liveness::Unknown,
+        Seen::Missing if viewer.would_see(uid) => Liveness::Exited,
+        Seen::Missing => Liveness::Unknown,
     })
 }
 
-/// Nobody has it attached and the process that created it is gone (a pid reused by a
-/// process that started later does not count as the creator).
-pub fn is_orphan(s: &Segment) -> bool {
-    s.nattch == 0 && !processes::creator_alive(s.cpid, s.ctime)
+/// How much later than a segment's ctime its creator may seem to have started and still
+/// be taken for the creator. Start times are boot-relative, shown in wall-clock time from
+/// today's boot time: a clock stepped forward since (NTP's first sync) makes a live
+/// creator look younger than its segment. Ten minutes cover such steps; a pid reused
+/// within ten minutes of its creator's exit (millions of forks) is only kept as alive,
+/// the safe side.
+const CREATOR_SLACK_S: f64 = 600.0;
+
+/// Whether the process that created a segment at `ctime` still runs. Its pid is 0 to a
+/// reader in a PID namespace that cannot see it (a container sharing the host's IPC
+/// namespace): unknown. A pid reused by a process that started later is not the
+/// creator: exited.
+pub fn creator(cpid: i32, cuid: u32, ctime: Option<i64>, viewer: &Viewer) -> Liveness {
+    if cpid <= 0 {
+        return Liveness::Unknown;
+    }
+    match processes::look(cpid) {
+        Seen::Process {
+            state: 'Z' | 'X', ..
+        } => Liveness::Zombie,
+        Seen::Process {
+            started: Some(started),
+            ..
+        } if ctime.is_some_and(|c| started > c as f64 + CREATOR_SLACK_S) => Liveness::Exited,
+        _ => of(cpid, Some(cuid), viewer).unwrap_or(Liveness::Unknown),
+    }
+}
+
+/// Record whether the creator of `s` still runs, and whether that makes it an orphan:
+/// nobody attached and the creator known to be gone.
+pub fn judge_orphan(s: &mut Segment, viewer: &Viewer) {
+    let state = creator(s.cpid, s.cuid, s.ctime, viewer);
+    s.cpid_state = Some(state);
+    s.orphan = Some(s.nattch == 0 && state.is_gone());
 }

@@ -7,4 +7,5 @@ pub mod info;
 pub mod limits;
 pub mod listing;
 pub mod liveness;
+pub mod permission;
 pub mod table;

@@ -1,5 +1,6 @@
 //! A ring's state as `status` reads it, and what one producer or consumer run did.
 
+use crate::model::Liveness;
 use crate::sys::shm::{Key, ShmId};
 use serde::Serialize;
 
@@ -50,8 +51,11 @@ pub struct RingStatus {
     pub nattch: u64,
     pub cpid: i32,
     pub cpid_alive: bool,
+    /// `running`, `zombie`, `exited` or `unknown` (cannot be seen from here); null for none.
+    pub cpid_state: Option<Liveness>,
     pub lpid: i32,
     pub lpid_alive: bool,
+    pub lpid_state: Option<Liveness>,
     pub atime: Option<i64>,
     pub dtime: Option<i64>,
     pub ctime: Option<i64>,

@@ -4,6 +4,7 @@
 //! command still does what it was asked and exits with its own code.
 
 pub mod progress;
+pub mod stream;
 
 use crate::error::Result;
 use crate::render::{self, Format, Render, View};
@@ -99,7 +100,8 @@ fn line(text: std::fmt::Arguments<'_>) {
     if capture::take(&text) {
         return;
     }
-    let _ = writeln!(std::io::stderr().lock(), "shmctl-rs: {text}");
+    // One write per message, so that messages of several threads do not interleave.
+    let _ = stream::stderr().write_all(format!("shmctl-rs: {text}\n").as_bytes());
 }
 
 #[cfg(test)]

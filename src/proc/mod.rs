@@ -1,7 +1,10 @@
 //! Readers of `/proc`: pure parsers over any `BufRead`, and the thin functions that feed
 //! them the real files.
 
+pub mod locks;
 pub mod maps;
+pub mod mountinfo;
 pub mod processes;
+pub mod status;
 pub mod sysctl;
 pub mod sysvipc;

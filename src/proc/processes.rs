@@ -89,33 +89,42 @@ pub fn scan(namespace: Option<u64>) -> Scan {
     result
 }
 
-/// When a process started, in Unix seconds: `/proc/PID/stat`'s start time (in clock ticks
-/// since boot, read with procfs, which copes with any command name) plus the boot time.
-pub fn start_time(pid: i32) -> Option<f64> {
-    let ticks = procfs::process::Process::new(pid)
-        .ok()?
-        .stat()
-        .ok()?
-        .starttime;
-    let boot = procfs::boot_time_secs().ok()?;
-    Some(boot as f64 + ticks as f64 / procfs::ticks_per_second() as f64)
+/// What /proc shows of a pid, as far as this process may look.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Seen {
+    /// No such entry in /proc (gone, or hidden from this process by `hidepid=`).
+    Missing,
+    /// The entry is there but its stat cannot be read (`hidepid=1`, another user namespace).
+    Unreadable,
+    /// Its state letter (`R`, `S`, `Z`, …) and when it started, in Unix seconds.
+    Process { state: char, started: Option<f64> },
 }
 
-/// Is a process with this pid running (in our view of /proc)?
-pub fn is_running(pid: i32) -> bool {
-    pid > 0 && std::path::Path::new(&format!("/proc/{pid}")).exists()
-}
-
-/// Is `pid` alive, and can it be the process that created something at `ctime`?
-/// A pid reused by a process that started later is not the creator.
-pub fn creator_alive(pid: i32, ctime: Option<i64>) -> bool {
+/// Look `pid` up in /proc: its state and start time (`/proc/PID/stat`, read with procfs,
+/// which copes with any command name, plus the boot time).
+pub fn look(pid: i32) -> Seen {
     if pid <= 0 {
-        return false;
+        return Seen::Missing;
     }
-    match (start_time(pid), ctime) {
-        (Some(started), Some(ctime)) => started <= ctime as f64 + 1.0,
-        (Some(_), None) => true,
-        (None, _) => false,
+    let Ok(process) = procfs::process::Process::new(pid) else {
+        return if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            Seen::Unreadable
+        } else {
+            Seen::Missing
+        };
+    };
+    match process.stat() {
+        Ok(stat) => {
+            let started = procfs::boot_time_secs().ok().map(|boot| {
+                boot as f64 + stat.starttime as f64 / procfs::ticks_per_second() as f64
+            });
+            Seen::Process {
+                state: stat.state,
+                started,
+            }
+        }
+        Err(_) if std::path::Path::new(&format!("/proc/{pid}")).exists() => Seen::Unreadable,
+        Err(_) => Seen::Missing,
     }
 }
 

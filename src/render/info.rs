@@ -110,8 +110,8 @@ impl Render for SegmentInfo {
             ),
             ("creator", format!("uid {}, gid {}", s.cuid, s.cgid)),
             ("nattch", s.nattch.to_string()),
-            ("cpid", pid_and_state(s.cpid, s.cpid_state)),
-            ("lpid", pid_and_state(s.lpid, s.lpid_state)),
+            ("cpid", pid_and_state(s.cpid, self.cpid_state)),
+            ("lpid", pid_and_state(s.lpid, self.lpid_state)),
             ("attached", units::local_time(s.atime)),
             ("detached", units::local_time(s.dtime)),
             ("changed", units::local_time(s.ctime)),
@@ -151,12 +151,13 @@ mod tests {
         s.key_hex = s.key.to_string();
         s.status = vec!["dest"];
         s.nattch = 1;
-        s.cpid_state = Some(Liveness::Running);
         s.lpid = 0;
         s.set_holders(vec![holder(42, "app", 2, true)]);
         SegmentInfo {
             segment: s,
             seq: 3,
+            cpid_state: Some(Liveness::Running),
+            lpid_state: None,
             pages: 1,
             page_size: 4096,
             unreadable_processes: 1,

@@ -52,6 +52,34 @@ impl Render for Ls<'_> {
     }
 }
 
+/// The namespaces `--all-namespaces` could not list, and why.
+pub fn not_entered_note(namespaces: &[crate::model::Namespace], hidden_processes: usize) -> String {
+    let shown: Vec<String> = namespaces
+        .iter()
+        .take(5)
+        .map(|n| match (n.pid, &n.comm) {
+            (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", n.inode),
+            _ => n.inode.to_string(),
+        })
+        .collect();
+    let mut parts = Vec::new();
+    if !namespaces.is_empty() {
+        parts.push(format!(
+            "{} not listed: entering one needs CAP_SYS_ADMIN ({}{})",
+            super::plural(namespaces.len() as u64, "IPC namespace", "IPC namespaces"),
+            shown.join(", "),
+            if namespaces.len() > 5 { ", ..." } else { "" }
+        ));
+    }
+    if hidden_processes > 0 {
+        parts.push(format!(
+            "the IPC namespace of {} could not be looked at (another user's: run as root to see every namespace)",
+            super::plural(hidden_processes as u64, "process", "processes")
+        ));
+    }
+    parts.join("; ")
+}
+
 /// Changes since the last refresh: `+` appeared, `~` nattch changed, `-` vanished. The
 /// marks of `now`, then the segments that vanished (by shmid).
 pub fn marks(
@@ -139,7 +167,7 @@ mod tests {
         let b = segment(1, 0x8100_0001, 4176);
         Listing {
             segments: vec![a, b],
-            unreadable: Default::default(),
+            ..Default::default()
         }
     }
 

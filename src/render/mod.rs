@@ -107,7 +107,7 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
 #[cfg(test)]
 pub(crate) mod fixtures {
     //! Hand-made model data for the renderer tests.
-    use crate::model::{Holder, Liveness, Segment};
+    use crate::model::{Holder, Segment};
     use crate::sys::shm::{Key, ShmId};
 
     /// 2026-11-27 03:49:13 UTC.
@@ -139,8 +139,7 @@ pub(crate) mod fixtures {
             attached: None,
             namespace: None,
             orphan: None,
-            cpid_state: Some(Liveness::Exited),
-            lpid_state: None,
+            cpid_state: None,
         }
     }
 

@@ -23,22 +23,36 @@ pub fn describe(o: &Outcome) -> String {
         Action::WouldMark => format!(
             "would mark shmid {id} (key {key}, {size}) for destruction: attached by {held}, freed when the last one detaches"
         ),
+        Action::WouldFail => format!(
+            "would fail: shmid {id} (key {key}, {size}): {}",
+            o.error.as_deref().unwrap_or("permission denied")
+        ),
         Action::Failed => o.error.clone().unwrap_or_default(),
     }
 }
 
+/// Unattached segments left alone because nobody can tell whether their creator runs.
+pub fn unknown_creators_note(ids: &[crate::sys::shm::ShmId]) -> String {
+    let shown: Vec<String> = ids.iter().take(8).map(|i| i.to_string()).collect();
+    format!(
+        "{} nobody has attached {} a creator that cannot be seen from here (another PID namespace, hidepid= or permissions): not orphans, left alone (shmid {}{}); --include-unknown takes {} too",
+        plural(ids.len() as u64, "segment", "segments"),
+        if ids.len() == 1 { "has" } else { "have" },
+        shown.join(", "),
+        if ids.len() > 8 { ", ..." } else { "" },
+        if ids.len() == 1 { "it" } else { "them" },
+    )
+}
+
 impl Render for RmReport {
-    /// What was done; failures are not here (they were said on stderr as they happened).
+    /// What was done, or would be; failures are not here (they were said on stderr as
+    /// they happened).
     fn table(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
         for o in self.results.iter().filter(|o| o.action != Action::Failed) {
             writeln!(out, "{}", describe(o))?;
         }
         if self.orphans {
-            let done = self
-                .results
-                .iter()
-                .filter(|o| o.action != Action::Failed)
-                .count() as u64;
+            let done = self.results.iter().filter(|o| o.action.succeeded()).count() as u64;
             writeln!(
                 out,
                 "{} {}, {} freed",
@@ -100,6 +114,10 @@ mod tests {
         assert_eq!(json["results"][2]["action"], "failed");
         assert_eq!(json["freed_bytes"], 65536);
         assert!(json.get("orphans").is_none());
+        assert_eq!(
+            unknown_creators_note(&[ShmId(5), ShmId(7)]),
+            "2 segments nobody has attached have a creator that cannot be seen from here (another PID namespace, hidepid= or permissions): not orphans, left alone (shmid 5, 7); --include-unknown takes them too"
+        );
         assert_eq!(
             describe(&outcome(3, 1, Action::WouldMark)),
             "would mark shmid 3 (key 0x00001234, 64 KiB) for destruction: attached by 1 process, freed when the last one detaches"

@@ -2,6 +2,7 @@
 
 use super::table::write_pairs;
 use super::{Render, View, plural};
+use crate::model::Liveness;
 use crate::model::ring::RingStatus;
 use crate::units;
 use std::io::{self, Write};
@@ -17,12 +18,10 @@ pub fn bar(filled: u32, capacity: usize, width: usize) -> String {
 impl Render for RingStatus {
     fn table(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
         let s = self;
-        let pid = |p: i32, a: bool| {
-            if p <= 0 {
-                "-".to_string()
-            } else {
-                format!("{p} ({})", if a { "running" } else { "exited" })
-            }
+        let pid = |p: i32, state: Option<Liveness>| match state {
+            _ if p <= 0 => "-".to_string(),
+            Some(state) => format!("{p} ({})", state.name()),
+            None => p.to_string(),
         };
         let opt = |v: Option<i32>| v.map_or("-".to_string(), |v| v.to_string());
         let optu = |v: Option<u32>| v.map_or("-".to_string(), |v| v.to_string());
@@ -47,8 +46,8 @@ impl Render for RingStatus {
                 ),
             ),
             ("attached", plural(s.nattch, "process", "processes")),
-            ("creator", pid(s.cpid, s.cpid_alive)),
-            ("last pid", pid(s.lpid, s.lpid_alive)),
+            ("creator", pid(s.cpid, s.cpid_state)),
+            ("last pid", pid(s.lpid, s.lpid_state)),
             ("changed", units::local_time(s.ctime)),
             ("state", s.state.name().to_string()),
         ];
@@ -118,8 +117,10 @@ mod tests {
             nattch: 0,
             cpid: 10994,
             cpid_alive: false,
+            cpid_state: Some(Liveness::Zombie),
             lpid: 0,
             lpid_alive: false,
+            lpid_state: None,
             atime: None,
             dtime: None,
             ctime: Some(NOW),
@@ -147,7 +148,7 @@ mod tests {
         for line in [
             "ring          shmid 2, key 0x4100c4a7, 4.1 KiB (4176 bytes), perms 600, owner root",
             "attached      0 processes",
-            "creator       10994 (exited)",
+            "creator       10994 (zombie)",
             "last pid      -",
             "state         consistent",
             "head          300",

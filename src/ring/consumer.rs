@@ -2,7 +2,6 @@
 //! without its `sleep(1)` race, with optional verification and removal when done.
 
 use super::Location;
-use super::lock;
 use super::role::{self, Join};
 use super::shared::Acquire;
 use super::verify::Squares;
@@ -150,9 +149,6 @@ pub fn run(
     summary.finish(start);
     if settings.remove_when_done && status == Status::Ok {
         shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
-        // A killed producer's lock file goes with the ring (ours is held, so it stays
-        // until this run releases it).
-        lock::remove_stale(id);
         summary.removed = true;
     }
     Ok((summary, status, failure))

@@ -3,10 +3,10 @@
 
 use super::{layout, open};
 use crate::error::{Error, Result};
-use crate::gather::table;
+use crate::gather::{liveness, table};
+use crate::model::Liveness;
 use crate::model::ring::RingStatus;
 use crate::model::ring::State;
-use crate::proc::processes;
 use crate::sys::shm::{self, ShmId};
 use crate::users::Names;
 
@@ -18,6 +18,15 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
     let what = format!("segment {id}");
     let attachment = shm::attach(id, true).map_err(|e| Error::sys(&what, e))?;
     let mut names = Names::default();
+    let viewer = liveness::Viewer::this_process();
+    let cpid_state = Some(liveness::creator(
+        record.cpid,
+        record.cuid,
+        record.ctime,
+        &viewer,
+    ));
+    let lpid_state = liveness::of(record.lpid, None, &viewer);
+    let running = |s: Option<Liveness>| s == Some(Liveness::Running);
     let mut status = RingStatus {
         shmid: id,
         key: record.key,
@@ -27,9 +36,11 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
         owner: names.user(record.uid),
         nattch: record.nattch,
         cpid: record.cpid,
-        cpid_alive: processes::is_running(record.cpid),
+        cpid_alive: running(cpid_state),
+        cpid_state,
         lpid: record.lpid,
-        lpid_alive: processes::is_running(record.lpid),
+        lpid_alive: running(lpid_state),
+        lpid_state,
         atime: record.atime,
         dtime: record.dtime,
         ctime: record.ctime,

@@ -58,8 +58,18 @@ impl Joined {
         })
     }
 
-    /// A failed semaphore call on this ring, as an error naming the segment.
+    /// A failed semaphore call on this ring, as an error naming the segment. A post that
+    /// would overflow a semaphore's value means its header was corrupted under the run.
     pub fn failed(&self, e: SysError) -> Error {
-        Error::other(format!("segment {}: {e}", self.opened.id))
+        let id = self.opened.id;
+        if e.errno == nix::errno::Errno::EOVERFLOW {
+            return Error::new(
+                Status::InvalidRing,
+                format!(
+                    "segment {id}: not a valid ring any more ({e}: a semaphore's value was overwritten while this run used it)"
+                ),
+            );
+        }
+        Error::other(format!("segment {id}: {e}"))
     }
 }

@@ -146,14 +146,11 @@ pub fn stat(id: ShmId) -> SysResult<Stat> {
 }
 
 /// `shmctl(id, IPC_SET)`: change owner uid, gid and permission bits (owner, creator or
-/// CAP_SYS_ADMIN only).
+/// CAP_SYS_ADMIN only). The kernel reads only these three fields, so no IPC_STAT (which
+/// needs read permission the owner of a mode-000 segment lacks) is needed first.
 pub fn set(id: ShmId, uid: u32, gid: u32, mode: u32) -> SysResult<()> {
-    let mut ds = MaybeUninit::<libc::shmid_ds>::zeroed();
-    // SAFETY: ds points to writable memory the size of shmid_ds, which IPC_STAT fills.
-    let rc = unsafe { libc::shmctl(id.0, libc::IPC_STAT, ds.as_mut_ptr()) };
-    Errno::result(rc).map_err(|e| SysError::new("shmctl(IPC_STAT)", e))?;
-    // SAFETY: IPC_STAT succeeded and filled the zeroed struct.
-    let mut ds = unsafe { ds.assume_init() };
+    // SAFETY: shmid_ds is plain integers; all zero is a valid value of it.
+    let mut ds: libc::shmid_ds = unsafe { MaybeUninit::zeroed().assume_init() };
     ds.shm_perm.uid = uid;
     ds.shm_perm.gid = gid;
     ds.shm_perm.mode = (mode & 0o777) as libc::c_ushort;

@@ -250,10 +250,23 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-/// Run the binary as user and group 65534 (nobody), from a world-readable copy in a
-/// private temporary directory (the build directory may not be reachable for nobody),
-/// removed again when the call ends.
-pub fn as_nobody(args: &[&str]) -> Output {
+/// The binary as user and group 65534 (nobody), from a world-readable copy in a private
+/// temporary directory (the build directory may not be reachable for nobody), which lives
+/// as long as the returned guard.
+pub fn nobody_cmd(args: &[&str]) -> (tempfile::TempDir, Command) {
+    let (dir, binary) = world_readable_bin();
+    let mut c = Command::new("setpriv");
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&binary)
+        .args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    (dir, c)
+}
+
+/// A copy of the binary that every user may run, in a directory removed with the guard.
+pub fn world_readable_bin() -> (tempfile::TempDir, PathBuf) {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new()
         .prefix("shmctl-rs-test")
@@ -265,14 +278,47 @@ pub fn as_nobody(args: &[&str]) -> Output {
         std::fs::copy(bin(), &binary).unwrap();
     }
     std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&binary)
-        .args(args)
-        .output()
+    (dir, binary)
+}
+
+/// Run the binary as nobody (see [`nobody_cmd`]) to completion, under a deadline.
+pub fn as_nobody(args: &[&str]) -> Output {
+    let (_dir, mut c) = nobody_cmd(args);
+    let child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("setpriv (util-linux)");
+    let out = wait_output(child, Duration::from_secs(60));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     out
+}
+
+/// Bytes a process has written so far (`/proc/PID/io`, wchar).
+pub fn bytes_written(pid: nix::unistd::Pid) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("wchar:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Wait up to `limit` for a child to end, reading none of its output (a reader that
+/// stopped reading); its exit status, or `None` if it still runs.
+pub fn ends_within(child: &mut Spawned, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.child().try_wait().expect("wait") {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// A C program from tests/c, built once per test binary with the system C compiler.
