@@ -234,6 +234,16 @@ fn without_a_terminal_it_refuses_and_points_to_ls_watch() {
     assert!(err.contains("needs a terminal on stdout"), "{err}");
     assert!(err.contains("ls --watch"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = cmd(&["top"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = fails(&["top", "--interval", "10ms"], 2);
     assert!(err.contains("at least 100ms"), "{err}");
     fails(&["top", "--interval", "soon"], 2);
@@ -446,7 +456,7 @@ fn a_running_ring_shows_a_moving_fill_gauge_read_without_touching_it() {
     let row = line_with(&first, "0x00004242").unwrap().to_string();
     assert!(row.contains("/1024 [#"), "{row}");
     assert!(row.contains(" consistent"), "{row}");
-    assert!(row.contains(&format!("producer {pid} shmctl-rs")), "{row}");
+    assert!(row.contains(&format!("prod {pid} shmctl-rs")), "{row}");
     let was = filled(&first).unwrap();
     let later = t.wait("the gauge moving", |s| {
         filled(s).is_some_and(|n| n > was + 5)
@@ -688,7 +698,7 @@ fn other_namespaces_with_ns_and_all_namespaces() {
     create(&["--size", "4K", "--key", "0x1111"]);
     let mut c = Command::new("unshare");
     c.arg("--ipc").arg("--").arg("sh").arg("-c").arg(format!(
-        "'{}' create --size 8192 --key 0x2222 -q && exec sleep 600",
+        "'{}' create --size 4096 --key 0x2222 -q && exec sleep 600",
         bin().display()
     ));
     let container = Spawned::new(c);
@@ -712,6 +722,83 @@ fn other_namespaces_with_ns_and_all_namespaces() {
         .unwrap()
         .ino();
     assert!(theirs.contains(&inode.to_string()), "{theirs}");
+    // Both segments are shmid 0 of their namespace, of the same size: d on the
+    // container's removes the container's, inside its namespace, and not ours.
+    assert_eq!(shmids(), [0]);
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "0x00002222"]);
+    t.keys(&["Enter", "d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove segment 0 (key 0x00002222")
+    });
+    t.keys(&["y"]);
+    t.wait("the removal", |s| {
+        s.contains("removed shmid 0 (key 0x00002222")
+    });
     t.keys(&["q"]);
+    t.ended(0);
+    let pid = pid.to_string();
+    let theirs = json(&["ls", "--ns", &pid, "--json"]);
+    assert_eq!(theirs["segments"].as_array().unwrap().len(), 0, "{theirs}");
+    assert_eq!(segments()[0]["key"], 0x1111, "ours is untouched");
+}
+
+#[test]
+fn a_segment_that_vanishes_before_the_yes_is_reported_and_nothing_else_goes() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let a = create(&["--size", "4K", "--key", "0xd01"]);
+    let b = create(&["--size", "4K", "--key", "0xd02"]);
+    let t = Tmux::start(120, 40, None);
+    t.top("--interval 5s");
+    t.keys(&["d"]);
+    t.wait("the question", |s| {
+        s.contains(&format!("Remove segment {a}"))
+    });
+    assert!(run(&["rm", &a.to_string()]).status.success());
+    // Another segment takes its place in the listing meanwhile.
+    let c = create(&["--size", "4K", "--key", "0xd03"]);
+    t.keys(&["y"]);
+    let screen = t.wait("the outcome", |s| s.contains("no such segment"));
+    assert!(
+        screen.contains(&format!("segment {a}: no such segment")),
+        "{screen}"
+    );
+    assert_eq!(shmids(), [b, c]);
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn an_unprivileged_user_sees_everything_and_is_refused_removal() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let a = create(&["--size", "4K", "--key", "0xe01", "--mode", "600"]);
+    let (_dir, binary) = world_readable_bin();
+    let t = Tmux::start(120, 40, None);
+    t.line(&format!(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups '{}' top -d 300ms < /dev/null; printf 'e%sit=%s\\n' x $?",
+        binary.display()
+    ));
+    let screen = t.wait("the first refresh", |s| s.contains("shmctl-rs top at "));
+    assert!(screen.contains("0x00000e01"), "{screen}");
+    t.keys(&["d", "y"]);
+    let screen = t.wait("the refusal", |s| s.contains("permission denied"));
+    assert!(
+        screen.contains(&format!("segment {a}: permission denied")),
+        "{screen}"
+    );
+    assert_eq!(shmids(), [a]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("the detail", |s| s.contains("(Esc back"));
+    assert!(
+        screen.contains("permission denied"),
+        "IPC_STAT needs read permission: {screen}"
+    );
+    t.keys(&["Escape", "q"]);
     t.ended(0);
 }

@@ -102,6 +102,8 @@ pub struct Confirmed {
     pub key: Key,
     pub size: u64,
     pub cpid: i32,
+    /// The inode of the IPC namespace it lives in, when not the caller's (`top -A`).
+    pub namespace: Option<u64>,
 }
 
 /// Remove exactly the segment a person confirmed, the way `rm` removes one, provided its
@@ -109,6 +111,14 @@ pub struct Confirmed {
 /// removal has since set it to 0): nothing else is ever removed.
 pub fn remove_confirmed(confirmed: &Confirmed) -> Result<Outcome> {
     let id = confirmed.id;
+    // A shmid names a segment only within its namespace: never one of another.
+    if let Some(ns) = confirmed.namespace
+        && crate::proc::processes::current_namespace() != Some(ns)
+    {
+        return Err(Error::other(format!(
+            "segment {id}: not in IPC namespace {ns}, where it was confirmed: left alone"
+        )));
+    }
     let table = table::read()?;
     let record = table::find(&table, id)?;
     let same = record.size == confirmed.size

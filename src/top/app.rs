@@ -165,6 +165,8 @@ pub enum Mode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Confirm {
     pub target: Confirmed,
+    /// A process in its IPC namespace (with `-A`), to enter it by.
+    pub namespace_pid: Option<i32>,
     /// The question, naming the object and saying whether it is attached.
     pub question: Vec<String>,
 }
@@ -178,8 +180,8 @@ pub enum Action {
     Nothing,
     /// Gather this object in full on every refresh (or stop), and refresh now.
     Detail(Option<ObjectId>),
-    /// Remove exactly this object.
-    Remove(Confirmed),
+    /// Remove exactly this object (entering its namespace by this process, with `-A`).
+    Remove(Confirmed, Option<i32>),
     Pause(bool),
     Quit(Status),
 }
@@ -591,7 +593,9 @@ impl App {
                 key: s.key,
                 size: s.size,
                 cpid: s.cpid,
+                namespace: s.namespace.as_ref().map(|n| n.inode),
             },
+            namespace_pid: s.namespace.as_ref().and_then(|n| n.pid),
             question,
         }));
         Action::Draw
@@ -600,7 +604,7 @@ impl App {
     fn confirm_key(&mut self, event: KeyEvent, confirm: Confirm) -> Action {
         self.mode = Mode::Table;
         match event.code {
-            KeyCode::Char('y' | 'Y') => Action::Remove(confirm.target),
+            KeyCode::Char('y' | 'Y') => Action::Remove(confirm.target, confirm.namespace_pid),
             _ => {
                 self.message = Some(format!("kept segment {}", confirm.target.id));
                 Action::Draw
@@ -840,12 +844,16 @@ pub(crate) mod tests {
         let action = app.press(KeyCode::Char('y'));
         assert_eq!(
             action,
-            Action::Remove(Confirmed {
-                id: crate::sys::shm::ShmId(7),
-                key: crate::sys::shm::Key(0x1234),
-                size: 65536,
-                cpid: 100
-            })
+            Action::Remove(
+                Confirmed {
+                    id: crate::sys::shm::ShmId(7),
+                    key: crate::sys::shm::Key(0x1234),
+                    size: 65536,
+                    cpid: 100,
+                    namespace: None,
+                },
+                None
+            )
         );
         // Unattached: said so.
         app.press(KeyCode::Down);

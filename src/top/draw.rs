@@ -171,8 +171,8 @@ fn rate_text(bytes_per_s: f64) -> String {
     format!("{sign}{}/s", human_size(bytes_per_s.abs().round() as u64))
 }
 
-/// `ring 300/1024 [###.....] 95/s consistent, producer 1234 shmctl-rs, consumer -`: the
-/// most telling first, as a narrow column cuts the end.
+/// `ring 300/1024 [###.....] 95/s consistent, prod 1234 shmctl-rs, cons -` (its producer
+/// and consumer): the most telling first, as a narrow column cuts the end.
 fn ring_text(ring: &super::app::RingRow) -> String {
     let r = &ring.reading;
     let mut text = format!(
@@ -191,7 +191,7 @@ fn ring_text(ring: &super::app::RingRow) -> String {
         None => "-".to_string(),
     };
     text.push_str(&format!(
-        ", producer {}, consumer {}",
+        ", prod {}, cons {}",
         peer(&r.producer),
         peer(&r.consumer)
     ));
@@ -620,7 +620,10 @@ fn overlay(frame: &mut Frame, app: &App, area: Rect, p: &Palette) {
                 .collect();
             lines.push(Line::from(""));
             lines.push(Line::from(
-                "Marks: + appeared, ~ changed, - vanished (for one refresh). Any key closes.",
+                "Marks: + appeared, ~ changed, - vanished (for one refresh).",
+            ));
+            lines.push(Line::from(
+                "A ring: filled/capacity, items/s, consistency, prod(ucer) and cons(umer). Any key closes.",
             ));
             let pane = inset(area, 2, 1);
             dialog(frame, pane, "keys", lines, p);
@@ -754,9 +757,9 @@ mod tests {
         assert!(buffer[(3, 3)].modifier.contains(Modifier::REVERSED));
         // The ring: gauge, rate from the head's 200 slots in 2 s, verdict, its ends.
         assert!(
-            lines[4].trim_end().ends_with(
-                "ring 300/1024 [###.....] 100/s consistent, producer 50 shmctl-rs, consumer -"
-            ),
+            lines[4]
+                .trim_end()
+                .ends_with("ring 300/1024 [###.....] 100/s consistent, prod 50 shmctl-rs, cons -"),
             "{}",
             lines[4]
         );

@@ -68,6 +68,19 @@ fn fault(place: &str) -> bool {
     std::env::var("SHMCTL_RS_TOP_PANIC").as_deref() == Ok(place)
 }
 
+/// Remove a confirmed segment: in the view's own namespace, or inside the namespace of
+/// process `by` (where `remove_confirmed` checks it is the namespace confirmed).
+fn remove(target: rm::Confirmed, by: Option<i32>) -> Result<crate::model::Outcome> {
+    match (target.namespace, by) {
+        (Some(ns), Some(pid)) if crate::proc::processes::current_namespace() != Some(ns) => {
+            crate::namespaces::run_in(format!("/proc/{pid}/ns/ipc"), move || {
+                rm::remove_confirmed(&target)
+            })
+        }
+        _ => rm::remove_confirmed(&target),
+    }
+}
+
 pub fn run(settings: &Settings) -> Result<Status> {
     signals::install()?;
     let (events, inbox) = mpsc::channel();
@@ -148,8 +161,8 @@ pub fn run(settings: &Settings) -> Result<Status> {
             Action::Quit(status) => break status,
             Action::Detail(d) => control.send(Control::Detail(d)),
             Action::Pause(p) => control.send(Control::Pause(p)),
-            Action::Remove(target) => {
-                app.removed(rm::remove_confirmed(&target).map_err(|e| e.message));
+            Action::Remove(target, by) => {
+                app.removed(remove(target, by).map_err(|e| e.message));
                 control.send(Control::Refresh)
             }
             Action::Draw | Action::Nothing => Ok(()),
