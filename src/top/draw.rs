@@ -64,21 +64,14 @@ impl Palette {
     }
 }
 
-/// A column of the table.
+/// A column of the table: the mark, the kind, the namespace, or one of the columns rows
+/// sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
     Mark,
     Kind,
     Namespace,
-    Name,
-    Id,
-    Owner,
-    Size,
-    Rss,
-    Nattch,
-    Holders,
-    Status,
-    App,
+    Data(Sort),
 }
 
 impl Col {
@@ -87,32 +80,34 @@ impl Col {
         Col::Mark,
         Col::Kind,
         Col::Namespace,
-        Col::Name,
-        Col::Id,
-        Col::Owner,
-        Col::Size,
-        Col::Rss,
-        Col::Nattch,
-        Col::Holders,
-        Col::Status,
-        Col::App,
+        Col::Data(Sort::Name),
+        Col::Data(Sort::Id),
+        Col::Data(Sort::Owner),
+        Col::Data(Sort::Size),
+        Col::Data(Sort::Rss),
+        Col::Data(Sort::Nattch),
+        Col::Data(Sort::Holders),
+        Col::Data(Sort::Status),
+        Col::Data(Sort::App),
     ];
 
     /// Kept longest when the terminal is narrow: lower first.
     fn priority(self) -> u8 {
         match self {
             Col::Mark => 0,
-            Col::Name => 1,
-            Col::Id => 2,
-            Col::Size => 3,
-            Col::App => 4,
-            Col::Nattch => 5,
-            Col::Holders => 6,
-            Col::Owner => 7,
-            Col::Rss => 8,
-            Col::Status => 9,
-            Col::Namespace => 10,
             Col::Kind => 11,
+            Col::Namespace => 10,
+            Col::Data(s) => match s {
+                Sort::Name => 1,
+                Sort::Id => 2,
+                Sort::Size => 3,
+                Sort::App => 4,
+                Sort::Nattch => 5,
+                Sort::Holders => 6,
+                Sort::Owner => 7,
+                Sort::Rss => 8,
+                Sort::Status => 9,
+            },
         }
     }
 
@@ -121,44 +116,41 @@ impl Col {
             Col::Mark => "",
             Col::Kind => "KIND",
             Col::Namespace => "NS",
-            Col::Name => "KEY",
-            Col::Id => "ID",
-            Col::Owner => "OWNER",
-            Col::Size => "SIZE",
-            Col::Rss => "RSS",
-            Col::Nattch => "NATTCH",
-            Col::Holders => "HOLDERS",
-            Col::Status => "STATUS",
-            Col::App => "APP",
+            Col::Data(s) => match s {
+                Sort::Name => "KEY",
+                Sort::Id => "ID",
+                Sort::Owner => "OWNER",
+                Sort::Size => "SIZE",
+                Sort::Rss => "RSS",
+                Sort::Nattch => "NATTCH",
+                Sort::Holders => "HOLDERS",
+                Sort::Status => "STATUS",
+                Sort::App => "APP",
+            },
         }
     }
 
     fn sort(self) -> Option<Sort> {
-        Some(match self {
-            Col::Name => Sort::Name,
-            Col::Id => Sort::Id,
-            Col::Owner => Sort::Owner,
-            Col::Size => Sort::Size,
-            Col::Rss => Sort::Rss,
-            Col::Nattch => Sort::Nattch,
-            Col::Holders => Sort::Holders,
-            Col::Status => Sort::Status,
-            Col::App => Sort::App,
-            _ => return None,
-        })
+        match self {
+            Col::Data(s) => Some(s),
+            _ => None,
+        }
     }
 
     fn right(self) -> bool {
-        matches!(self, Col::Id | Col::Size | Col::Nattch)
+        matches!(
+            self,
+            Col::Data(Sort::Id) | Col::Data(Sort::Size) | Col::Data(Sort::Nattch)
+        )
     }
 
     /// The widest a cell of it gets (longer ones are cut); the last column takes the rest.
     fn max(self) -> usize {
         match self {
-            Col::Owner => 10,
-            Col::Holders => 24,
-            Col::Rss => 20,
-            Col::Status => 14,
+            Col::Data(Sort::Owner) => 10,
+            Col::Data(Sort::Holders) => 24,
+            Col::Data(Sort::Rss) => 20,
+            Col::Data(Sort::Status) => 14,
             Col::Namespace => 12,
             _ => 24,
         }
@@ -206,19 +198,19 @@ fn cell(col: Col, row: &Row) -> String {
         Col::Namespace => o
             .namespace()
             .map_or("-".to_string(), |n| n.inode.to_string()),
-        Col::Name => o.name().to_string(),
-        Col::Id => o.number(),
-        Col::Owner => o.owner().to_string(),
-        Col::Size => human_size(o.size()),
-        Col::Rss => match (o.rss(), row.rss_rate) {
+        Col::Data(Sort::Name) => o.name().to_string(),
+        Col::Data(Sort::Id) => o.number(),
+        Col::Data(Sort::Owner) => o.owner().to_string(),
+        Col::Data(Sort::Size) => human_size(o.size()),
+        Col::Data(Sort::Rss) => match (o.rss(), row.rss_rate) {
             (None, _) => "-".to_string(),
             (Some(r), Some(rate)) if rate.abs() >= 1.0 => {
                 format!("{} {}", human_size(r), rate_text(rate))
             }
             (Some(r), _) => human_size(r),
         },
-        Col::Nattch => o.nattch().map_or("-".to_string(), |n| n.to_string()),
-        Col::Holders => {
+        Col::Data(Sort::Nattch) => o.nattch().map_or("-".to_string(), |n| n.to_string()),
+        Col::Data(Sort::Holders) => {
             let h = o.holders();
             if h.is_empty() {
                 "-".to_string()
@@ -232,14 +224,14 @@ fn cell(col: Col, row: &Row) -> String {
                 format!("{} {}", h.len(), commands.join(","))
             }
         }
-        Col::Status => {
+        Col::Data(Sort::Status) => {
             if o.status().is_empty() {
                 "-".to_string()
             } else {
                 o.status().join(",")
             }
         }
-        Col::App => match (&row.ring, o.app()) {
+        Col::Data(Sort::App) => match (&row.ring, o.app()) {
             (Some(ring), _) => ring_text(ring),
             (None, Some(app)) => app.to_string(),
             (None, None) => "-".to_string(),
@@ -271,7 +263,13 @@ fn fit_columns(app: &App, rows: &[&Row], width: u16) -> Vec<(Col, u16)> {
     const APP_MIN: usize = 16;
     let need = |cols: &[(Col, usize)]| {
         cols.iter()
-            .map(|(c, w)| if *c == Col::App { APP_MIN.min(*w) } else { *w })
+            .map(|(c, w)| {
+                if *c == Col::Data(Sort::App) {
+                    APP_MIN.min(*w)
+                } else {
+                    *w
+                }
+            })
             .sum::<usize>()
             + cols.len().saturating_sub(1)
     };
@@ -404,7 +402,7 @@ fn table(frame: &mut Frame, app: &App, area: Rect, p: &Palette) {
                 };
                 let style = match c {
                     Col::Mark => p.mark(row.mark),
-                    Col::App => match &row.ring {
+                    Col::Data(Sort::App) => match &row.ring {
                         Some(r) if r.reading.state.name() == "consistent" => p.fg(Color::Green),
                         Some(_) => p.fg(Color::Red),
                         None => Style::new(),
