@@ -8,8 +8,11 @@
 //! 3. Listing at 1024, 2048 and 4096 segments with processes attached: `ls`, `ls --json`,
 //!    `ls --pids`, `info` against `ipcs -m` and `lsipc -m`.
 //!
+//! 4. One refresh of `top` at 4096 segments and 200 holding processes (10 of the segments
+//!    rings, 2 of those attached): CPU time per refresh, from getrusage.
+//!
 //! `SHMCTL_RS_BENCH_ITEMS` (default 5000000) and `SHMCTL_RS_BENCH_RUNS` (default 9) scale
-//! it; `SHMCTL_RS_BENCH_ONLY=protocol|transports|listing` runs one part.
+//! it; `SHMCTL_RS_BENCH_ONLY=protocol|transports|listing|top` runs one part.
 
 use shmctl_rs::ring::layout;
 use shmctl_rs::sys::shm::{self, CreateFlags, Key};
@@ -340,6 +343,138 @@ fn listing(holder: &Path) {
     }
 }
 
+/// CPU seconds (user + system) this process has used so far.
+fn cpu_seconds() -> f64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let u = getrusage(UsageWho::RUSAGE_SELF).expect("getrusage");
+    let secs = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+    secs(u.user_time()) + secs(u.system_time())
+}
+
+/// Spawn `holder attach-list rw IDS…` and wait until it holds them.
+fn hold(holder: &Path, ids: &[i32]) -> std::process::Child {
+    let mut child = Command::new(holder)
+        .arg("attach-list")
+        .arg("rw")
+        .args(ids.iter().map(|i| i.to_string()))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("holder");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "ready", "holder");
+    child
+}
+
+fn top(holder: &Path) {
+    use shmctl_rs::gather::overview::{Gatherer, Request};
+    const SEGMENTS: usize = 4096;
+    const HOLDERS: usize = 200;
+    const RINGS: usize = 10;
+    let refreshes = 20;
+    println!(
+        "\n## 4. One refresh of top: {SEGMENTS} segments ({RINGS} rings), {HOLDERS} holding processes (mean of {refreshes} refreshes)\n"
+    );
+    let mut ids: Vec<i32> = (0..RINGS)
+        .map(|i| {
+            let key = format!("0x{:x}", 0x5be7_1000 + i);
+            let ok = Command::new(tool())
+                .args([
+                    "ring", "produce", "-n", "300", "-i", "0", "--quiet", "--key", &key,
+                ])
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "ring produce");
+            shm::lookup(Key(0x5be7_1000 + i as u32))
+                .expect("the ring")
+                .0
+        })
+        .collect();
+    ids.extend((RINGS..SEGMENTS).map(|_| {
+        shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default())
+            .expect("shmget")
+            .0
+    }));
+    // Each holder maps its share of the segments (two of the rings among them).
+    let attached = &ids[RINGS - 2..];
+    let share = |h: usize| h * attached.len() / HOLDERS;
+    let holders: Vec<std::process::Child> = (0..HOLDERS)
+        .map(|h| hold(holder, &attached[share(h)..share(h + 1)]))
+        .collect();
+    assert_eq!(holders.len(), HOLDERS);
+    let mut gatherer = Gatherer::new();
+    let request = Request::default();
+    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let first = gatherer.refresh(&request).expect("refresh");
+    let first_cpu = (cpu_seconds() - cpu) * 1e3;
+    let first_wall = wall.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(first.objects.len(), SEGMENTS);
+    assert_eq!(first.rings.len(), RINGS, "every ring recognised");
+    let held: usize = first
+        .objects
+        .iter()
+        .filter(|o| !o.holders().is_empty())
+        .count();
+    assert_eq!(held, SEGMENTS - RINGS + 2, "every holder seen");
+    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let mut overviews = Vec::new();
+    for _ in 0..refreshes {
+        let o = gatherer.refresh(&request).expect("refresh");
+        assert_eq!(o.objects.len(), SEGMENTS);
+        overviews.push(o);
+    }
+    let cpu_ms = (cpu_seconds() - cpu) * 1e3 / refreshes as f64;
+    let wall_ms = wall.elapsed().as_secs_f64() * 1e3 / refreshes as f64;
+    // What the main loop does with each: take it into the state, and draw a 120x40 screen.
+    let mut app = shmctl_rs::top::app::App::new(Duration::from_secs(1), false, true);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    app.set_page(shmctl_rs::top::draw::page(40));
+    let (draw_cpu, draw_wall) = (cpu_seconds(), Instant::now());
+    for o in overviews {
+        app.refreshed(o, Instant::now());
+        terminal
+            .draw(|f| shmctl_rs::top::draw::frame(f, &app))
+            .expect("draw");
+    }
+    let draw_cpu = (cpu_seconds() - draw_cpu) * 1e3 / refreshes as f64;
+    let draw_wall = draw_wall.elapsed().as_secs_f64() * 1e3 / refreshes as f64;
+    println!("{:>22} {:>10} {:>10}", "", "CPU ms", "wall ms");
+    println!(
+        "{:>22} {first_cpu:>10.1} {first_wall:>10.1}",
+        "first gathering"
+    );
+    println!(
+        "{:>22} {cpu_ms:>10.1} {wall_ms:>10.1}",
+        "each gathering after"
+    );
+    println!(
+        "{:>22} {draw_cpu:>10.1} {draw_wall:>10.1}",
+        "taking it in, drawing"
+    );
+    let total = cpu_ms + draw_cpu;
+    println!(
+        "\none refresh: {total:.1} ms of CPU (budget 100 ms: {})",
+        if total < 100.0 {
+            "within it"
+        } else {
+            "OVER IT"
+        }
+    );
+    for mut h in holders {
+        let _ = h.kill();
+        let _ = h.wait();
+    }
+    for id in ids {
+        let _ = shm::remove(shm::ShmId(id));
+    }
+}
+
 fn main() {
     if !nix::unistd::geteuid().is_root() {
         eprintln!("skipped: the benchmarks need root (a private IPC namespace, and taskset)");
@@ -367,5 +502,8 @@ fn main() {
     }
     if part("listing") {
         listing(&holder);
+    }
+    if part("top") {
+        top(&holder);
     }
 }

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (man/, completions/) below DIR')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -151,6 +152,16 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;top' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Refresh every DURATION (at least 100ms)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Refresh every DURATION (at least 100ms)')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'shmctl-rs;ring' {
@@ -277,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (man/, completions/) below DIR')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -307,6 +319,9 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;help;status' {
+            break
+        }
+        'shmctl-rs;help;top' {
             break
         }
         'shmctl-rs;help;ring' {

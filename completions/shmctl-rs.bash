@@ -52,6 +52,9 @@ _shmctl__rs() {
             shmctl__rs,status)
                 cmd="shmctl__rs__subcmd__status"
                 ;;
+            shmctl__rs,top)
+                cmd="shmctl__rs__subcmd__top"
+                ;;
             shmctl__rs__subcmd__help,attach)
                 cmd="shmctl__rs__subcmd__help__subcmd__attach"
                 ;;
@@ -87,6 +90,9 @@ _shmctl__rs() {
                 ;;
             shmctl__rs__subcmd__help,status)
                 cmd="shmctl__rs__subcmd__help__subcmd__status"
+                ;;
+            shmctl__rs__subcmd__help,top)
+                cmd="shmctl__rs__subcmd__help__subcmd__top"
                 ;;
             shmctl__rs__subcmd__help__subcmd__ring,bench)
                 cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench"
@@ -137,7 +143,7 @@ _shmctl__rs() {
 
     case "${cmd}" in
         shmctl__rs)
-            opts="-h -V --ns --help --version ls info create attach rm chmod chown limits status ring generate help"
+            opts="-h -V --ns --help --version ls info create attach rm chmod chown limits status top ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,7 +287,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help)
-            opts="ls info create attach rm chmod chown limits status ring generate help"
+            opts="ls info create attach rm chmod chown limits status top ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,6 +511,20 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -972,6 +992,32 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__top)
+            opts="-d -A -h --interval --all-namespaces --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

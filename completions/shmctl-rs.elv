@@ -32,6 +32,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand chown 'Change a segment''s owner and group (IPC_SET)'
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+            cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
             cand generate 'Write the man pages and shell completions (man/, completions/) below DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -139,6 +140,15 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'shmctl-rs;top'= {
+            cand -d 'Refresh every DURATION (at least 100ms)'
+            cand --interval 'Refresh every DURATION (at least 100ms)'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand -A 'Every IPC namespace on the host (containers too), with a namespace column'
+            cand --all-namespaces 'Every IPC namespace on the host (containers too), with a namespace column'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'shmctl-rs;ring'= {
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
@@ -252,6 +262,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand chown 'Change a segment''s owner and group (IPC_SET)'
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+            cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
             cand generate 'Write the man pages and shell completions (man/, completions/) below DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -273,6 +284,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;help;limits'= {
         }
         &'shmctl-rs;help;status'= {
+        }
+        &'shmctl-rs;help;top'= {
         }
         &'shmctl-rs;help;ring'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'

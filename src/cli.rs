@@ -63,6 +63,29 @@ pub enum Command {
     Limits(LimitsArgs),
     /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
     Status(StatusArgs),
+    /// A live view of every segment, refreshed in place: sort, filter, details, removal
+    ///
+    /// One table of segments: key, id, owner, size, rss (and how fast it grows), nattch, the
+    /// processes that hold it, status flags and what it is; rows that appeared (+), changed
+    /// (~) or vanished (-) are marked for one refresh. The heading sums them up against the
+    /// kernel's SHMMNI and SHMALL. A segment that holds the document's ring shows a fill
+    /// gauge, items per second (from its head's movement between refreshes), its consistency
+    /// and its producer and consumer. Keys: see KEYS below, or press ? in the view.
+    ///
+    /// Each refresh reads /proc/sysvipc/shm and every process's maps once, on a thread of its
+    /// own. Reading a ring changes nothing when run as root: it is read through
+    /// /proc/PID/map_files of a process that has it attached. Otherwise (or when nobody has it
+    /// attached) it is attached read-only for a moment, which sets the segment's lpid and its
+    /// attach and detach times to this process's, as status does; a ring nobody has attached
+    /// since is not attached again.
+    ///
+    /// d removes the selected segment with IPC_RMID, as rm does, only after a confirmation
+    /// that names it and says whether it is attached (then it is only marked for destruction).
+    ///
+    /// Needs a terminal on stdout (for a pipe or a file, use ls --watch). NO_COLOR turns
+    /// colours off. q or Esc end it with status 0, Ctrl-C, SIGTERM or SIGHUP with 130; the
+    /// terminal is restored in every case.
+    Top(TopArgs),
     /// Run the shared-memory producer/consumer ring
     #[command(subcommand)]
     Ring(RingCommand),
@@ -238,6 +261,17 @@ pub enum LsFormat {
     Json,
     Raw,
     Openmetrics,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct TopArgs {
+    /// Refresh every DURATION (at least 100ms)
+    #[arg(short = 'd', long, value_parser = duration, default_value = "1s", value_name = "DURATION")]
+    pub interval: Duration,
+    /// Every IPC namespace on the host (containers too), with a namespace column
+    #[arg(short = 'A', long, conflicts_with = "ns")]
+    pub all_namespaces: bool,
 }
 
 #[derive(Debug, Args)]

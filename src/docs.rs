@@ -425,6 +425,22 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "Refresh twice a second until Ctrl-C.",
             ),
         ],
+        "top" => &[
+            ("shmctl-rs top", "Every segment, refreshed every second."),
+            (
+                "shmctl-rs top -d 250ms",
+                "Four refreshes a second (to watch a ring fill).",
+            ),
+            (
+                "shmctl-rs top -A",
+                "Every IPC namespace on the host, containers too.",
+            ),
+            (
+                "shmctl-rs top --ns 4242",
+                "The IPC namespace of process 4242 (a container).",
+            ),
+            ("NO_COLOR=1 shmctl-rs top", "Without colours."),
+        ],
         "ring" => &[
             (
                 "shmctl-rs ring produce",
@@ -488,7 +504,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         "the kernel's list of segments in this IPC namespace",
     )];
     match path {
-        "" | "ls" | "info" | "rm" => {
+        "" | "ls" | "info" | "rm" | "top" => {
             f.push((
                 "/proc/PID/maps",
                 "System V mappings of each process (attached processes, orphans, hugetlb)",
@@ -500,8 +516,18 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         }
         _ => {}
     }
+    if path == "top" {
+        f.push((
+            "/proc/PID/map_files/",
+            "a ring is read through the mapping of a process that has it attached (root only), which changes nothing",
+        ));
+        f.push((
+            "/proc/PID/fdinfo/",
+            "the role locks (on /dev/null) that name a ring's producer and consumer; /proc/PID/cmdline for peers that take none",
+        ));
+    }
     match path {
-        "" | "limits" | "create" | "ls" => {
+        "" | "limits" | "create" | "ls" | "top" => {
             f.push(("/proc/sys/kernel/shmmax", "largest segment in bytes"));
             f.push(("/proc/sys/kernel/shmall", "most pages in all segments"));
             f.push(("/proc/sys/kernel/shmmni", "most segments"));
@@ -519,6 +545,14 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         ));
     }
     f
+}
+
+/// The keys of an interactive command, for its KEYS section.
+pub fn keys(path: &str) -> &'static [(&'static str, &'static str)] {
+    match path {
+        "top" => crate::top::app::KEYS,
+        _ => &[],
+    }
 }
 
 pub const SEE_ALSO: &[(&str, &str)] = &[

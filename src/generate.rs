@@ -48,6 +48,15 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
             r.text([roman(meaning)]);
         }
     }
+    let keys = docs::keys(path);
+    if !keys.is_empty() {
+        r.control("SH", ["KEYS"]);
+        for (key, meaning) in keys {
+            r.control("TP", []);
+            r.text([bold(*key)]);
+            r.text([roman(*meaning)]);
+        }
+    }
     r.control("SH", ["EXIT STATUS"]);
     for line in EXIT_STATUS_HELP.lines().skip(1) {
         let (code, meaning) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));

@@ -23,6 +23,7 @@ pub mod ring;
 pub mod settings;
 pub mod signals;
 pub mod sys;
+pub mod top;
 pub mod units;
 pub mod users;
 
@@ -64,6 +65,7 @@ fn dispatch(command: &Settings, out: &mut Output) -> Result<Status> {
         Settings::Consume(s) => commands::ring::consume(s, out),
         Settings::Bench(s) => commands::bench::run(s, out),
         Settings::BenchPeer(s) => commands::bench::peer(s, out),
+        Settings::Top(s) => commands::top::run(s),
         Settings::Generate(s) => commands::generate::run(s, out),
     }
 }

@@ -5,6 +5,7 @@
 //! `bench`.
 
 pub mod bench;
+pub mod object;
 pub mod ring;
 
 use crate::proc::sysvipc::ShmRecord;
@@ -210,7 +211,7 @@ pub struct Listing {
 }
 
 /// `info --json`: the `ls --json` object plus what only IPC_STAT and the page size tell.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct SegmentInfo {
     #[serde(flatten)]
     pub segment: Segment,

@@ -4,7 +4,7 @@
 
 use crate::bench;
 use crate::cli::{self, Cli, Command, LsFormat, RingCommand};
-use crate::commands::{attach, create, generate, info, limits, ls, rm, set, status};
+use crate::commands::{attach, create, generate, info, limits, ls, rm, set, status, top};
 use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
 use crate::ids::{FtokSpec, SegmentRef};
@@ -41,6 +41,7 @@ pub enum Settings {
     Consume(consumer::Settings),
     Bench(bench::Settings),
     BenchPeer(bench::peer::PeerSettings),
+    Top(top::Settings),
     Generate(generate::Settings),
 }
 
@@ -297,6 +298,20 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 cpu: a.cpu,
                 spin: a.spin,
                 batch_spin: a.batch_spin,
+            })
+        }
+        Command::Top(a) => {
+            if a.interval < std::time::Duration::from_millis(100) {
+                return Err(Error::usage(format!(
+                    "--interval {}: at least 100ms (each refresh reads every process's maps)",
+                    crate::units::duration_text(a.interval)
+                )));
+            }
+            Settings::Top(top::Settings {
+                interval: a.interval,
+                all_namespaces: a.all_namespaces,
+                // https://no-color.org: set and not empty.
+                color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             })
         }
         Command::Generate { dir } => Settings::Generate(generate::Settings { dir }),

@@ -12,3 +12,4 @@ pub mod ring;
 pub mod rm;
 pub mod set;
 pub mod status;
+pub mod top;

@@ -95,6 +95,51 @@ fn remove_one(
     })
 }
 
+/// The segment a person confirmed removing (`top`'s `d`), as it was shown to them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirmed {
+    pub id: ShmId,
+    pub key: Key,
+    pub size: u64,
+    pub cpid: i32,
+    /// The inode of the IPC namespace it lives in, when not the caller's (`top -A`).
+    pub namespace: Option<u64>,
+}
+
+/// Remove exactly the segment a person confirmed, the way `rm` removes one, provided its
+/// slot still holds that segment (same size and creator, and the same key unless a
+/// removal has since set it to 0): nothing else is ever removed.
+pub fn remove_confirmed(confirmed: &Confirmed) -> Result<Outcome> {
+    let id = confirmed.id;
+    // A shmid names a segment only within its namespace: never one of another.
+    if let Some(ns) = confirmed.namespace
+        && crate::proc::processes::current_namespace() != Some(ns)
+    {
+        return Err(Error::other(format!(
+            "segment {id}: not in IPC namespace {ns}, where it was confirmed: left alone"
+        )));
+    }
+    let table = table::read()?;
+    let record = table::find(&table, id)?;
+    let same = record.size == confirmed.size
+        && record.cpid == confirmed.cpid
+        && (record.key == confirmed.key || record.key.is_private());
+    if !same {
+        return Err(Error::new(
+            Status::NoSuchSegment,
+            format!(
+                "segment {id}: not the segment confirmed (key {}, {} bytes, created by pid {}): left alone",
+                confirmed.key, confirmed.size, confirmed.cpid
+            ),
+        ));
+    }
+    let outcome = remove_one(id, Some(record), false, false)?;
+    Ok(Outcome {
+        target: id.to_string(),
+        ..outcome
+    })
+}
+
 /// Segments nobody has attached whose creator is known to be gone (and, with
 /// `include_unknown`, those whose creator cannot be seen). Unattached segments with an
 /// unknown creator that are left alone are said.

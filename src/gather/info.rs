@@ -4,13 +4,28 @@
 use super::{holders, liveness, table};
 use crate::error::{Error, Result, Status};
 use crate::model::SegmentInfo;
-use crate::proc::processes;
+use crate::proc::processes::{self, Scan};
+use crate::proc::sysvipc::ShmTable;
 use crate::sys::shm::{self, ShmId};
 use crate::users::Names;
 
 pub fn gather(id: ShmId) -> Result<SegmentInfo> {
     let table = table::read()?;
-    let record = table::find(&table, id)?;
+    let namespace = processes::current_namespace();
+    let scan = processes::scan(namespace);
+    from_readings(id, &table, &scan, namespace, &mut Names::default())
+}
+
+/// The segment from readings already taken (a view that reads /proc once per refresh):
+/// the table of the caller's IPC namespace (`namespace`) and a scan of its processes.
+pub fn from_readings(
+    id: ShmId,
+    table: &ShmTable,
+    scan: &Scan,
+    namespace: Option<u64>,
+    names: &mut Names,
+) -> Result<SegmentInfo> {
+    let record = table::find(table, id)?;
     let stat = shm::stat(id).map_err(|e| {
         let mut err = Error::sys(format!("segment {id}"), e);
         if err.status == Status::PermissionDenied {
@@ -23,8 +38,7 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
         }
         err
     })?;
-    let mut names = Names::default();
-    let mut segment = table::segment(record, &mut names);
+    let mut segment = table::segment(record, names);
     // IPC_STAT is the fresher of the two readings.
     segment.nattch = stat.nattch;
     segment.atime = (stat.atime != 0).then_some(stat.atime);
@@ -39,9 +53,7 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
         &viewer,
     ));
     let lpid_state = liveness::of(segment.lpid, None, &viewer);
-    let namespace = processes::current_namespace();
-    let scan = processes::scan(namespace);
-    let mut by_shmid = holders::by_shmid(&scan, namespace, &mut names);
+    let mut by_shmid = holders::by_shmid(scan, namespace, names);
     // After IPC_RMID the key reads 0, but the mappings keep the name they were made with.
     let mut key_from_maps = false;
     if segment.key.is_private() {
@@ -66,7 +78,7 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
         lpid_state,
         page_size,
         unreadable_processes: scan.unreadable.len(),
-        unreadable: holders::unreadable(&scan),
+        unreadable: holders::unreadable(scan),
         key_from_maps,
     })
 }

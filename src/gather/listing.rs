@@ -6,6 +6,7 @@ use crate::error::{Result, Status};
 use crate::model::{Listing, Segment};
 use crate::namespaces;
 use crate::proc::processes;
+use crate::proc::sysvipc::ShmTable;
 use crate::sys::shm::Key;
 use crate::users::Names;
 
@@ -52,7 +53,22 @@ pub struct Query {
 
 /// Gather the segments that pass the filter.
 pub fn gather(query: &Query) -> Result<Listing> {
-    let mut names = Names::default();
+    Ok(gather_readings(query, &mut Names::default())?.listing)
+}
+
+/// A listing and the readings it was made of, for a view that also needs them (one
+/// read of each file per refresh).
+pub struct Readings {
+    pub listing: Listing,
+    /// The scan of every process's maps (with `pids`).
+    pub scan: Option<processes::Scan>,
+    /// The table of the caller's own IPC namespace, when it was read.
+    pub table: Option<ShmTable>,
+}
+
+/// [`gather`], keeping the readings.
+pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
+    let mut own_table = None;
     // One pass over /proc serves every segment (and every namespace).
     let scan = query.pids.then(|| {
         processes::scan(if query.all_namespaces {
@@ -73,7 +89,11 @@ pub fn gather(query: &Query) -> Result<Listing> {
             let path = format!("/proc/{}/ns/ipc", members[0]);
             // This thread's own namespace needs no entering (nor the right to enter).
             let found = if Some(inode) == here {
-                table::segments(&mut Names::default())
+                table::read().map(|t| {
+                    let found = t.records.iter().map(|r| table::segment(r, names)).collect();
+                    own_table = Some(t);
+                    found
+                })
             } else {
                 namespaces::run_in(path, || table::segments(&mut Names::default()))
             };
@@ -88,7 +108,7 @@ pub fn gather(query: &Query) -> Result<Listing> {
             };
             let mut holders = scan
                 .as_ref()
-                .map(|s| holders::by_shmid(s, Some(inode), &mut names));
+                .map(|s| holders::by_shmid(s, Some(inode), names));
             for s in &mut found {
                 s.namespace = Some(namespace.clone());
                 if let Some(h) = holders.as_mut() {
@@ -98,9 +118,11 @@ pub fn gather(query: &Query) -> Result<Listing> {
             segments.extend(found);
         }
     } else {
-        segments = table::segments(&mut names)?;
+        let t = table::read()?;
+        segments = t.records.iter().map(|r| table::segment(r, names)).collect();
+        own_table = Some(t);
         if let Some(scan) = &scan {
-            let mut holders = holders::by_shmid(scan, processes::current_namespace(), &mut names);
+            let mut holders = holders::by_shmid(scan, processes::current_namespace(), names);
             for s in &mut segments {
                 s.set_holders(holders.remove(&s.shmid.0).unwrap_or_default());
             }
@@ -125,11 +147,15 @@ pub fn gather(query: &Query) -> Result<Listing> {
             .collect();
     }
     segments.retain(|s| query.filter.matches(s));
-    Ok(Listing {
-        segments,
-        unreadable: scan.as_ref().map(holders::unreadable).unwrap_or_default(),
-        unknown_creators,
-        not_entered,
-        hidden_processes,
+    Ok(Readings {
+        listing: Listing {
+            segments,
+            unreadable: scan.as_ref().map(holders::unreadable).unwrap_or_default(),
+            unknown_creators,
+            not_entered,
+            hidden_processes,
+        },
+        scan,
+        table: own_table,
     })
 }

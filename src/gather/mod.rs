@@ -7,5 +7,6 @@ pub mod info;
 pub mod limits;
 pub mod listing;
 pub mod liveness;
+pub mod overview;
 pub mod permission;
 pub mod table;

@@ -132,3 +132,35 @@ impl Summary {
         };
     }
 }
+
+/// One look at a ring in a live view (`top`): its fill, its indices, its verdict, and
+/// which processes run its two ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RingReading {
+    pub capacity: usize,
+    pub state: State,
+    /// Items ready (sem_consumer) and free slots (sem_producer).
+    pub filled: u32,
+    pub free: u32,
+    pub in_flight: u32,
+    pub head: i32,
+    pub tail: i32,
+    pub count: i32,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+    pub producer: Option<Peer>,
+    pub consumer: Option<Peer>,
+    /// Read with a read-only attach (which set the segment's lpid and times to the
+    /// reader's), rather than through a holder's mapping.
+    pub attached: bool,
+}
+
+/// A process running one end of a ring.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Peer {
+    pub pid: i32,
+    pub comm: String,
+    /// Known from the role lock it holds; otherwise guessed from its command line
+    /// (`produce`, `consumer`, …), as the document's C program takes no lock.
+    pub locked: bool,
+}

@@ -6,7 +6,8 @@ use crate::model::LimitsReport;
 use crate::units::size_text;
 use std::io::{self, Write};
 
-fn percent(used: u64, limit: u64) -> String {
+/// ` (0.3%)` of a limit; ` (<0.1%)` for a sliver; nothing for no limit.
+pub fn percent(used: u64, limit: u64) -> String {
     if limit == 0 {
         return String::new();
     }

@@ -81,7 +81,7 @@ pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
     match nix::fcntl::fcntl(&file, FcntlArg::F_OFD_SETLK(&request(at))) {
         Ok(_) => Ok(RoleLock { _file: file }),
         Err(Errno::EAGAIN | Errno::EACCES) => {
-            let who = holder(at)
+            let who = holder(processes::pids(), at)
                 .map(|(pid, comm)| format!(" (pid {pid}, {comm})"))
                 .unwrap_or_default();
             Err(Error::new(
@@ -116,15 +116,26 @@ pub fn is_held(id: ShmId, role: Role) -> bool {
         && probe.l_type != libc::F_UNLCK as libc::c_short
 }
 
-/// The process holding the lock at `offset` of `/dev/null`, from the `lock:` lines of
-/// every process's fdinfo (open-file-description locks carry no pid of their own).
-fn holder(offset: i64) -> Option<(i32, String)> {
+/// Which of `pids` (a ring's holders, say) runs `role` on ring `id` of the IPC namespace
+/// whose inode is `ns`, by the lock it holds.
+pub fn role_holder(
+    pids: impl IntoIterator<Item = i32>,
+    ns: u64,
+    id: ShmId,
+    role: Role,
+) -> Option<(i32, String)> {
+    holder(pids, offset(ns, id, role))
+}
+
+/// The process among `pids` holding the lock at `offset` of `/dev/null`, from the
+/// `lock:` lines of their fdinfo (open-file-description locks carry no pid of their own).
+fn holder(pids: impl IntoIterator<Item = i32>, offset: i64) -> Option<(i32, String)> {
     let null = std::fs::metadata(DEV_NULL).ok()?;
     let device = (
         nix::sys::stat::major(null.dev()) as u32,
         nix::sys::stat::minor(null.dev()) as u32,
     );
-    for pid in processes::pids() {
+    for pid in pids {
         let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
             continue;
         };

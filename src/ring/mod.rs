@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod layout;
 pub mod lock;
 pub mod open;
+pub mod peek;
 pub mod producer;
 pub mod role;
 pub mod shared;

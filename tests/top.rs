@@ -1,0 +1,804 @@
+//! `top` driven as a person would: the real binary in a real terminal (tmux), keys typed,
+//! the screen read back. Each test has its own tmux server (a socket in its own temporary
+//! directory, started from the test's thread after `isolate()`, so that the server, its
+//! shell and the view all live in the test's IPC namespace), killed when the test ends.
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A tmux server with one pane running `sh`, removed with the guard.
+struct Tmux {
+    _dir: tempfile::TempDir,
+    socket: PathBuf,
+}
+
+fn tmux_available() -> bool {
+    prerequisite(
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "tmux",
+    )
+}
+
+impl Tmux {
+    /// A fresh server whose pane is `width` × `height`, running `sh` (or `command`).
+    fn start(width: u16, height: u16, command: Option<&str>) -> Tmux {
+        let dir = tempfile::Builder::new()
+            .prefix("shmctl-rs-top")
+            .tempdir()
+            .unwrap();
+        let t = Tmux {
+            socket: dir.path().join("socket"),
+            _dir: dir,
+        };
+        let mut c = t.command();
+        c.args(["-f", "/dev/null", "new-session", "-d", "-s", "top", "-x"])
+            .arg(width.to_string())
+            .arg("-y")
+            .arg(height.to_string())
+            .arg(command.unwrap_or("sh"));
+        c.env("PS1", "$ ")
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .env_remove("NO_COLOR")
+            .env_remove("COLUMNS")
+            .env_remove("LINES");
+        let out = c.output().expect("tmux");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-S").arg(&self.socket).stdin(Stdio::null());
+        c
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = self.command().args(args).output().expect("tmux");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Keys by tmux's names (`Enter`, `C-c`, `j`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "top"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Text typed as it is, then Enter.
+    fn line(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "top", "-l", text]);
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "top"])
+    }
+
+    fn ansi_screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-e", "-t", "top"])
+    }
+
+    /// Wait until the screen satisfies `pred`, returning it.
+    fn wait(&self, what: &str, mut pred: impl FnMut(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Start the view in the pane's shell (`ARGS` after `top`), and wait for its first
+    /// refresh.
+    fn top(&self, args: &str) -> String {
+        self.run_top("", args);
+        self.wait("the first refresh", |s| s.contains("shmctl-rs top at "))
+    }
+
+    /// Run the view with `env` set; the shell says `exit=STATUS` when it ends (typed so
+    /// that the command line itself does not say it).
+    fn run_top(&self, env: &str, args: &str) {
+        self.line(&format!(
+            "{env} '{}' top {args}; printf 'e%sit=%s\\n' x $?",
+            bin().display()
+        ));
+    }
+
+    /// The pane's terminal state: alternate screen, cursor visible, mouse reporting.
+    fn modes(&self) -> String {
+        self.tmux(&[
+            "display",
+            "-p",
+            "-t",
+            "top",
+            "#{alternate_on} #{cursor_flag} #{mouse_any_flag}",
+        ])
+        .trim()
+        .to_string()
+    }
+
+    /// The pid of the process the pane started.
+    fn pane_pid(&self) -> i32 {
+        self.tmux(&["display", "-p", "-t", "top", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    /// The view's pid: the pane shell's child running shmctl-rs.
+    fn top_pid(&self) -> i32 {
+        let shell = self.pane_pid();
+        let mut found = None;
+        eventually(Duration::from_secs(10), "the view's process", || {
+            let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+                .unwrap_or_default();
+            found = children.split_whitespace().find_map(|p| {
+                let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).ok()?;
+                (comm.trim() == "shmctl-rs")
+                    .then(|| p.parse().ok())
+                    .flatten()
+            });
+            found.is_some()
+        });
+        found.unwrap()
+    }
+
+    /// After the view ended: its exit status, and the terminal back as it was (main
+    /// screen, cursor shown, no mouse reporting, cooked mode with echo).
+    fn ended(&self, status: i32) -> String {
+        let screen = self.wait("the view's end", |s| s.contains("exit="));
+        assert!(
+            screen.contains(&format!("exit={status}")),
+            "expected exit={status}:\n{screen}"
+        );
+        assert_eq!(
+            self.modes(),
+            "0 1 0",
+            "alternate screen, cursor, mouse:\n{screen}"
+        );
+        self.line("clear; printf 'mo%s: %s\\n' des \"$(stty -a | tr -s ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo -e isig -e -isig | tr '\\n' ' ')\"");
+        let stty = self.wait("stty", |s| s.contains("modes: "));
+        let modes = line_with(&stty, "modes: ").unwrap_or_default();
+        for mode in ["icanon", "echo", "isig"] {
+            assert!(
+                modes.split_whitespace().any(|m| m == mode),
+                "not back in cooked mode ({mode}):\n{stty}"
+            );
+        }
+        assert!(!modes.contains(" -"), "not back in cooked mode:\n{stty}");
+        self.line("clear");
+        self.wait("a clear screen", |s| matches!(s.trim(), "$" | "#"));
+        screen
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self
+            .command()
+            .arg("kill-server")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// The line of the screen that holds `needle`.
+fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(needle))
+}
+
+/// The order in which `keys` appear on the screen.
+fn order(screen: &str, keys: &[&str]) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = keys
+        .iter()
+        .filter_map(|k| screen.find(k).map(|at| (at, k.to_string())))
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, k)| k).collect()
+}
+
+fn shmids() -> Vec<i64> {
+    segments()
+        .iter()
+        .map(|s| s["shmid"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn without_a_terminal_it_refuses_and_points_to_ls_watch() {
+    let err = fails(&["top"], 2);
+    assert!(err.contains("needs a terminal on stdout"), "{err}");
+    assert!(err.contains("ls --watch"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = cmd(&["top"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = fails(&["top", "--interval", "10ms"], 2);
+    assert!(err.contains("at least 100ms"), "{err}");
+    fails(&["top", "--interval", "soon"], 2);
+}
+
+#[test]
+fn the_view_lists_segments_and_a_new_one_appears_within_two_refreshes() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "64K", "--key", "0x1601"]);
+    create(&["--size", "1M", "--key", "0x1602"]);
+    let t = Tmux::start(120, 40, None);
+    let screen = t.top("--interval 1s");
+    assert!(
+        line_with(&screen, "0x00001601").is_some_and(|l| l.contains("64 KiB")),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "0x00001602").is_some_and(|l| l.contains("1 MiB")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("SysV 2 segments, 1.1 MiB"),
+        "per kind: {screen}"
+    );
+    assert!(
+        screen.contains("SHMMNI 2/"),
+        "totals against SHMMNI: {screen}"
+    );
+    // The refresh time in the heading tells refreshes apart (they are a second apart).
+    let stamp = |s: &str| {
+        let at = s.find("shmctl-rs top at ")?;
+        s.get(at + 17..at + 25).map(String::from)
+    };
+    let before = stamp(&screen);
+    create(&["--size", "8K", "--key", "0x1603"]);
+    let mut stamps = Vec::new();
+    let screen = t.wait("the new segment", |s| {
+        let st = stamp(s);
+        if st != before && !stamps.contains(&st) {
+            stamps.push(st);
+        }
+        s.contains("0x00001603")
+    });
+    let refreshes = stamps.len().max(1);
+    assert!(
+        refreshes <= 2,
+        "appeared after {refreshes} refreshes: {stamps:?}"
+    );
+    let row = line_with(&screen, "0x00001603").unwrap();
+    assert!(row.starts_with("+ "), "a new row is marked: {row}");
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn sorting_and_filtering_change_the_order() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "12K", "--key", "0x100"]);
+    create(&["--size", "4K", "--key", "0x200"]);
+    create(&["--size", "8K", "--key", "0x300"]);
+    let keys = ["0x00000100", "0x00000200", "0x00000300"];
+    let t = Tmux::start(120, 40, None);
+    let screen = t.top("--interval 300ms");
+    assert_eq!(order(&screen, &keys), keys, "by id:\n{screen}");
+    // s: id, key, owner, size.
+    t.keys(&["s", "s", "s"]);
+    let screen = t.wait("sorted by size", |s| s.contains("sort size"));
+    assert_eq!(
+        order(&screen, &keys),
+        ["0x00000200", "0x00000300", "0x00000100"],
+        "{screen}"
+    );
+    t.keys(&["r"]);
+    let screen = t.wait("reversed", |s| s.contains("sort size reversed"));
+    assert_eq!(
+        order(&screen, &keys),
+        ["0x00000100", "0x00000300", "0x00000200"],
+        "{screen}"
+    );
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "0x00000300"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("filtered", |s| s.contains("filter '0x00000300'"));
+    assert_eq!(order(&screen, &keys), ["0x00000300"], "{screen}");
+    t.keys(&["C-c"]);
+    t.ended(130);
+}
+
+#[test]
+fn enter_shows_the_holders_of_a_segment() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "4K", "--key", "0x501"]);
+    let id = create(&["--size", "4K", "--key", "0x502"]).to_string();
+    let mut c = cmd(&["attach", &id, "--readonly"]);
+    c.stdout(Stdio::piped());
+    let mut holder = Spawned::new(c);
+    let mut lines = holder.lines();
+    read_until(&mut lines, |l| l.contains("attached"));
+    let pid = holder.pid().as_raw();
+    let t = Tmux::start(120, 40, None);
+    t.top("--interval 300ms");
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "0x00000502"]);
+    t.keys(&["Enter", "Enter"]);
+    let screen = t.wait("the detail pane", |s| s.contains("PID  COMMAND"));
+    assert!(screen.contains(&format!("segment {id}")), "{screen}");
+    let holder_line =
+        line_with(&screen, &format!("{pid}  shmctl-rs")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(holder_line.contains("read-only"), "{holder_line}");
+    assert!(screen.contains("nattch    1"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait("the table again", |s| !s.contains("PID  COMMAND"));
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn d_removes_exactly_the_selected_segment_and_only_after_yes() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let a = create(&["--size", "4K", "--key", "0x701"]);
+    let b = create(&["--size", "4K", "--key", "0x702"]);
+    let c = create(&["--size", "4K", "--key", "0x703"]);
+    let mut attach = cmd(&["attach", &c.to_string()]);
+    attach.stdout(Stdio::piped());
+    let mut held = Spawned::new(attach);
+    let mut lines = held.lines();
+    read_until(&mut lines, |l| l.contains("attached"));
+    let t = Tmux::start(120, 40, None);
+    t.top("--interval 300ms");
+    // The second row, then d: the question names it and says nobody has it attached.
+    t.keys(&["j", "d"]);
+    let screen = t.wait("the question", |s| s.contains("Remove segment"));
+    assert!(
+        screen.contains(&format!("Remove segment {b} (key 0x00000702, 4096 bytes")),
+        "{screen}"
+    );
+    assert!(screen.contains("Nobody has it attached"), "{screen}");
+    t.keys(&["n"]);
+    t.wait("kept", |s| s.contains(&format!("kept segment {b}")));
+    assert_eq!(shmids(), [a, b, c], "a no removes nothing");
+    t.keys(&["d", "Escape"]);
+    t.wait("kept", |s| s.contains(&format!("kept segment {b}")));
+    assert_eq!(shmids(), [a, b, c], "Esc removes nothing");
+    t.keys(&["d", "y"]);
+    let screen = t.wait("the removal", |s| s.contains("removed shmid"));
+    assert!(
+        screen.contains(&format!("removed shmid {b} (key 0x00000702")),
+        "{screen}"
+    );
+    assert_eq!(shmids(), [a, c], "exactly the selected one went");
+    // The attached one: said so, and only marked for destruction.
+    t.keys(&["G", "d"]);
+    let screen = t.wait("the question", |s| s.contains("Remove segment"));
+    assert!(screen.contains(&format!("Remove segment {c}")), "{screen}");
+    assert!(screen.contains("It is ATTACHED by 1 process"), "{screen}");
+    t.keys(&["y"]);
+    t.wait("marked", |s| s.contains(&format!("marked shmid {c}")));
+    let left = segments();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert_eq!(left[0]["shmid"], a);
+    assert_eq!(left[0]["status"], serde_json::json!([]));
+    assert_eq!(left[1]["status"], serde_json::json!(["dest"]));
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn a_running_ring_shows_a_moving_fill_gauge_read_without_touching_it() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let mut producer = cmd(&[
+        "ring",
+        "produce",
+        "-n",
+        "0",
+        "--interval",
+        "20ms",
+        "--quiet",
+        "--key",
+        "0x4242",
+    ]);
+    producer.stdout(Stdio::piped());
+    let producer = Spawned::new(producer);
+    let pid = producer.pid().as_raw();
+    eventually(Duration::from_secs(10), "the ring", || {
+        segments().first().is_some_and(|s| s["lpid"] == pid)
+    });
+    let t = Tmux::start(160, 40, None);
+    t.top("--interval 300ms");
+    let filled = |s: &str| -> Option<u32> {
+        let row = line_with(s, "0x00004242")?;
+        let at = row.find("ring ")?;
+        row[at + 5..].split('/').next()?.parse().ok()
+    };
+    let first = t.wait("the gauge", |s| filled(s).is_some());
+    let row = line_with(&first, "0x00004242").unwrap().to_string();
+    assert!(row.contains("/1024 [#"), "{row}");
+    assert!(row.contains(" consistent"), "{row}");
+    assert!(row.contains(&format!("prod {pid} shmctl-rs")), "{row}");
+    let was = filled(&first).unwrap();
+    let later = t.wait("the gauge moving", |s| {
+        filled(s).is_some_and(|n| n > was + 5)
+    });
+    let row = line_with(&later, "0x00004242").unwrap();
+    let rate: f64 = row
+        .split_whitespace()
+        .find_map(|w| w.strip_suffix("/s")?.parse().ok())
+        .unwrap_or_else(|| panic!("no items/s in {row}"));
+    assert!(rate > 0.0, "{row}");
+    // Read through the producer's mapping: the view never became the segment's lpid.
+    assert_eq!(segments()[0]["lpid"], pid, "the view attached to the ring");
+    t.keys(&["q"]);
+    t.ended(0);
+    drop(producer);
+}
+
+#[test]
+fn every_way_out_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "4K", "--key", "0x901"]);
+    let t = Tmux::start(120, 40, None);
+    t.top("--interval 300ms");
+    assert_eq!(t.modes(), "1 0 1", "the view runs on the alternate screen");
+    t.keys(&["q"]);
+    t.ended(0);
+    t.top("--interval 300ms");
+    t.keys(&["Escape"]);
+    t.ended(0);
+    t.top("--interval 300ms");
+    t.keys(&["C-c"]);
+    t.ended(130);
+    t.top("--interval 300ms");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(t.top_pid()),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    t.ended(130);
+    t.top("--interval 300ms");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(t.top_pid()),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .unwrap();
+    t.ended(130);
+    // A panic on the main thread, and one on the collector's.
+    t.run_top("SHMCTL_RS_TOP_PANIC=draw", "");
+    let screen = t.ended(101);
+    assert!(
+        screen.contains("deliberate panic in the main loop"),
+        "{screen}"
+    );
+    t.run_top("SHMCTL_RS_TOP_PANIC=collect", "");
+    let screen = t.ended(1);
+    assert!(
+        screen.contains(
+            "shmctl-rs: internal error while gathering: deliberate panic in the collector"
+        ),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_view() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let t = Tmux::start(
+        100,
+        30,
+        Some(&format!("exec '{}' top --interval 300ms", bin().display())),
+    );
+    t.wait("the first refresh", |s| s.contains("shmctl-rs top at "));
+    let pid = t.pane_pid();
+    let alive = || {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| !s.contains(") Z "))
+    };
+    assert!(alive());
+    t.tmux(&["kill-server"]);
+    let start = Instant::now();
+    while alive() {
+        assert!(
+            start.elapsed() < PROMPT_EXIT,
+            "the view outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn at_80_by_24_columns_are_dropped_not_wrapped_and_a_resize_redraws() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let mut ring = cmd(&[
+        "ring",
+        "produce",
+        "-n",
+        "50",
+        "--interval",
+        "0",
+        "--quiet",
+        "--key",
+        "0x4243",
+    ]);
+    ring.stdout(Stdio::piped());
+    assert!(ring.status().unwrap().success());
+    let ids: Vec<String> = (0..30)
+        .map(|i| create(&["--size", "4K", "--key", &format!("0x{:x}", 0x800 + i)]).to_string())
+        .collect();
+    // Two holders make the table wider than 80 columns.
+    let mut attach = cmd(&["attach", &ids[0]]);
+    attach.stdout(Stdio::piped());
+    let mut one = Spawned::new(attach);
+    let mut lines = one.lines();
+    read_until(&mut lines, |l| l.contains("attached"));
+    let mut c = Command::new(c_program("holder"));
+    c.args(["attach", &ids[0], "1", "rw"]);
+    let mut two = Spawned::new(c);
+    let mut lines = two.lines();
+    read_until(&mut lines, |l| l.contains("ready"));
+    let t = Tmux::start(80, 24, None);
+    let screen = t.top("--interval 300ms");
+    let lines: Vec<&str> = screen.lines().collect();
+    assert_eq!(lines.len(), 24, "{screen}");
+    let heading = lines[2];
+    assert!(
+        heading.contains("KEY") && heading.contains("SIZE") && heading.contains("APP"),
+        "{screen}"
+    );
+    assert!(!heading.contains("STATUS"), "{screen}");
+    assert!(
+        line_with(&screen, "0x00000800").is_some_and(|l| l.contains("2 shmctl-rs,holder")),
+        "{screen}"
+    );
+    assert!(screen.lines().all(|l| l.len() <= 80), "{screen}");
+    // Every row on one line: the ring's row, then the next segment's.
+    let ring_row = lines.iter().position(|l| l.contains("0x00004243")).unwrap();
+    assert!(lines[ring_row].contains("ring 50/1024"), "{screen}");
+    assert!(lines[ring_row + 1].contains("0x00000800"), "{screen}");
+    // 20 rows fit; the last ones are paged, never squeezed.
+    assert!(lines[23].starts_with("q quit"), "{screen}");
+    assert!(!screen.contains("0x0000081d"), "{screen}");
+    t.keys(&["End"]);
+    t.wait("the last row", |s| s.contains("0x0000081d"));
+    t.tmux(&["resize-window", "-t", "top", "-x", "150", "-y", "50"]);
+    let screen = t.wait("a wider screen", |s| {
+        s.lines().nth(2).is_some_and(|h| h.contains("STATUS"))
+    });
+    assert!(
+        screen.contains("0x00000800") && screen.contains("0x0000081d"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    drop((one, two));
+}
+
+/// Whether an ANSI capture has an SGR parameter that `wanted` accepts.
+fn has_sgr(ansi: &str, wanted: impl Fn(u32) -> bool) -> bool {
+    ansi.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find('m') else {
+            return false;
+        };
+        seq[..end]
+            .split(';')
+            .any(|p| p.parse::<u32>().is_ok_and(&wanted))
+    })
+}
+
+/// Whether an ANSI capture sets any colour (SGR 30–37, 38, 40–47, 48, 90–97, 100–107).
+fn has_color(ansi: &str) -> bool {
+    has_sgr(
+        ansi,
+        |n| matches!(n, 30..=37 | 38 | 40..=47 | 48 | 90..=97 | 100..=107),
+    )
+}
+
+#[test]
+fn no_color_turns_colours_off() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "4K", "--key", "0xc01"]);
+    let t = Tmux::start(120, 40, None);
+    t.top("--interval 300ms");
+    let coloured = t.ansi_screen();
+    assert!(has_color(&coloured), "{coloured:?}");
+    t.keys(&["q"]);
+    t.ended(0);
+    t.run_top("NO_COLOR=1", "--interval 300ms");
+    t.wait("the first refresh", |s| s.contains("shmctl-rs top at "));
+    let plain = t.ansi_screen();
+    assert!(!has_color(&plain), "{plain:?}");
+    assert!(
+        has_sgr(&plain, |n| n == 7),
+        "the selection is still shown (reversed)"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn the_mouse_wheel_scrolls() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    for i in 0..40 {
+        create(&["--size", "4K", "--key", &format!("0x{:x}", 0xa00 + i)]);
+    }
+    let t = Tmux::start(100, 20, None);
+    let screen = t.top("--interval 300ms");
+    assert!(!screen.contains("0x00000a27"), "{screen}");
+    // Wheel-down reports (SGR mouse encoding), as a terminal sends them.
+    for _ in 0..15 {
+        t.tmux(&["send-keys", "-t", "top", "-l", "\x1b[<65;10;10M"]);
+    }
+    t.wait("scrolled to the end", |s| s.contains("0x00000a27"));
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn other_namespaces_with_ns_and_all_namespaces() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "4K", "--key", "0x1111"]);
+    let mut c = Command::new("unshare");
+    c.arg("--ipc").arg("--").arg("sh").arg("-c").arg(format!(
+        "'{}' create --size 4096 --key 0x2222 -q && exec sleep 600",
+        bin().display()
+    ));
+    let container = Spawned::new(c);
+    let pid = container.pid().as_raw();
+    eventually(Duration::from_secs(10), "the container's sleep", || {
+        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
+    });
+    let t = Tmux::start(140, 40, None);
+    let screen = t.top(&format!("--ns {pid} --interval 300ms"));
+    assert!(
+        screen.contains("0x00002222") && !screen.contains("0x00001111"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    let screen = t.top("-A --interval 300ms");
+    let theirs = line_with(&screen, "0x00002222").unwrap_or_else(|| panic!("{screen}"));
+    assert!(screen.contains("0x00001111"), "{screen}");
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(format!("/proc/{pid}/ns/ipc"))
+        .unwrap()
+        .ino();
+    assert!(theirs.contains(&inode.to_string()), "{theirs}");
+    // Both segments are shmid 0 of their namespace, of the same size: d on the
+    // container's removes the container's, inside its namespace, and not ours.
+    assert_eq!(shmids(), [0]);
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "0x00002222"]);
+    t.keys(&["Enter", "d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove segment 0 (key 0x00002222")
+    });
+    t.keys(&["y"]);
+    t.wait("the removal", |s| {
+        s.contains("removed shmid 0 (key 0x00002222")
+    });
+    t.keys(&["q"]);
+    t.ended(0);
+    let pid = pid.to_string();
+    let theirs = json(&["ls", "--ns", &pid, "--json"]);
+    assert_eq!(theirs["segments"].as_array().unwrap().len(), 0, "{theirs}");
+    assert_eq!(segments()[0]["key"], 0x1111, "ours is untouched");
+}
+
+#[test]
+fn a_segment_that_vanishes_before_the_yes_is_reported_and_nothing_else_goes() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let a = create(&["--size", "4K", "--key", "0xd01"]);
+    let b = create(&["--size", "4K", "--key", "0xd02"]);
+    let t = Tmux::start(120, 40, None);
+    t.top("--interval 5s");
+    t.keys(&["d"]);
+    t.wait("the question", |s| {
+        s.contains(&format!("Remove segment {a}"))
+    });
+    assert!(run(&["rm", &a.to_string()]).status.success());
+    // Another segment takes its place in the listing meanwhile.
+    let c = create(&["--size", "4K", "--key", "0xd03"]);
+    t.keys(&["y"]);
+    let screen = t.wait("the outcome", |s| s.contains("no such segment"));
+    assert!(
+        screen.contains(&format!("segment {a}: no such segment")),
+        "{screen}"
+    );
+    assert_eq!(shmids(), [b, c]);
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn an_unprivileged_user_sees_everything_and_is_refused_removal() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let a = create(&["--size", "4K", "--key", "0xe01", "--mode", "600"]);
+    let (_dir, binary) = world_readable_bin();
+    let t = Tmux::start(120, 40, None);
+    t.line(&format!(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups '{}' top -d 300ms < /dev/null; printf 'e%sit=%s\\n' x $?",
+        binary.display()
+    ));
+    let screen = t.wait("the first refresh", |s| s.contains("shmctl-rs top at "));
+    assert!(screen.contains("0x00000e01"), "{screen}");
+    t.keys(&["d", "y"]);
+    let screen = t.wait("the refusal", |s| s.contains("permission denied"));
+    assert!(
+        screen.contains(&format!("segment {a}: permission denied")),
+        "{screen}"
+    );
+    assert_eq!(shmids(), [a]);
+    t.keys(&["Enter"]);
+    let screen = t.wait("the detail", |s| s.contains("(Esc back"));
+    assert!(
+        screen.contains("permission denied"),
+        "IPC_STAT needs read permission: {screen}"
+    );
+    t.keys(&["Escape", "q"]);
+    t.ended(0);
+}
