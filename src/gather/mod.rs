@@ -7,4 +7,5 @@ pub mod info;
 pub mod limits;
 pub mod listing;
 pub mod liveness;
+pub mod metrics;
 pub mod table;

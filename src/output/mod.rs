@@ -4,6 +4,7 @@
 //! command still does what it was asked and exits with its own code.
 
 pub mod progress;
+pub mod textfile;
 
 use crate::error::Result;
 use crate::render::{self, Format, Render, View};

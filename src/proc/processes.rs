@@ -109,10 +109,13 @@ pub fn is_running(pid: i32) -> bool {
 /// Is `pid` alive, and can it be the process that created something at `ctime`?
 /// A pid reused by a process that started later is not the creator.
 pub fn creator_alive(pid: i32, ctime: Option<i64>) -> bool {
-    if pid <= 0 {
-        return false;
-    }
-    match (start_time(pid), ctime) {
+    pid > 0 && started_in_time(start_time(pid), ctime)
+}
+
+/// Can a process that started at `started` (`None`: not running) have created something
+/// at `ctime`?
+pub fn started_in_time(started: Option<f64>, ctime: Option<i64>) -> bool {
+    match (started, ctime) {
         (Some(started), Some(ctime)) => started <= ctime as f64 + 1.0,
         (Some(_), None) => true,
         (None, _) => false,

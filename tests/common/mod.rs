@@ -254,6 +254,13 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
 /// private temporary directory (the build directory may not be reachable for nobody),
 /// removed again when the call ends.
 pub fn as_nobody(args: &[&str]) -> Output {
+    as_nobody_with(&[], args)
+}
+
+/// As [`as_nobody`], with these capabilities only, as ambient capabilities, under
+/// no_new_privs (what a systemd unit with `User=`, `AmbientCapabilities=`,
+/// `CapabilityBoundingSet=` and `NoNewPrivileges=yes` gives its process): `["sys_ptrace"]`.
+pub fn as_nobody_with(caps: &[&str], args: &[&str]) -> Output {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new()
         .prefix("shmctl-rs-test")
@@ -265,8 +272,19 @@ pub fn as_nobody(args: &[&str]) -> Output {
         std::fs::copy(bin(), &binary).unwrap();
     }
     std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+    let mut setpriv = Command::new("setpriv");
+    setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+    if !caps.is_empty() {
+        let list: Vec<String> = caps.iter().map(|c| format!("+{c}")).collect();
+        let list = list.join(",");
+        setpriv.args([
+            format!("--inh-caps={list}"),
+            format!("--ambient-caps={list}"),
+            format!("--bounding-set=-all,{list}"),
+            "--no-new-privs".to_string(),
+        ]);
+    }
+    let out = setpriv
         .arg(&binary)
         .args(args)
         .output()
@@ -335,6 +353,26 @@ pub fn consume_refuses(key: &str) {
         7,
     );
     assert!(err.contains("not a valid ring"), "{key}: {err}");
+}
+
+/// A C process that attaches `count` times to `id` (`rw` or `ro`) and holds on.
+pub fn holder(id: i64, count: u32, access: &str) -> Spawned {
+    let mut c = Command::new(c_program("holder"));
+    c.args(["attach", &id.to_string(), &count.to_string(), access]);
+    let mut p = Spawned::new(c);
+    let mut lines = p.lines();
+    read_until(&mut lines, |l| l.starts_with("ready"));
+    p
+}
+
+/// Python's prometheus_client (`.ci/run` installs it from PyPI).
+pub fn prometheus_client() -> bool {
+    let available = Command::new("python3")
+        .args(["-c", "import prometheus_client"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    prerequisite(available, "python3 with prometheus_client")
 }
 
 /// `status --json ARGS…`: the report (null if none) and the exit code, never a panic.
