@@ -51,10 +51,14 @@ pub enum Route {
     MethodNotAllowed,
 }
 
-/// The route of `method` on `target` (its query string ignored): GET or HEAD of
-/// `/metrics` or `/`.
+/// The route of `method` on `target` (its query string ignored; an absolute
+/// `http://host/path` taken as its path): GET or HEAD of `/metrics` or `/`.
 pub fn route(method: &str, target: &str) -> Route {
-    let path = target.split(['?', '#']).next().unwrap_or("");
+    let origin = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| target.strip_prefix(scheme))
+        .map_or(target, |rest| rest.find('/').map_or("/", |i| &rest[i..]));
+    let path = origin.split(['?', '#']).next().unwrap_or("");
     let page = match path {
         "/metrics" => Route::Metrics,
         "/" => Route::Index,
@@ -466,6 +470,9 @@ mod tests {
         assert_eq!(route("GET", "/metrics/"), Route::NotFound);
         assert_eq!(route("POST", "/nothing"), Route::NotFound);
         assert_eq!(route("GET", "*"), Route::NotFound);
+        assert_eq!(route("GET", "http://host:9834/metrics"), Route::Metrics);
+        assert_eq!(route("GET", "http://host:9834"), Route::Index);
+        assert_eq!(route("GET", "https://host/x"), Route::NotFound);
     }
 
     #[test]

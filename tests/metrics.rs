@@ -40,7 +40,23 @@ impl Endpoint {
     fn start(extra: &[&str]) -> Endpoint {
         let mut args = vec!["metrics", "--listen", "127.0.0.1:0"];
         args.extend_from_slice(extra);
-        let mut process = Spawned::new(cmd(&args));
+        Endpoint::spawn(cmd(&args))
+    }
+
+    /// The endpoint with at most `files` file descriptors (soft and hard limit).
+    fn with_open_files(files: u32) -> Endpoint {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!(
+                r#"ulimit -Sn {files} && ulimit -Hn {files} && exec "$0" metrics --listen 127.0.0.1:0"#
+            ))
+            .arg(bin())
+            .stdin(Stdio::null());
+        Endpoint::spawn(c)
+    }
+
+    fn spawn(command: Command) -> Endpoint {
+        let mut process = Spawned::new(command);
         let pipe = process.child().stderr.take().expect("stderr");
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = mpsc::channel();
@@ -512,6 +528,39 @@ fn a_slow_client_holds_its_own_scrape_only_and_the_cap_says_503() {
         || curl(&["--max-time", "8"], &url).code == 200,
     );
     assert!(endpoint.still_running());
+}
+
+#[test]
+fn running_out_of_file_descriptors_is_waited_out() {
+    isolate();
+    if !curl_available() {
+        return;
+    }
+    create(&["--size", "4096"]);
+    let mut endpoint = Endpoint::with_open_files(40);
+    let flood: Vec<TcpStream> = (0..60)
+        .map(|_| TcpStream::connect(("127.0.0.1", endpoint.port())).unwrap())
+        .collect();
+    eventually(Duration::from_secs(10), "a warning about accept(2)", || {
+        endpoint
+            .stderr
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("cannot accept a connection: Too many open files"))
+    });
+    drop(flood);
+    eventually(
+        Duration::from_secs(15),
+        "a scrape once the flood is gone",
+        || curl(&["--max-time", "5"], &endpoint.url("/metrics")).code == 200,
+    );
+    assert!(endpoint.still_running());
+    let warnings = endpoint.stderr.lock().unwrap().len();
+    assert!(
+        warnings <= 3,
+        "said now and then, not per attempt: {warnings} lines"
+    );
 }
 
 #[test]

@@ -1,12 +1,26 @@
 //! A file that readers see whole or not at all (node_exporter's textfile collector reads
 //! it at any moment): a temporary file in the same directory is written, flushed to disk
 //! and given mode 0644, then renamed over the target, and the directory is flushed. A
-//! symbolic link planted at the target is replaced, never followed.
+//! symbolic link planted at the target is replaced, never followed. A run killed with
+//! SIGKILL leaves its temporary file; the next run removes such files of its own once
+//! they are [`STALE`].
 
 use crate::error::{Error, Result, Status};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::time::Duration;
+
+/// How old a temporary file of a killed run must be before a later run removes it (one
+/// being written now is far younger).
+pub const STALE: Duration = Duration::from_secs(600);
+
+/// The temporary files' names: `.NAME.` + 6 random characters + `.tmp`.
+const RANDOM: usize = 6;
+
+fn temporary_prefix(name: &str) -> String {
+    format!(".{name}.")
+}
 
 fn failed(path: &Path, e: std::io::Error) -> Error {
     let status = if e.kind() == std::io::ErrorKind::PermissionDenied {
@@ -30,8 +44,10 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .ok_or_else(|| Error::usage(format!("textfile {}: not a file name", path.display())))?;
     // Not ending in .prom, so that the collector never reads it half-written.
+    let name = name.to_string_lossy();
     let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", name.to_string_lossy()))
+        .prefix(&temporary_prefix(&name))
+        .rand_bytes(RANDOM)
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| failed(path, e))?;
@@ -44,7 +60,40 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     // The rename itself is on disk once the directory is.
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| failed(path, e))
+        .map_err(|e| failed(path, e))?;
+    remove_stale(dir, &name);
+    Ok(())
+}
+
+/// Remove the temporary files that killed runs left for `name` in `dir`: regular files of
+/// this user, named as this module names them, older than [`STALE`].
+fn remove_stale(dir: &Path, name: &str) {
+    use std::os::unix::fs::MetadataExt;
+    let prefix = temporary_prefix(name);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let ours = n.len() == prefix.len() + RANDOM + ".tmp".len()
+            && n.starts_with(&prefix)
+            && n.ends_with(".tmp");
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if ours && meta.file_type().is_file() && meta.uid() == me && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +114,42 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["shm.prom"]);
+    }
+
+    #[test]
+    fn what_a_killed_run_left_goes_once_it_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str, age: Duration| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, b"x").unwrap();
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(std::time::SystemTime::now() - age).unwrap();
+            p
+        };
+        let stale = at(".shm.prom.a1B2c3.tmp", STALE * 2);
+        let young = at(".shm.prom.d4E5f6.tmp", Duration::from_secs(5));
+        let other = at(".other.prom.a1B2c3.tmp", STALE * 2);
+        let longer = at(".shm.prom.a1B2c3x.tmp", STALE * 2);
+        let theirs = dir.path().join(".shm.prom.zzzzzz.tmp");
+        std::os::unix::fs::symlink(&other, &theirs).unwrap();
+        let long_ago = nix::sys::time::TimeSpec::new(1_000_000_000, 0);
+        nix::sys::stat::utimensat(
+            nix::fcntl::AT_FDCWD,
+            &theirs,
+            &long_ago,
+            &long_ago,
+            nix::sys::stat::UtimensatFlags::NoFollowSymlink,
+        )
+        .unwrap();
+        replace(&dir.path().join("shm.prom"), b"metrics\n").unwrap();
+        assert!(!stale.exists());
+        for kept in [&young, &other, &longer] {
+            assert!(kept.exists(), "{}", kept.display());
+        }
+        assert!(
+            theirs.symlink_metadata().is_ok(),
+            "an old link is not ours either"
+        );
     }
 
     #[test]
