@@ -338,4 +338,18 @@ fn readme_documents_installing_man_pages_and_completions() {
     ] {
         assert!(readme.contains(needle), "README lacks {needle}");
     }
+    // The install section leads with the package, then cargo install.
+    let install = &readme[readme.find("## Installing").expect("an install section")..];
+    let at = |s: &str| {
+        install
+            .find(s)
+            .unwrap_or_else(|| panic!("README lacks {s}"))
+    };
+    assert!(at("cargo deb --locked") < at("dpkg -i target/debian/shmctl-rs_"));
+    assert!(at("dpkg -i target/debian/shmctl-rs_") < at("cargo install --locked --path ."));
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        install.contains(&format!("target/debian/shmctl-rs_{version}_amd64.deb")),
+        "README names the package of version {version}"
+    );
 }
