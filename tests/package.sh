@@ -216,4 +216,4 @@ leftovers >"$work/after"
 diff -u "$work/before" "$work/after" || fail "files named shmctl-rs are left behind"
 hash -r
 [ "$(command -v shmctl-rs || true)" != /usr/bin/shmctl-rs ] || fail "shmctl-rs is still on PATH"
-say "passed"
+echo "package: 1 passed, 0 failed"
