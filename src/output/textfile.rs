@@ -130,6 +130,10 @@ mod tests {
         let young = at(".shm.prom.d4E5f6.tmp", Duration::from_secs(5));
         let other = at(".other.prom.a1B2c3.tmp", STALE * 2);
         let longer = at(".shm.prom.a1B2c3x.tmp", STALE * 2);
+        // Another user's file of that name is not ours to remove (root can make one).
+        let planted = at(".shm.prom.g7H8i9.tmp", STALE * 2);
+        let other_user = nix::unistd::geteuid().is_root()
+            && nix::unistd::chown(&planted, Some(nix::unistd::Uid::from_raw(65534)), None).is_ok();
         let theirs = dir.path().join(".shm.prom.zzzzzz.tmp");
         std::os::unix::fs::symlink(&other, &theirs).unwrap();
         let long_ago = nix::sys::time::TimeSpec::new(1_000_000_000, 0);
@@ -150,6 +154,7 @@ mod tests {
             theirs.symlink_metadata().is_ok(),
             "an old link is not ours either"
         );
+        assert_eq!(planted.exists(), other_user, "another user's file stays");
     }
 
     #[test]
