@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('chmod', 'chmod', [CompletionResultType]::ParameterValue, 'Change a segment''s permission bits (IPC_SET)')
             [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
@@ -50,7 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column (default: the kernel''s order, as ipcs)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; openmetrics prints Prometheus metrics (for node-exporter''s textfile collector)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('--output-all', '--output-all', [CompletionResultType]::ParameterName, 'Show every column')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (field names are stable; see the man page)')
@@ -142,6 +143,19 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;metrics' {
+            [CompletionResult]::new('--textfile', '--textfile', [CompletionResultType]::ParameterName, 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter''s textfile collector, which reads *.prom files')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape; PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on stderr)')
+            [CompletionResult]::new('--max-scrapes', '--max-scrapes', [CompletionResultType]::ParameterName, 'With --listen: at most N scrapes at once; more are answered 503 at once')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper''s Accept header chooses')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--aggregate', '--aggregate', [CompletionResultType]::ParameterName, 'Only totals per owner and per namespace, no per-segment series (every new shmid is a new series: on busy hosts they pile up)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), each series with a namespace label')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), each series with a namespace label')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'shmctl-rs;status' {
@@ -287,6 +301,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('chmod', 'chmod', [CompletionResultType]::ParameterValue, 'Change a segment''s permission bits (IPC_SET)')
             [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
@@ -316,6 +331,9 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;help;limits' {
+            break
+        }
+        'shmctl-rs;help;metrics' {
             break
         }
         'shmctl-rs;help;status' {

@@ -43,6 +43,9 @@ _shmctl__rs() {
             shmctl__rs,ls)
                 cmd="shmctl__rs__subcmd__ls"
                 ;;
+            shmctl__rs,metrics)
+                cmd="shmctl__rs__subcmd__metrics"
+                ;;
             shmctl__rs,ring)
                 cmd="shmctl__rs__subcmd__ring"
                 ;;
@@ -81,6 +84,9 @@ _shmctl__rs() {
                 ;;
             shmctl__rs__subcmd__help,ls)
                 cmd="shmctl__rs__subcmd__help__subcmd__ls"
+                ;;
+            shmctl__rs__subcmd__help,metrics)
+                cmd="shmctl__rs__subcmd__help__subcmd__metrics"
                 ;;
             shmctl__rs__subcmd__help,ring)
                 cmd="shmctl__rs__subcmd__help__subcmd__ring"
@@ -143,7 +149,7 @@ _shmctl__rs() {
 
     case "${cmd}" in
         shmctl__rs)
-            opts="-h -V --ns --help --version ls info create attach rm chmod chown limits status top ring generate help"
+            opts="-h -V --ns --help --version ls info create attach rm chmod chown limits metrics status top ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,7 +293,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help)
-            opts="ls info create attach rm chmod chown limits status top ring generate help"
+            opts="ls info create attach rm chmod chown limits metrics status top ring generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +419,20 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__metrics)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -615,6 +635,40 @@ _shmctl__rs() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json raw openmetrics" -- "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__metrics)
+            opts="-A -h --aggregate --all-namespaces --textfile --listen --max-scrapes --format --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --textfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-scrapes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "openmetrics text" -- "${cur}"))
                     return 0
                     ;;
                 --ns)

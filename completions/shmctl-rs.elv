@@ -31,6 +31,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand chmod 'Change a segment''s permission bits (IPC_SET)'
             cand chown 'Change a segment''s owner and group (IPC_SET)'
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
+            cand metrics 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
             cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
@@ -46,7 +47,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --sort 'Sort by this column (default: the kernel''s order, as ipcs)'
             cand -w 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
             cand --watch 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
-            cand --format 'Output format; openmetrics prints Prometheus metrics (for node-exporter''s textfile collector)'
+            cand --format 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --output-all 'Show every column'
             cand --json 'Print JSON (field names are stable; see the man page)'
@@ -131,6 +132,18 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --bytes 'Print sizes in bytes instead of KiB, MiB, ...'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'shmctl-rs;metrics'= {
+            cand --textfile 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter''s textfile collector, which reads *.prom files'
+            cand --listen 'Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape; PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on stderr)'
+            cand --max-scrapes 'With --listen: at most N scrapes at once; more are answered 503 at once'
+            cand --format 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper''s Accept header chooses'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand --aggregate 'Only totals per owner and per namespace, no per-segment series (every new shmid is a new series: on busy hosts they pile up)'
+            cand -A 'Every IPC namespace on the host (containers too), each series with a namespace label'
+            cand --all-namespaces 'Every IPC namespace on the host (containers too), each series with a namespace label'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'shmctl-rs;status'= {
             cand --ftok 'The ring''s key as ftok(PATH, PROJ)'
@@ -261,6 +274,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand chmod 'Change a segment''s permission bits (IPC_SET)'
             cand chown 'Change a segment''s owner and group (IPC_SET)'
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
+            cand metrics 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
             cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
@@ -282,6 +296,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;help;chown'= {
         }
         &'shmctl-rs;help;limits'= {
+        }
+        &'shmctl-rs;help;metrics'= {
         }
         &'shmctl-rs;help;status'= {
         }

@@ -35,6 +35,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove 
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "metrics" -d 'Prometheus metrics of the segments and limits: printed, written for node_exporter\'s textfile collector, or served over HTTP'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
@@ -86,7 +87,7 @@ swap\t''
 processes\t'The processes that map it (gathered with --pids)'
 namespace\t'Its IPC namespace (with --all-namespaces)'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints Prometheus metrics (for node-exporter\'s textfile collector)' -r -f -a "table\t''
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments' -r -f -a "table\t''
 json\t''
 raw\t''
 openmetrics\t''"
@@ -138,6 +139,15 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Wo
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l textfile -d 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter\'s textfile collector, which reads *.prom files' -r -F
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l listen -d 'Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape; PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on stderr)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l max-scrapes -d 'With --listen: at most N scrapes at once; more are answered 503 at once' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l format -d 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper\'s Accept header chooses' -r -f -a "openmetrics\t'OpenMetrics 1.0 (ends with # EOF)'
+text\t'The Prometheus text format 0.0.4 (what node_exporter\'s textfile collector reads)'"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l aggregate -d 'Only totals per owner and per namespace, no per-segment series (every new shmid is a new series: on busy hosts they pile up)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), each series with a namespace label'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION until Ctrl-C' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
@@ -217,19 +227,20 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status top ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "info" -d 'Show everything known about one segment'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "metrics" -d 'Prometheus metrics of the segments and limits: printed, written for node_exporter\'s textfile collector, or served over HTTP'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'

@@ -10,6 +10,7 @@ use crate::sys::shm::Key;
 use crate::units;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 pub const EXIT_STATUS_HELP: &str = "\
@@ -61,6 +62,16 @@ pub enum Command {
     Chown(ChownArgs),
     /// Show the kernel's shared-memory limits and how much is in use
     Limits(LimitsArgs),
+    /// Prometheus metrics of the segments and limits: printed, written for node_exporter's
+    /// textfile collector, or served over HTTP
+    ///
+    /// Every scrape of --listen gathers afresh. GET /metrics answers in the OpenMetrics or
+    /// the Prometheus text format, as the scraper's Accept header prefers; / is a page that
+    /// links to /metrics; other paths get 404, other methods 405, and scrapes beyond
+    /// --max-scrapes 503 at once, so a slow client never holds up the next scrape. A
+    /// connection that sends or takes nothing for 10 seconds is closed. A --textfile is
+    /// replaced by a rename, so node_exporter never reads half of it.
+    Metrics(MetricsArgs),
     /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
     Status(StatusArgs),
     /// A live view of every segment, refreshed in place: sort, filter, details, removal
@@ -115,6 +126,9 @@ fn duration(text: &str) -> Result<Duration, String> {
 }
 fn ftok(text: &str) -> Result<FtokSpec, String> {
     text.parse()
+}
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    units::parse_listen_address(text)
 }
 
 /// A value from a fixed list of names (with aliases and help), parsed into `T`. The names
@@ -249,8 +263,7 @@ pub struct LsArgs {
     /// (-) or changed nattch (~)
     #[arg(short, long, value_parser = duration, value_name = "DURATION")]
     pub watch: Option<Duration>,
-    /// Output format; openmetrics prints Prometheus metrics (for node-exporter's textfile
-    /// collector)
+    /// Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments
     #[arg(long, value_enum, conflicts_with_all = ["json", "raw"])]
     pub format: Option<LsFormat>,
 }
@@ -261,6 +274,43 @@ pub enum LsFormat {
     Json,
     Raw,
     Openmetrics,
+}
+
+/// The text format of `metrics` on stdout or in a textfile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MetricsFormat {
+    /// OpenMetrics 1.0 (ends with # EOF)
+    Openmetrics,
+    /// The Prometheus text format 0.0.4 (what node_exporter's textfile collector reads)
+    Text,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct MetricsArgs {
+    /// Only totals per owner and per namespace, no per-segment series (every new shmid is a
+    /// new series: on busy hosts they pile up)
+    #[arg(long)]
+    pub aggregate: bool,
+    /// Every IPC namespace on the host (containers too), each series with a namespace label
+    #[arg(short = 'A', long, conflicts_with = "ns")]
+    pub all_namespaces: bool,
+    /// Write the metrics to PATH in one step (a temporary file in its directory, renamed
+    /// over it) for node_exporter's textfile collector, which reads *.prom files
+    #[arg(long, value_name = "PATH", conflicts_with = "listen")]
+    pub textfile: Option<std::path::PathBuf>,
+    /// Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape;
+    /// PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on
+    /// stderr)
+    #[arg(long, value_parser = listen_address, value_name = "[ADDR:]PORT")]
+    pub listen: Option<SocketAddr>,
+    /// With --listen: at most N scrapes at once; more are answered 503 at once
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "listen", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_scrapes: u16,
+    /// The text format [default: openmetrics on stdout, text with --textfile]; with
+    /// --listen the scraper's Accept header chooses
+    #[arg(long, value_enum, conflicts_with = "listen")]
+    pub format: Option<MetricsFormat>,
 }
 
 #[derive(Debug, Args)]

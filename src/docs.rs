@@ -479,6 +479,28 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "Two transports, a million items, as JSON.",
             ),
         ],
+        "metrics" => &[
+            (
+                "shmctl-rs metrics",
+                "The metrics once, in the OpenMetrics text format.",
+            ),
+            (
+                "shmctl-rs metrics --textfile /var/lib/prometheus/node-exporter/shmctl-rs.prom",
+                "For node_exporter's textfile collector (from cron or a systemd timer).",
+            ),
+            (
+                "shmctl-rs metrics --listen 9834",
+                "Serve http://127.0.0.1:9834/metrics until Ctrl-C.",
+            ),
+            (
+                "shmctl-rs metrics --listen 0.0.0.0:9834 --aggregate -A",
+                "On every interface, totals only, every IPC namespace (needs CAP_SYS_ADMIN).",
+            ),
+            (
+                "shmctl_rs_sysv_segment_size_bytes * on(shmid) group_left(key, owner, app) shmctl_rs_sysv_segment_info",
+                "PromQL: the sizes with each segment's key, owner and application.",
+            ),
+        ],
         "ring consume" => &[
             (
                 "shmctl-rs ring consume",
@@ -504,7 +526,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         "the kernel's list of segments in this IPC namespace",
     )];
     match path {
-        "" | "ls" | "info" | "rm" | "top" => {
+        "" | "ls" | "info" | "rm" | "top" | "metrics" => {
             f.push((
                 "/proc/PID/maps",
                 "System V mappings of each process (attached processes, orphans, hugetlb)",
@@ -527,7 +549,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         ));
     }
     match path {
-        "" | "limits" | "create" | "ls" | "top" => {
+        "" | "limits" | "create" | "ls" | "top" | "metrics" => {
             f.push(("/proc/sys/kernel/shmmax", "largest segment in bytes"));
             f.push(("/proc/sys/kernel/shmall", "most pages in all segments"));
             f.push(("/proc/sys/kernel/shmmni", "most segments"));
@@ -542,6 +564,12 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         f.push((
             "/dev/null",
             "a producer or consumer holds an open-file-description lock (F_OFD_SETLK) on one byte of it, at an offset that names the IPC namespace, the shmid and the role, so there is one of each per ring; the kernel releases it when the run ends, however it ends. No file is created, none can be planted by another user, and none is left behind",
+        ));
+    }
+    if path == "metrics" {
+        f.push((
+            "/usr/lib/systemd/system/shmctl-rs-metrics.service",
+            "the endpoint as a service (from the Debian package; not enabled): an unprivileged user with CAP_SYS_PTRACE only",
         ));
     }
     f

@@ -57,6 +57,23 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
             r.text([roman(*meaning)]);
         }
     }
+    if path == "metrics" {
+        r.control("SH", ["METRICS"]);
+        r.text([roman(
+            "Gauges unless said otherwise. With --all-namespaces every series also has a namespace label (the IPC namespace's inode). With --aggregate the per-segment families are left out.",
+        )]);
+        for f in crate::render::openmetrics::FAMILIES {
+            let labels = if f.labels.is_empty() {
+                String::new()
+            } else {
+                format!("{{{}}}", f.labels.join(", "))
+            };
+            let kind = if f.info { " (info: value 1)" } else { "" };
+            r.control("TP", []);
+            r.text([bold(f.name), roman(format!("{labels}{kind}"))]);
+            r.text([roman(f.help)]);
+        }
+    }
     r.control("SH", ["EXIT STATUS"]);
     for line in EXIT_STATUS_HELP.lines().skip(1) {
         let (code, meaning) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod docs;
+pub mod endpoint;
 pub mod error;
 pub mod gather;
 pub mod generate;
@@ -54,6 +55,7 @@ pub fn run(invocation: Invocation) -> Result<Status> {
 fn dispatch(command: &Settings, out: &mut Output) -> Result<Status> {
     match command {
         Settings::Ls(s) => commands::ls::run(s, out),
+        Settings::Metrics(s) => commands::metrics::run(s, out),
         Settings::Info(s) => commands::info::run(s, out),
         Settings::Create(s) => commands::create::run(s, out),
         Settings::Attach(s) => commands::attach::run(s, out),

@@ -5,6 +5,7 @@
 //! `bench`.
 
 pub mod bench;
+pub mod metrics;
 pub mod object;
 pub mod ring;
 

@@ -3,14 +3,15 @@
 //! resolved here; every command then receives one plain settings value.
 
 use crate::bench;
-use crate::cli::{self, Cli, Command, LsFormat, RingCommand};
-use crate::commands::{attach, create, generate, info, limits, ls, rm, set, status, top};
+use crate::cli::{self, Cli, Command, LsFormat, MetricsFormat, RingCommand};
+use crate::commands::{attach, create, generate, info, limits, ls, metrics, rm, set, status, top};
 use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
 use crate::ids::{FtokSpec, SegmentRef};
 use crate::output;
 use crate::render::Format;
 use crate::render::columns::Column;
+use crate::render::openmetrics::Dialect;
 use crate::ring::{Location, consumer, producer};
 use crate::sys::shm::{CreateFlags, Key, ShmId};
 use crate::users::Names;
@@ -36,6 +37,7 @@ pub enum Settings {
     Rm(rm::Settings),
     Set(set::Settings),
     Limits(limits::Settings),
+    Metrics(metrics::Settings),
     Status(status::Settings),
     Produce(producer::Settings),
     Consume(consumer::Settings),
@@ -139,6 +141,11 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
         (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
         _ => Format::Table,
     };
+    if format == Format::OpenMetrics && args.watch.is_some() {
+        return Err(Error::usage(
+            "--watch does not apply to --format openmetrics (scrape `shmctl-rs metrics --listen` instead)",
+        ));
+    }
     let bytes = args.format_args.bytes;
     let settings = ls::Settings {
         columns,
@@ -165,6 +172,39 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
         watch: args.watch,
     };
     Ok((format, bytes, settings))
+}
+
+fn metrics(a: cli::MetricsArgs) -> metrics::Settings {
+    if let Some(path) = &a.textfile
+        && path.extension().is_none_or(|e| e != "prom")
+    {
+        output::warn(format!(
+            "textfile {}: node_exporter's textfile collector reads only files named *.prom",
+            path.display()
+        ));
+    }
+    let dialect = match (a.format, &a.textfile) {
+        (Some(MetricsFormat::Openmetrics), _) => Dialect::OpenMetrics,
+        (Some(MetricsFormat::Text), _) | (None, Some(_)) => Dialect::Text,
+        (None, None) => Dialect::OpenMetrics,
+    };
+    let target = match (a.textfile, a.listen) {
+        (Some(path), _) => metrics::Target::Textfile(path),
+        (None, Some(addr)) => metrics::Target::Listen {
+            addr,
+            max_scrapes: a.max_scrapes.into(),
+        },
+        (None, None) => metrics::Target::Stdout,
+    };
+    metrics::Settings {
+        query: Query {
+            all_namespaces: a.all_namespaces,
+            ..Query::default()
+        },
+        aggregate: a.aggregate,
+        target,
+        dialect,
+    }
 }
 
 /// Check the command line and turn it into an [`Invocation`].
@@ -235,6 +275,10 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         Command::Limits(a) => {
             (format, bytes) = (json_or_table(a.json), a.bytes);
             Settings::Limits(limits::Settings {})
+        }
+        Command::Metrics(a) => {
+            format = Format::OpenMetrics;
+            Settings::Metrics(metrics(a))
         }
         Command::Status(a) => {
             format = json_or_table(a.json);

@@ -88,6 +88,35 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// Parse where to listen: `PORT` (on 127.0.0.1), `ADDR:PORT`, `[IPV6]:PORT` or
+/// `localhost:PORT`. `:PORT` is refused: elsewhere it means every interface, and that
+/// should be asked for by name (`0.0.0.0:PORT`).
+pub fn parse_listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    let t = text.trim();
+    let wrong = || {
+        format!(
+            "listen address '{text}': expected [ADDR:]PORT such as 9100, 127.0.0.1:9100, 0.0.0.0:9100 or [::1]:9100"
+        )
+    };
+    if let Ok(port) = t.parse::<u16>() {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    if let Ok(addr) = t.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    match t.rsplit_once(':') {
+        Some(("localhost", port)) => port
+            .parse::<u16>()
+            .map(|p| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), p))
+            .map_err(|_| wrong()),
+        Some(("", _)) => Err(format!(
+            "listen address '{text}': name the address: 0.0.0.0{t} for every interface, or the port alone for 127.0.0.1"
+        )),
+        _ => Err(wrong()),
+    }
+}
+
 /// Parse permission bits in octal: `600`, `0600`, `0o640`.
 pub fn parse_mode(text: &str) -> Result<u32, String> {
     let t = text.trim();
@@ -212,6 +241,34 @@ pub fn short_time(secs: Option<i64>, now: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listen_addresses() {
+        let addr = |t: &str| parse_listen_address(t).map(|a| a.to_string());
+        assert_eq!(addr("9100"), Ok("127.0.0.1:9100".into()));
+        assert_eq!(addr("0"), Ok("127.0.0.1:0".into()));
+        assert_eq!(addr("0.0.0.0:9100"), Ok("0.0.0.0:9100".into()));
+        assert_eq!(addr("[::1]:9100"), Ok("[::1]:9100".into()));
+        assert_eq!(addr("localhost:9100"), Ok("127.0.0.1:9100".into()));
+        assert!(
+            addr(":9100")
+                .unwrap_err()
+                .contains("0.0.0.0:9100 for every interface")
+        );
+        for bad in [
+            "",
+            "70000",
+            "host:9100",
+            "1.2.3.4",
+            "1.2.3.4:x",
+            "localhost:",
+        ] {
+            assert!(
+                addr(bad).unwrap_err().starts_with("listen address '"),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn sizes_with_units() {

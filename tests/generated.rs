@@ -38,7 +38,7 @@ fn committed_man_pages_and_completions_are_current() {
 #[test]
 fn man_pages_render_without_warnings_and_have_every_section() {
     let pages = generate::man_pages();
-    assert_eq!(pages.len(), 15, "one page per command");
+    assert_eq!(pages.len(), 16, "one page per command");
     for (path, _) in &pages {
         let out = Command::new("groff")
             .args(["-ww", "-man", "-Tutf8", "-P-cbou"])
@@ -338,4 +338,18 @@ fn readme_documents_installing_man_pages_and_completions() {
     ] {
         assert!(readme.contains(needle), "README lacks {needle}");
     }
+    // The install section leads with the package, then cargo install.
+    let install = &readme[readme.find("## Installing").expect("an install section")..];
+    let at = |s: &str| {
+        install
+            .find(s)
+            .unwrap_or_else(|| panic!("README lacks {s}"))
+    };
+    assert!(at("cargo deb --locked") < at("dpkg -i target/debian/shmctl-rs_"));
+    assert!(at("dpkg -i target/debian/shmctl-rs_") < at("cargo install --locked --path ."));
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        install.contains(&format!("target/debian/shmctl-rs_{version}_amd64.deb")),
+        "README names the package of version {version}"
+    );
 }

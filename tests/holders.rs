@@ -1,5 +1,5 @@
-//! Who holds what: attached processes, orphans, other IPC namespaces, watch mode and
-//! metrics, with real processes and namespaces.
+//! Who holds what: attached processes, orphans, other IPC namespaces and watch mode,
+//! with real processes and namespaces.
 
 mod common;
 
@@ -8,16 +8,6 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 use std::process::Command;
 use std::time::Duration;
-
-/// A C process that attaches `count` times to `id` and holds on.
-fn holder(id: i64, count: u32, access: &str) -> Spawned {
-    let mut c = Command::new(c_program("holder"));
-    c.args(["attach", &id.to_string(), &count.to_string(), access]);
-    let mut p = Spawned::new(c);
-    let mut lines = p.lines();
-    read_until(&mut lines, |l| l.starts_with("ready"));
-    p
-}
 
 fn attached(info: &Value) -> Vec<Value> {
     info["attached"].as_array().unwrap().clone()
@@ -307,65 +297,4 @@ fn watch_marks_changes_and_ctrl_c_ends_it() {
     w.signal(Signal::SIGINT);
     let out = w.finish(Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(130));
-}
-
-/// Python's prometheus_client (`.ci/run` installs it from PyPI).
-fn prometheus_client() -> bool {
-    let available = Command::new("python3")
-        .args(["-c", "import prometheus_client"])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    prerequisite(available, "python3 with prometheus_client")
-}
-
-#[test]
-fn openmetrics_output_parses_with_a_real_parser() {
-    isolate();
-    let id = create(&["--size", "64K", "--key", "0x0e0e"]);
-    let _h = holder(id, 2, "rw");
-    let o = run(&["ls", "--format", "openmetrics"]);
-    assert!(o.status.success());
-    let text = stdout(&o);
-    assert!(text.ends_with("# EOF\n"), "{text}");
-    if !prometheus_client() {
-        return;
-    }
-    let script = r#"
-import sys, json
-from prometheus_client.openmetrics.parser import text_string_to_metric_families
-out = {}
-for family in text_string_to_metric_families(sys.stdin.read()):
-    for s in family.samples:
-        out.setdefault(s.name, []).append([s.labels, s.value])
-print(json.dumps(out))
-"#;
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the parser rejected it: {}\n{text}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let size = &parsed["sysv_shm_segment_size_bytes"][0];
-    assert_eq!(size[0]["key"], "0x00000e0e");
-    assert_eq!(size[0]["shmid"], id.to_string());
-    assert_eq!(size[1], 65536.0);
-    assert_eq!(parsed["sysv_shm_segment_attached"][0][1], 2.0);
-    assert_eq!(parsed["sysv_shm_segments"][0][1], 1.0);
-    assert_eq!(parsed["sysv_shm_segments_limit"][0][1], 4096.0);
 }

@@ -1,14 +1,16 @@
-//! `ls`: every segment, filtered, sorted, as a table, JSON, raw rows or OpenMetrics; once
-//! or refreshed in place.
+//! `ls`: every segment, filtered, sorted, as a table, JSON, raw rows or OpenMetrics (as
+//! `metrics` prints it); once or refreshed in place.
 
+use crate::commands::metrics;
 use crate::error::{Result, Status};
-use crate::gather::{limits, listing};
+use crate::gather::listing;
 use crate::model::{Listing, Segment};
 use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::columns::Column;
 use crate::render::info::unreadable_note;
 use crate::render::ls::{Ls, Watched, marks, not_entered_note};
+use crate::render::openmetrics::Dialect;
 use crate::render::rm::unknown_creators_note;
 use crate::render::watch::Frame;
 use crate::signals;
@@ -42,16 +44,22 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     if let Some(period) = settings.watch {
         return watch(settings, period, out);
     }
+    if out.format() == Format::OpenMetrics {
+        // What `metrics` prints, for the segments chosen here.
+        return metrics::run(
+            &metrics::Settings {
+                query: settings.query.clone(),
+                aggregate: false,
+                target: metrics::Target::Stdout,
+                dialect: Dialect::OpenMetrics,
+            },
+            out,
+        );
+    }
     let listing = gather(settings)?;
-    let limits = if out.format() == Format::OpenMetrics {
-        limits::gather().ok()
-    } else {
-        None
-    };
     out.show(&Ls {
         listing: &listing,
         columns: &settings.columns,
-        limits: limits.as_ref(),
     })?;
     if !listing.unreadable.is_empty() && out.format() == Format::Table {
         output::note(unreadable_note(&listing.unreadable));

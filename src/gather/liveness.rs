@@ -8,6 +8,7 @@
 use crate::model::{Liveness, Segment};
 use crate::proc::mountinfo::{self, HidePid};
 use crate::proc::processes::{self, Seen};
+use std::collections::HashMap;
 
 /// What this process can see of others in /proc.
 #[derive(Clone, Copy, Debug)]
@@ -64,10 +65,15 @@ const CREATOR_SLACK_S: f64 = 600.0;
 /// namespace): unknown. A pid reused by a process that started later is not the
 /// creator: exited.
 pub fn creator(cpid: i32, cuid: u32, ctime: Option<i64>, viewer: &Viewer) -> Liveness {
+    creator_seen(processes::look(cpid), cpid, cuid, ctime, viewer)
+}
+
+/// [`creator`], from what /proc showed of `cpid`.
+fn creator_seen(seen: Seen, cpid: i32, cuid: u32, ctime: Option<i64>, viewer: &Viewer) -> Liveness {
     if cpid <= 0 {
         return Liveness::Unknown;
     }
-    match processes::look(cpid) {
+    match seen {
         Seen::Process {
             state: 'Z' | 'X', ..
         } => Liveness::Zombie,
@@ -75,7 +81,10 @@ pub fn creator(cpid: i32, cuid: u32, ctime: Option<i64>, viewer: &Viewer) -> Liv
             started: Some(started),
             ..
         } if ctime.is_some_and(|c| started > c as f64 + CREATOR_SLACK_S) => Liveness::Exited,
-        _ => of(cpid, Some(cuid), viewer).unwrap_or(Liveness::Unknown),
+        Seen::Process { .. } => Liveness::Running,
+        Seen::Unreadable => Liveness::Unknown,
+        Seen::Missing if viewer.would_see(Some(cuid)) => Liveness::Exited,
+        Seen::Missing => Liveness::Unknown,
     }
 }
 
@@ -85,4 +94,52 @@ pub fn judge_orphan(s: &mut Segment, viewer: &Viewer) {
     let state = creator(s.cpid, s.cuid, s.ctime, viewer);
     s.cpid_state = Some(state);
     s.orphan = Some(s.nattch == 0 && state.is_gone());
+}
+
+/// The creators of many segments, each pid looked up once (an application's segments
+/// share their creator).
+pub struct Creators {
+    viewer: Viewer,
+    seen: HashMap<i32, (Seen, Option<String>)>,
+}
+
+impl Default for Creators {
+    fn default() -> Creators {
+        Creators {
+            viewer: Viewer::this_process(),
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl Creators {
+    /// What /proc shows of `pid`, and its command.
+    fn lookup(&mut self, pid: i32) -> &(Seen, Option<String>) {
+        self.seen.entry(pid).or_insert_with(|| {
+            let seen = processes::look(pid);
+            let comm = matches!(seen, Seen::Process { .. })
+                .then(|| processes::comm(pid))
+                .flatten();
+            (seen, comm)
+        })
+    }
+
+    /// Whether the process that created `s` still runs (see [`creator`]).
+    pub fn state(&mut self, s: &Segment) -> Liveness {
+        let seen = self.lookup(s.cpid).0;
+        creator_seen(seen, s.cpid, s.cuid, s.ctime, &self.viewer)
+    }
+
+    /// The command of the process that created `s`, while it runs.
+    pub fn command(&mut self, s: &Segment) -> Option<String> {
+        if self.state(s) != Liveness::Running {
+            return None;
+        }
+        self.lookup(s.cpid).1.clone()
+    }
+
+    /// Nobody has it attached and its creator is known to be gone (see [`judge_orphan`]).
+    pub fn is_orphan(&mut self, s: &Segment) -> bool {
+        s.nattch == 0 && self.state(s).is_gone()
+    }
 }

@@ -7,6 +7,7 @@ pub mod info;
 pub mod limits;
 pub mod listing;
 pub mod liveness;
+pub mod metrics;
 pub mod overview;
 pub mod permission;
 pub mod table;

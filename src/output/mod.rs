@@ -6,6 +6,7 @@
 pub mod progress;
 pub mod screen;
 pub mod stream;
+pub mod textfile;
 
 use crate::error::Result;
 use crate::render::{self, Format, Render, View};

@@ -1,18 +1,17 @@
-//! `ls`: the segment table, raw rows, JSON and OpenMetrics, and the frames of `ls --watch`.
+//! `ls`: the segment table, raw rows and JSON, and the frames of `ls --watch`.
 
 use super::columns::Column;
 use super::table::Grid;
-use super::{Render, View, openmetrics};
-use crate::model::{LimitsReport, Listing, Segment};
+use super::{Render, View};
+use crate::model::{Listing, Segment};
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-/// A listing with the columns chosen for it, and the limits OpenMetrics reports beside it.
+/// A listing with the columns chosen for it.
 pub struct Ls<'a> {
     pub listing: &'a Listing,
     pub columns: &'a [Column],
-    pub limits: Option<&'a LimitsReport>,
 }
 
 impl Serialize for Ls<'_> {
@@ -45,10 +44,6 @@ impl Render for Ls<'_> {
 
     fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
         grid(&self.listing.segments, self.columns, view, true).write_raw(out)
-    }
-
-    fn openmetrics(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(openmetrics::render(&self.listing.segments, self.limits).as_bytes())
     }
 }
 
@@ -184,7 +179,6 @@ mod tests {
         let ls = Ls {
             listing: &l,
             columns: &columns,
-            limits: None,
         };
         let text = to_string(Format::Table, &ls, &View::at(NOW));
         let lines: Vec<&str> = text.lines().collect();
@@ -215,7 +209,6 @@ mod tests {
         let ls = Ls {
             listing: &l,
             columns: &columns,
-            limits: None,
         };
         assert_eq!(
             to_string(Format::Raw, &ls, &View::at(NOW)),

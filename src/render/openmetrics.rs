@@ -1,156 +1,538 @@
-//! The OpenMetrics / Prometheus text exposition of segments and limits, for
-//! node-exporter's textfile collector (which reads the Prometheus text format: the `# UNIT`
-//! and `# EOF` lines are comments there).
+//! The metrics exposition, in the OpenMetrics text format or in the Prometheus text format
+//! (0.0.4, what node_exporter's textfile collector parses).
+//!
+//! Names follow Prometheus' conventions: one prefix (`shmctl_rs_`), base units (`_bytes`,
+//! `_seconds`), and one `_info` series per segment (value 1) that carries its descriptive
+//! labels (key, owner, app), so the gauges carry only the labels that identify a segment
+//! (shmid, and namespace with `--all-namespaces`) and are joined with it in queries.
+//! The two formats differ here only in this: OpenMetrics declares `info` families (named
+//! without `_info`) and units (`# UNIT`), escapes `"` in help texts and ends with `# EOF`;
+//! the Prometheus text format has no info type (an `_info` gauge), no units and no end
+//! marker.
 
+use super::{Render, View};
+use crate::model::metrics::{Exposition, owner_totals};
 use crate::model::{LimitsReport, Segment};
-use std::fmt::Write;
+use serde::{Serialize, Serializer};
+use std::fmt::{Display, Write as _};
+use std::io::{self, Write};
 
-fn escape(value: &str) -> String {
+/// Which text format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    OpenMetrics,
+    /// The Prometheus text format, version 0.0.4.
+    Text,
+}
+
+impl Dialect {
+    /// The `Content-Type` of a response in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Dialect::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Dialect::Text => "text/plain; version=0.0.4; charset=utf-8",
+        }
+    }
+}
+
+/// A family of series: its name (an info family's with `_info`), the labels of its series
+/// (besides `namespace`, which every series has with `--all-namespaces`) and its help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Family {
+    pub name: &'static str,
+    pub info: bool,
+    pub labels: &'static [&'static str],
+    pub help: &'static str,
+}
+
+impl Family {
+    /// The unit, from the name's suffix.
+    pub fn unit(&self) -> Option<&'static str> {
+        ["bytes", "seconds"]
+            .into_iter()
+            .find(|u| self.name.ends_with(&format!("_{u}")))
+    }
+}
+
+const fn gauge(name: &'static str, labels: &'static [&'static str], help: &'static str) -> Family {
+    Family {
+        name,
+        info: false,
+        labels,
+        help,
+    }
+}
+
+const SEGMENT: &[&str] = &["shmid"];
+const OWNER: &[&str] = &["owner"];
+
+pub const SEGMENT_INFO: Family = Family {
+    name: "shmctl_rs_sysv_segment_info",
+    info: true,
+    labels: &["shmid", "key", "owner", "app"],
+    help: "A System V segment: its key, its owner and the application it belongs to (empty when not known); always 1.",
+};
+pub const SIZE: Family = gauge(
+    "shmctl_rs_sysv_segment_size_bytes",
+    SEGMENT,
+    "Size of the segment.",
+);
+pub const RSS: Family = gauge(
+    "shmctl_rs_sysv_segment_rss_bytes",
+    SEGMENT,
+    "Bytes of the segment resident in memory.",
+);
+pub const SWAP: Family = gauge(
+    "shmctl_rs_sysv_segment_swap_bytes",
+    SEGMENT,
+    "Bytes of the segment in swap.",
+);
+pub const ATTACHMENTS: Family = gauge(
+    "shmctl_rs_sysv_segment_attachments",
+    SEGMENT,
+    "Attachments of the segment (the kernel's nattch: every shmat counts).",
+);
+pub const PROCESSES: Family = gauge(
+    "shmctl_rs_sysv_segment_processes",
+    SEGMENT,
+    "Processes that map the segment, from /proc/PID/maps (see shmctl_rs_unreadable_processes).",
+);
+pub const DESTROYED: Family = gauge(
+    "shmctl_rs_sysv_segment_marked_for_destruction",
+    SEGMENT,
+    "1 when the segment is removed and waits for its last detach.",
+);
+pub const ORPHAN: Family = gauge(
+    "shmctl_rs_sysv_segment_orphan",
+    SEGMENT,
+    "1 when nobody has the segment attached and the process that created it is gone.",
+);
+pub const OWNER_SEGMENTS: Family = gauge(
+    "shmctl_rs_sysv_owner_segments",
+    OWNER,
+    "Segments of the owner.",
+);
+pub const OWNER_SIZE: Family = gauge(
+    "shmctl_rs_sysv_owner_size_bytes",
+    OWNER,
+    "Sizes of the owner's segments, added up.",
+);
+pub const OWNER_RSS: Family = gauge(
+    "shmctl_rs_sysv_owner_rss_bytes",
+    OWNER,
+    "Bytes of the owner's segments resident in memory.",
+);
+pub const OWNER_SWAP: Family = gauge(
+    "shmctl_rs_sysv_owner_swap_bytes",
+    OWNER,
+    "Bytes of the owner's segments in swap.",
+);
+pub const OWNER_ORPHANS: Family = gauge(
+    "shmctl_rs_sysv_owner_orphans",
+    OWNER,
+    "Segments of the owner that nobody has attached and whose creator is gone.",
+);
+pub const NAMESPACE_INFO: Family = Family {
+    name: "shmctl_rs_ipc_namespace_info",
+    info: true,
+    labels: &["namespace", "pid", "comm"],
+    help: "An IPC namespace (its inode) and one process in it, with --all-namespaces; always 1.",
+};
+pub const SEGMENTS: Family = gauge(
+    "shmctl_rs_sysv_segments",
+    &[],
+    "Segments in the IPC namespace.",
+);
+pub const SEGMENTS_LIMIT: Family = gauge(
+    "shmctl_rs_sysv_segments_limit",
+    &[],
+    "Most segments in the IPC namespace (kernel.shmmni).",
+);
+pub const PAGES: Family = gauge(
+    "shmctl_rs_sysv_pages",
+    &[],
+    "Pages allocated to segments in the IPC namespace.",
+);
+pub const PAGES_LIMIT: Family = gauge(
+    "shmctl_rs_sysv_pages_limit",
+    &[],
+    "Most pages in all segments of the IPC namespace (kernel.shmall).",
+);
+pub const ALLOCATED: Family = gauge(
+    "shmctl_rs_sysv_allocated_bytes",
+    &[],
+    "Bytes allocated to segments in the IPC namespace.",
+);
+pub const RESIDENT: Family = gauge(
+    "shmctl_rs_sysv_resident_bytes",
+    &[],
+    "Bytes of the IPC namespace's segments resident in memory.",
+);
+pub const SWAPPED: Family = gauge(
+    "shmctl_rs_sysv_swapped_bytes",
+    &[],
+    "Bytes of the IPC namespace's segments in swap.",
+);
+pub const SIZE_LIMIT: Family = gauge(
+    "shmctl_rs_sysv_segment_size_limit_bytes",
+    &[],
+    "Largest segment the IPC namespace allows (kernel.shmmax).",
+);
+pub const UNREADABLE: Family = gauge(
+    "shmctl_rs_unreadable_processes",
+    &[],
+    "Processes whose maps could not be read (needs CAP_SYS_PTRACE or root), so process counts may be low.",
+);
+pub const DURATION: Family = gauge(
+    "shmctl_rs_scrape_duration_seconds",
+    &[],
+    "How long gathering these metrics took.",
+);
+
+/// Every family, in the order they are written.
+pub const FAMILIES: &[Family] = &[
+    SEGMENT_INFO,
+    SIZE,
+    RSS,
+    SWAP,
+    ATTACHMENTS,
+    PROCESSES,
+    DESTROYED,
+    ORPHAN,
+    OWNER_SEGMENTS,
+    OWNER_SIZE,
+    OWNER_RSS,
+    OWNER_SWAP,
+    OWNER_ORPHANS,
+    NAMESPACE_INFO,
+    SEGMENTS,
+    SEGMENTS_LIMIT,
+    PAGES,
+    PAGES_LIMIT,
+    ALLOCATED,
+    RESIDENT,
+    SWAPPED,
+    SIZE_LIMIT,
+    UNREADABLE,
+    DURATION,
+];
+
+/// A label value, escaped as both formats want it.
+fn escape_label(value: &str) -> String {
     value
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
 
-fn labels(s: &Segment) -> String {
-    let mut l = format!(
-        "shmid=\"{}\",key=\"{}\",owner=\"{}\",uid=\"{}\"",
-        s.shmid,
-        s.key_hex,
-        escape(&s.owner),
-        s.uid
-    );
-    if let Some(ns) = &s.namespace {
-        let _ = write!(l, ",namespace=\"{}\"", ns.inode);
-    }
-    l
+struct Writer {
+    out: String,
+    dialect: Dialect,
 }
 
-fn family(out: &mut String, name: &str, unit: Option<&str>, help: &str) {
-    let _ = writeln!(out, "# TYPE {name} gauge");
-    if let Some(u) = unit {
-        let _ = writeln!(out, "# UNIT {name} {u}");
-    }
-    let _ = writeln!(out, "# HELP {name} {help}");
-}
-
-/// Render per-segment gauges and, when known, the namespace's totals against its limits.
-pub fn render(segments: &[Segment], limits: Option<&LimitsReport>) -> String {
-    let mut out = String::new();
-    type Value = fn(&Segment) -> Option<u64>;
-    let per_segment: [(&str, Option<&str>, &str, Value); 5] = [
-        (
-            "sysv_shm_segment_size_bytes",
-            Some("bytes"),
-            "Size of the segment.",
-            |s| Some(s.size),
-        ),
-        (
-            "sysv_shm_segment_rss_bytes",
-            Some("bytes"),
-            "Bytes of the segment resident in memory.",
-            |s| s.rss,
-        ),
-        (
-            "sysv_shm_segment_swap_bytes",
-            Some("bytes"),
-            "Bytes of the segment in swap.",
-            |s| s.swap,
-        ),
-        (
-            "sysv_shm_segment_attached",
-            None,
-            "Processes attached to the segment (nattch).",
-            |s| Some(s.nattch),
-        ),
-        (
-            "sysv_shm_segment_marked_for_destruction",
-            None,
-            "1 when the segment is removed and waits for its last detach.",
-            |s| Some(u64::from(s.is_dest())),
-        ),
-    ];
-    for (name, unit, help, value) in per_segment {
-        family(&mut out, name, unit, help);
-        for s in segments {
-            if let Some(v) = value(s) {
-                let _ = writeln!(out, "{name}{{{}}} {v}", labels(s));
+impl Writer {
+    fn family(&mut self, f: &Family) {
+        let help = f.help.replace('\\', "\\\\").replace('\n', "\\n");
+        match self.dialect {
+            Dialect::OpenMetrics => {
+                let name = if f.info {
+                    f.name.strip_suffix("_info").unwrap_or(f.name)
+                } else {
+                    f.name
+                };
+                let help = help.replace('"', "\\\"");
+                let _ = writeln!(self.out, "# HELP {name} {help}");
+                let kind = if f.info { "info" } else { "gauge" };
+                let _ = writeln!(self.out, "# TYPE {name} {kind}");
+                if let Some(unit) = f.unit() {
+                    let _ = writeln!(self.out, "# UNIT {name} {unit}");
+                }
+            }
+            Dialect::Text => {
+                let _ = writeln!(self.out, "# HELP {} {help}", f.name);
+                let _ = writeln!(self.out, "# TYPE {} gauge", f.name);
             }
         }
     }
-    if let Some(l) = limits {
-        let totals: [(&str, Option<&str>, &str, u64); 6] = [
-            (
-                "sysv_shm_segments",
-                None,
-                "Segments in use in this IPC namespace.",
-                l.segments,
-            ),
-            (
-                "sysv_shm_segments_limit",
-                None,
-                "Most segments (kernel.shmmni).",
-                l.shmmni,
-            ),
-            (
-                "sysv_shm_pages",
-                None,
-                "Pages allocated to segments.",
-                l.pages,
-            ),
-            (
-                "sysv_shm_pages_limit",
-                None,
-                "Most pages in all segments (kernel.shmall).",
-                l.shmall,
-            ),
-            (
-                "sysv_shm_allocated_bytes",
-                Some("bytes"),
-                "Bytes allocated to segments.",
-                l.bytes,
-            ),
-            (
-                "sysv_shm_segment_size_limit_bytes",
-                Some("bytes"),
-                "Largest segment (kernel.shmmax).",
-                l.shmmax,
-            ),
+
+    fn sample(&mut self, f: &Family, labels: &[(&str, String)], value: impl Display) {
+        self.out.push_str(f.name);
+        if !labels.is_empty() {
+            self.out.push('{');
+            for (i, (name, v)) in labels.iter().enumerate() {
+                let comma = if i == 0 { "" } else { "," };
+                let _ = write!(self.out, "{comma}{name}=\"{}\"", escape_label(v));
+            }
+            self.out.push('}');
+        }
+        let _ = writeln!(self.out, " {value}");
+    }
+}
+
+/// The labels that identify a segment's series.
+fn segment_labels(s: &Segment) -> Vec<(&'static str, String)> {
+    let mut labels = vec![("shmid", s.shmid.to_string())];
+    if let Some(ns) = &s.namespace {
+        labels.push(("namespace", ns.inode.to_string()));
+    }
+    labels
+}
+
+/// The labels of a namespace's series: none without `--all-namespaces`.
+fn namespace_labels(inode: Option<u64>) -> Vec<(&'static str, String)> {
+    inode
+        .map(|i| vec![("namespace", i.to_string())])
+        .unwrap_or_default()
+}
+
+/// Render the exposition in `dialect`.
+pub fn render(e: &Exposition, dialect: Dialect) -> String {
+    let mut w = Writer {
+        out: String::with_capacity(256 + e.segments.len() * 640),
+        dialect,
+    };
+    if !e.aggregate {
+        w.family(&SEGMENT_INFO);
+        for x in &e.segments {
+            let s = &x.segment;
+            let mut labels = segment_labels(s);
+            labels.extend([
+                ("key", s.key_hex.clone()),
+                ("owner", s.owner.clone()),
+                ("app", x.app.clone()),
+            ]);
+            w.sample(&SEGMENT_INFO, &labels, 1);
+        }
+        type Value = fn(&Segment) -> Option<u64>;
+        let per_segment: [(&Family, Value); 7] = [
+            (&SIZE, |s| Some(s.size)),
+            (&RSS, |s| s.rss),
+            (&SWAP, |s| s.swap),
+            (&ATTACHMENTS, |s| Some(s.nattch)),
+            (&PROCESSES, |s| s.attached.as_ref().map(|h| h.len() as u64)),
+            (&DESTROYED, |s| Some(u64::from(s.is_dest()))),
+            (&ORPHAN, |s| s.orphan.map(u64::from)),
         ];
-        for (name, unit, help, v) in totals {
-            family(&mut out, name, unit, help);
-            let _ = writeln!(out, "{name} {v}");
+        for (family, value) in per_segment {
+            w.family(family);
+            for x in &e.segments {
+                if let Some(v) = value(&x.segment) {
+                    w.sample(family, &segment_labels(&x.segment), v);
+                }
+            }
         }
     }
-    out.push_str("# EOF\n");
-    out
+    let owners = owner_totals(&e.segments);
+    type Total = fn(&crate::model::metrics::OwnerTotals) -> Option<u64>;
+    let per_owner: [(&Family, Total); 5] = [
+        (&OWNER_SEGMENTS, |t| Some(t.segments)),
+        (&OWNER_SIZE, |t| Some(t.size)),
+        (&OWNER_RSS, |t| t.rss),
+        (&OWNER_SWAP, |t| t.swap),
+        (&OWNER_ORPHANS, |t| Some(t.orphans)),
+    ];
+    for (family, value) in per_owner {
+        w.family(family);
+        for t in &owners {
+            if let Some(v) = value(t) {
+                let mut labels = vec![("owner", t.owner.clone())];
+                labels.extend(namespace_labels(t.namespace));
+                w.sample(family, &labels, v);
+            }
+        }
+    }
+    let namespaces: Vec<_> = e
+        .namespaces
+        .iter()
+        .filter_map(|n| n.namespace.as_ref())
+        .collect();
+    if !namespaces.is_empty() {
+        w.family(&NAMESPACE_INFO);
+        for ns in namespaces {
+            let labels = [
+                ("namespace", ns.inode.to_string()),
+                ("pid", ns.pid.map(|p| p.to_string()).unwrap_or_default()),
+                ("comm", ns.comm.clone().unwrap_or_default()),
+            ];
+            w.sample(&NAMESPACE_INFO, &labels, 1);
+        }
+    }
+    type Limit = fn(&LimitsReport) -> u64;
+    let per_namespace: [(&Family, Limit); 8] = [
+        (&SEGMENTS, |l| l.segments),
+        (&SEGMENTS_LIMIT, |l| l.shmmni),
+        (&PAGES, |l| l.pages),
+        (&PAGES_LIMIT, |l| l.shmall),
+        (&ALLOCATED, |l| l.bytes),
+        (&RESIDENT, |l| l.rss_pages.saturating_mul(l.page_size)),
+        (&SWAPPED, |l| l.swap_pages.saturating_mul(l.page_size)),
+        (&SIZE_LIMIT, |l| l.shmmax),
+    ];
+    for (family, value) in per_namespace {
+        w.family(family);
+        for n in &e.namespaces {
+            let labels = namespace_labels(n.namespace.as_ref().map(|ns| ns.inode));
+            w.sample(family, &labels, value(&n.limits));
+        }
+    }
+    w.family(&UNREADABLE);
+    w.sample(&UNREADABLE, &[], e.unreadable_processes);
+    w.family(&DURATION);
+    w.sample(&DURATION, &[], e.gather_seconds);
+    if dialect == Dialect::OpenMetrics {
+        w.out.push_str("# EOF\n");
+    }
+    w.out
+}
+
+/// An exposition shown in one format, whatever the output's format: the metrics are their
+/// own format.
+pub struct Shown<'a> {
+    pub exposition: &'a Exposition,
+    pub dialect: Dialect,
+}
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.exposition.serialize(s)
+    }
+}
+
+impl Render for Shown<'_> {
+    fn table(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(render(self.exposition, self.dialect).as_bytes())
+    }
+
+    fn openmetrics(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        self.table(view, out)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures::segment;
+    use crate::model::Namespace;
+    use crate::model::metrics::{Exposed, NamespaceUsage};
+    use crate::render::fixtures::{holder, segment};
 
-    #[test]
-    fn families_then_samples_then_eof() {
+    fn exposition(aggregate: bool, namespace: Option<Namespace>) -> Exposition {
         let mut a = segment(3, 0x1234, 65536);
         a.owner = "we\"ird\\".into();
         a.status = vec!["dest"];
         a.rss = None;
-        let limits = crate::render::limits::tests::report();
-        let text = render(&[a], Some(&limits));
-        assert!(text.starts_with("# TYPE sysv_shm_segment_size_bytes gauge\n# UNIT sysv_shm_segment_size_bytes bytes\n# HELP"));
-        assert!(text.contains(
-            "sysv_shm_segment_size_bytes{shmid=\"3\",key=\"0x00001234\",owner=\"we\\\"ird\\\\\",uid=\"0\"} 65536\n"
-        ), "{text}");
+        a.nattch = 3;
+        a.set_holders(vec![
+            holder(42, "app", 2, false),
+            holder(43, "tool", 1, true),
+        ]);
+        a.namespace = namespace.clone();
+        let mut b = segment(4, 0, 4096);
+        b.orphan = Some(true);
+        b.namespace = namespace.clone();
+        Exposition {
+            segments: vec![
+                Exposed {
+                    segment: a,
+                    app: "postgres".into(),
+                },
+                Exposed {
+                    segment: b,
+                    app: String::new(),
+                },
+            ],
+            namespaces: vec![NamespaceUsage {
+                namespace,
+                limits: crate::render::limits::tests::report(),
+            }],
+            unreadable_processes: 2,
+            gather_seconds: 0.0125,
+            aggregate,
+        }
+    }
+
+    #[test]
+    fn openmetrics_declares_info_and_units_and_ends_with_eof() {
+        let text = render(&exposition(false, None), Dialect::OpenMetrics);
         assert!(
-            !text.contains("sysv_shm_segment_rss_bytes{"),
+            text.starts_with(
+                "# HELP shmctl_rs_sysv_segment A System V segment: its key, its owner and the application it belongs to (empty when not known); always 1.\n# TYPE shmctl_rs_sysv_segment info\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(
+            "\nshmctl_rs_sysv_segment_info{shmid=\"3\",key=\"0x00001234\",owner=\"we\\\"ird\\\\\",app=\"postgres\"} 1\n"
+        ), "{text}");
+        assert!(text.contains("# TYPE shmctl_rs_sysv_segment_size_bytes gauge\n# UNIT shmctl_rs_sysv_segment_size_bytes bytes\n"));
+        assert!(text.contains("\nshmctl_rs_sysv_segment_size_bytes{shmid=\"3\"} 65536\n"));
+        assert!(
+            !text.contains("shmctl_rs_sysv_segment_rss_bytes{shmid=\"3\"}"),
             "no rss sample without a value"
         );
-        assert!(text.contains("sysv_shm_segment_marked_for_destruction{shmid=\"3\""));
-        assert!(text.contains("\nsysv_shm_segments_limit 4096\n"));
-        assert!(text.ends_with("# EOF\n"));
-        // No segments and no limits: the families are declared and nothing else.
-        assert!(render(&[], None).lines().all(|l| l.starts_with('#')));
+        assert!(text.contains("\nshmctl_rs_sysv_segment_attachments{shmid=\"3\"} 3\n"));
+        assert!(text.contains("\nshmctl_rs_sysv_segment_processes{shmid=\"3\"} 2\n"));
+        assert!(
+            !text.contains("shmctl_rs_sysv_segment_processes{shmid=\"4\"}"),
+            "holders not gathered, no count"
+        );
+        assert!(text.contains("\nshmctl_rs_sysv_segment_marked_for_destruction{shmid=\"3\"} 1\n"));
+        assert!(text.contains("\nshmctl_rs_sysv_segment_orphan{shmid=\"4\"} 1\n"));
+        assert!(text.contains("\nshmctl_rs_sysv_owner_segments{owner=\"root\"} 1\n"));
+        assert!(text.contains("\nshmctl_rs_sysv_segments_limit 4096\n"));
+        assert!(text.contains("\nshmctl_rs_unreadable_processes 2\n"));
+        assert!(text.contains("# UNIT shmctl_rs_scrape_duration_seconds seconds\n"));
+        assert!(text.ends_with("\nshmctl_rs_scrape_duration_seconds 0.0125\n# EOF\n"));
+        assert!(!text.contains("namespace=\""), "no namespaces without -A");
+    }
+
+    #[test]
+    fn the_text_format_has_no_info_type_units_or_eof() {
+        let text = render(&exposition(false, None), Dialect::Text);
+        assert!(text.contains(
+            "# HELP shmctl_rs_sysv_segment_info A System V segment: its key, its owner and the application it belongs to (empty when not known); always 1.\n# TYPE shmctl_rs_sysv_segment_info gauge\n"
+        ), "{text}");
+        assert!(!text.contains("# UNIT") && !text.contains("# EOF") && !text.contains(" info\n"));
+        assert!(text.ends_with("\nshmctl_rs_scrape_duration_seconds 0.0125\n"));
+        // The samples are the same in both.
+        let samples = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| !l.starts_with('#'))
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(
+            samples(&text),
+            samples(&render(&exposition(false, None), Dialect::OpenMetrics))
+        );
+    }
+
+    #[test]
+    fn aggregate_keeps_owners_and_namespaces_only() {
+        let ns = Namespace {
+            inode: 4026531839,
+            pid: Some(1),
+            comm: Some("init".into()),
+        };
+        let text = render(&exposition(true, Some(ns)), Dialect::OpenMetrics);
+        assert!(
+            !text.contains("shmid=") && !text.contains("shmctl_rs_sysv_segment_info"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "\nshmctl_rs_sysv_owner_size_bytes{owner=\"root\",namespace=\"4026531839\"} 4096\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(
+            "\nshmctl_rs_ipc_namespace_info{namespace=\"4026531839\",pid=\"1\",comm=\"init\"} 1\n"
+        ));
+        assert!(text.contains("\nshmctl_rs_sysv_segments{namespace=\"4026531839\"} 3\n"));
+        let all = render(&exposition(false, None), Dialect::OpenMetrics);
+        let families = |t: &str| t.lines().filter(|l| l.starts_with("# TYPE")).count();
+        assert_eq!(
+            families(&all),
+            FAMILIES.len() - 1,
+            "every family but the namespaces'"
+        );
     }
 }

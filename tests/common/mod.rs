@@ -252,17 +252,35 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
 
 /// The binary as user and group 65534 (nobody), from a world-readable copy in a private
 /// temporary directory (the build directory may not be reachable for nobody), which lives
-/// as long as the returned guard.
-pub fn nobody_cmd(args: &[&str]) -> (tempfile::TempDir, Command) {
+/// as long as the returned guard; with `caps`, these capabilities only, as ambient
+/// capabilities, under no_new_privs (what a systemd unit with `User=`,
+/// `AmbientCapabilities=`, `CapabilityBoundingSet=` and `NoNewPrivileges=yes` gives its
+/// process): `["sys_ptrace"]`.
+pub fn nobody_cmd_with(caps: &[&str], args: &[&str]) -> (tempfile::TempDir, Command) {
     let (dir, binary) = world_readable_bin();
     let mut c = Command::new("setpriv");
-    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&binary)
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+    if !caps.is_empty() {
+        let list: Vec<String> = caps.iter().map(|c| format!("+{c}")).collect();
+        let list = list.join(",");
+        c.args([
+            format!("--inh-caps={list}"),
+            format!("--ambient-caps={list}"),
+            format!("--bounding-set=-all,{list}"),
+            "--no-new-privs".to_string(),
+        ]);
+    }
+    c.arg(&binary)
         .args(args)
         .env("TZ", "UTC")
         .env("LC_ALL", "C")
         .stdin(Stdio::null());
     (dir, c)
+}
+
+/// [`nobody_cmd_with`] without capabilities.
+pub fn nobody_cmd(args: &[&str]) -> (tempfile::TempDir, Command) {
+    nobody_cmd_with(&[], args)
 }
 
 /// A copy of the binary that every user may run, in a directory removed with the guard.
@@ -283,7 +301,12 @@ pub fn world_readable_bin() -> (tempfile::TempDir, PathBuf) {
 
 /// Run the binary as nobody (see [`nobody_cmd`]) to completion, under a deadline.
 pub fn as_nobody(args: &[&str]) -> Output {
-    let (_dir, mut c) = nobody_cmd(args);
+    as_nobody_with(&[], args)
+}
+
+/// [`as_nobody`] with capabilities (see [`nobody_cmd_with`]).
+pub fn as_nobody_with(caps: &[&str], args: &[&str]) -> Output {
+    let (_dir, mut c) = nobody_cmd_with(caps, args);
     let child = c
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -381,6 +404,26 @@ pub fn consume_refuses(key: &str) {
         7,
     );
     assert!(err.contains("not a valid ring"), "{key}: {err}");
+}
+
+/// A C process that attaches `count` times to `id` (`rw` or `ro`) and holds on.
+pub fn holder(id: i64, count: u32, access: &str) -> Spawned {
+    let mut c = Command::new(c_program("holder"));
+    c.args(["attach", &id.to_string(), &count.to_string(), access]);
+    let mut p = Spawned::new(c);
+    let mut lines = p.lines();
+    read_until(&mut lines, |l| l.starts_with("ready"));
+    p
+}
+
+/// Python's prometheus_client (`.ci/run` installs it from PyPI).
+pub fn prometheus_client() -> bool {
+    let available = Command::new("python3")
+        .args(["-c", "import prometheus_client"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    prerequisite(available, "python3 with prometheus_client")
 }
 
 /// `status --json ARGS…`: the report (null if none) and the exit code, never a panic.

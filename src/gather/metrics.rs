@@ -1,0 +1,66 @@
+//! One gathering for `metrics`: the segments with their holders, orphans and applications,
+//! and the limits and usage of each IPC namespace, timed.
+
+use super::liveness::Creators;
+use super::{limits, listing};
+use crate::error::Result;
+use crate::model::metrics::{Exposed, Exposition, NamespaceUsage};
+use crate::namespaces;
+use std::time::Instant;
+
+/// Gather what `query` selects (its holders always: the process counts need them).
+pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
+    let started = Instant::now();
+    let query = listing::Query {
+        pids: true,
+        ..query.clone()
+    };
+    let listing = listing::gather(&query)?;
+    let mut creators = Creators::default();
+    let segments = listing
+        .segments
+        .into_iter()
+        .map(|mut segment| {
+            if segment.orphan.is_none() {
+                segment.orphan = Some(creators.is_orphan(&segment));
+            }
+            Exposed {
+                app: creators.command(&segment).unwrap_or_default(),
+                segment,
+            }
+        })
+        .collect();
+    let namespaces = if query.all_namespaces {
+        let mut entered = Vec::new();
+        let mut refused = None;
+        for (inode, members) in namespaces::all().0 {
+            // A namespace whose last process exits meanwhile is gone with its segments.
+            let path = format!("/proc/{}/ns/ipc", members[0]);
+            match namespaces::run_in(path, limits::gather) {
+                Ok(limits) => entered.push(NamespaceUsage {
+                    namespace: Some(namespaces::describe(inode, &members)),
+                    limits,
+                }),
+                Err(e) => refused = refused.or(Some(e)),
+            }
+        }
+        // Metrics that leave namespaces out would say "no segments" where they mean "not
+        // allowed": without the right to enter every namespace, none are exported.
+        match refused {
+            Some(e) if e.status == crate::error::Status::PermissionDenied => return Err(e),
+            _ => entered,
+        }
+    } else {
+        vec![NamespaceUsage {
+            namespace: None,
+            limits: limits::gather()?,
+        }]
+    };
+    Ok(Exposition {
+        segments,
+        namespaces,
+        unreadable_processes: listing.unreadable.pids.len(),
+        gather_seconds: started.elapsed().as_secs_f64(),
+        aggregate,
+    })
+}
