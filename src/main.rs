@@ -6,6 +6,12 @@ fn main() -> ExitCode {
     let parsed = match cli::Cli::try_parse() {
         Ok(parsed) => parsed,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let (line, usage) = cli::no_command(&e.render().to_string());
+            output::error(line);
+            output::usage(usage);
+            return ExitCode::from(Status::Usage.code());
+        }
         Err(e) => {
             output::error(cli::one_line(&e.to_string()));
             return ExitCode::from(Status::Usage.code());

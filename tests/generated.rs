@@ -126,7 +126,14 @@ fn documented_json_fields_are_the_printed_ones() {
     let documented = |path: &str| documented_with(path, false);
     let ls = json(&["ls", "--json"]);
     assert_eq!(object_keys(&ls["segments"][0]), documented("ls"));
-    let ls = json(&["ls", "--json", "--pids", "--orphans", "--all-namespaces"]);
+    let ls = json(&[
+        "ls",
+        "--json",
+        "--pids",
+        "--orphans",
+        "--all-namespaces",
+        "--app",
+    ]);
     assert_eq!(object_keys(&ls["segments"][0]), documented_with("ls", true));
     assert_eq!(
         object_keys(&json(&["info", &id, "--json"])),
@@ -165,7 +172,7 @@ fn documented_json_fields_are_the_printed_ones() {
 fn bash_complete(words: &[&str]) -> Vec<String> {
     let bin_dir = bin().parent().unwrap().to_path_buf();
     let script = format!(
-        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs_complete shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
         repo().join("completions/shmctl-rs.bash").display(),
         words
             .iter()
@@ -205,7 +212,7 @@ fn bash_completes_commands_and_live_segment_ids() {
         "no segments yet"
     );
     let a = create(&["--size", "4096", "--key", "0x2a2a"]).to_string();
-    let b = create(&["--size", "4096"]).to_string();
+    let b = create(&["--size", "4096", "--private"]).to_string();
     let mut ids = bash_complete(&["shmctl-rs", "rm", ""]);
     ids.sort();
     let mut expected = vec![a.clone(), b.clone(), "0x00002a2a".to_string()];

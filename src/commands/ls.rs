@@ -8,7 +8,7 @@ use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::columns::Column;
 use crate::render::info::unreadable_note;
-use crate::render::ls::{Ls, Watched, marks};
+use crate::render::ls::{Look, Ls, Watched, attach_note, marks};
 use crate::render::watch::Frame;
 use crate::signals;
 use crate::units::duration_text;
@@ -18,6 +18,7 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub columns: Vec<Column>,
+    pub look: Look,
     pub query: listing::Query,
     pub sort: Option<Column>,
     pub reverse: bool,
@@ -51,9 +52,15 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         listing: &listing,
         columns: &settings.columns,
         limits: limits.as_ref(),
+        look: settings.look,
     })?;
-    if !listing.unreadable.is_empty() && out.format() == Format::Table {
-        output::note(unreadable_note(&listing.unreadable));
+    if out.format() == Format::Table {
+        if !listing.unreadable.is_empty() {
+            output::note(unreadable_note(&listing.unreadable));
+        }
+        if !listing.attached.is_empty() {
+            output::note(attach_note(&listing.attached));
+        }
     }
     Ok(Status::Ok)
 }
@@ -76,6 +83,7 @@ fn watch(settings: &Settings, period: Duration, out: &mut Output) -> Result<Stat
             body: &Watched {
                 listing: &listing,
                 columns: &settings.columns,
+                look: settings.look,
                 marks: &marks,
                 vanished: &vanished,
             },

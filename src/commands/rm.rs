@@ -17,6 +17,8 @@ pub struct Settings {
     pub targets: Vec<SegmentRef>,
     /// Remove every orphan instead of named segments.
     pub orphans: bool,
+    /// Remove every segment the caller may remove (ipcrm -a shm).
+    pub all: bool,
     pub dry_run: bool,
 }
 
@@ -114,9 +116,17 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             .into_iter()
             .map(SegmentRef::Id)
             .collect()
+    } else if settings.all {
+        table
+            .records
+            .iter()
+            .map(|r| SegmentRef::Id(r.shmid))
+            .collect()
     } else {
         settings.targets.clone()
     };
+    // With --all, the segments of others are left alone, and said once.
+    let mut refused = 0;
     // Resolve every name before removing anything, so that one segment named twice (by id
     // and by key) is handled once rather than failing the second time.
     let resolved: Vec<(SegmentRef, Result<ShmId>)> =
@@ -139,6 +149,7 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             Ok(outcome) => report.results.push(Outcome { target, ..outcome }),
             // An orphan that got attached since the listing: said, and not a failure.
             Err(e) if e.status == Status::Ok => output::note(&e.message),
+            Err(e) if settings.all && e.status == Status::PermissionDenied => refused += 1,
             Err(e) => {
                 let failed = Outcome {
                     target,
@@ -156,6 +167,12 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
                 report.results.push(failed);
             }
         }
+    }
+    if refused > 0 {
+        output::note(format!(
+            "left alone {} the caller may not remove (permission denied)",
+            crate::render::plural(refused, "segment", "segments")
+        ));
     }
     report.freed_bytes = report
         .results

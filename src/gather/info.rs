@@ -1,7 +1,9 @@
 //! `info`: one segment from /proc and IPC_STAT (which needs read permission), with its
-//! holders and whether its creator and last user still run.
+//! holders, whether its creator and last user still run, and its application.
 
-use super::{holders, liveness, table};
+use super::app::{self, Attach};
+use super::creators::Creators;
+use super::{holders, hugetlb, liveness, peek, table};
 use crate::error::{Error, Result, Status};
 use crate::model::SegmentInfo;
 use crate::proc::processes;
@@ -11,26 +13,27 @@ use crate::users::Names;
 pub fn gather(id: ShmId) -> Result<SegmentInfo> {
     let table = table::read()?;
     let record = table::find(&table, id)?;
-    let stat = shm::stat(id).map_err(|e| {
-        let mut err = Error::sys(format!("segment {id}"), e);
-        if err.status == Status::PermissionDenied {
-            err.message.push_str(&format!(
-                "; IPC_STAT needs read permission (perms {:o}, owner uid {}); `shmctl-rs ls --key {}` shows what /proc tells every user",
-                record.perms(),
-                record.uid,
-                record.key
-            ));
+    let mut needs_permission = Vec::new();
+    // Without read permission IPC_STAT is refused, but /proc shows every user the same
+    // figures but the slot's sequence number.
+    let stat = match shm::stat(id) {
+        Ok(stat) => Some(stat),
+        Err(e) if Status::from_errno(e.errno) == Status::PermissionDenied => {
+            needs_permission.push("seq");
+            None
         }
-        err
-    })?;
+        Err(e) => return Err(Error::sys(format!("segment {id}"), e)),
+    };
     let mut names = Names::default();
     let mut segment = table::segment(record, &mut names);
-    // IPC_STAT is the fresher of the two readings.
-    segment.nattch = stat.nattch;
-    segment.atime = (stat.atime != 0).then_some(stat.atime);
-    segment.dtime = (stat.dtime != 0).then_some(stat.dtime);
-    segment.ctime = (stat.ctime != 0).then_some(stat.ctime);
-    segment.lpid = stat.lpid;
+    if let Some(stat) = &stat {
+        // IPC_STAT is the fresher of the two readings.
+        segment.nattch = stat.nattch;
+        segment.atime = (stat.atime != 0).then_some(stat.atime);
+        segment.dtime = (stat.dtime != 0).then_some(stat.dtime);
+        segment.ctime = (stat.ctime != 0).then_some(stat.ctime);
+        segment.lpid = stat.lpid;
+    }
     segment.cpid_state = liveness::of(segment.cpid);
     segment.lpid_state = liveness::of(segment.lpid);
     let namespace = processes::current_namespace();
@@ -51,12 +54,27 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
         }
     }
     segment.set_holders(by_shmid.remove(&id.0).unwrap_or_default());
-    let page_size = shm::page_size();
+    let rules = hugetlb::Rules::of_this_kernel();
+    rules.settle(&mut segment);
+    segment.command = Creators::default().command(&segment);
+    // Last, as the header may have to be read with an attach: every figure above is the
+    // segment's as it was before this command touched it.
+    let windows = peek::windows_by_shmid(&scan, namespace)
+        .remove(&id.0)
+        .unwrap_or_default();
+    let found = app::recognise(&segment, &windows, Attach::Always);
+    if found.denied {
+        needs_permission.push("app");
+    }
+    segment.app = Some(found.app);
+    let page_size = rules.page_of(&segment);
     Ok(SegmentInfo {
         pages: segment.size.div_ceil(page_size),
         segment,
-        seq: stat.seq,
+        seq: stat.map(|s| s.seq),
         page_size,
+        needs_permission,
+        viewer_uid: nix::unistd::geteuid().as_raw(),
         unreadable_processes: scan.unreadable.len(),
         unreadable: holders::unreadable(&scan),
         key_from_maps,

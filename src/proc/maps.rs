@@ -18,6 +18,8 @@ pub struct SysvMapping {
     pub writable: bool,
     /// `major:minor` of the backing filesystem.
     pub device: String,
+    /// Where it is mapped: `/proc/PID/map_files/{start:x}-{end:x}` opens the segment.
+    pub start: u64,
     pub length: u64,
 }
 
@@ -44,6 +46,7 @@ pub fn parse_line(line: &str) -> Option<SysvMapping> {
         key: Key(key),
         writable: perms.as_bytes().get(1) == Some(&b'w'),
         device: device.to_string(),
+        start,
         length: end.saturating_sub(start),
     })
 }
@@ -84,6 +87,7 @@ garbage /SYSV
         assert_eq!(maps[0].key, Key(0x1234));
         assert!(!maps[0].writable);
         assert_eq!(maps[0].length, 8192);
+        assert_eq!(maps[0].start, 0x7fba_6d36_d000);
         assert_eq!(maps[1].shmid, ShmId(32769));
         assert_eq!(maps[1].key, Key(0x8100_0001));
         assert!(maps[1].writable);

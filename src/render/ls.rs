@@ -1,18 +1,49 @@
 //! `ls`: the segment table, raw rows, JSON and OpenMetrics, and the frames of `ls --watch`.
 
-use super::columns::Column;
+use super::columns::{Column, Style};
 use super::table::Grid;
 use super::{Render, View, openmetrics};
 use crate::model::{LimitsReport, Listing, Segment};
+use crate::sys::shm::ShmId;
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 use std::io::{self, Write};
+
+/// How a listing is laid out, beyond its columns (lsipc's table options).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Look {
+    pub style: Style,
+    /// The heading row (`--noheadings` leaves it out).
+    pub headings: bool,
+    /// Fit the table to the terminal (`--notruncate`: one line per segment, however wide).
+    pub fit: bool,
+    /// `--export` with `--newline`: one pair per line.
+    pub newline: bool,
+}
+
+impl Default for Look {
+    fn default() -> Look {
+        Look {
+            style: Style::default(),
+            headings: true,
+            fit: true,
+            newline: false,
+        }
+    }
+}
+
+impl Look {
+    fn width(&self, view: &View) -> Option<u16> {
+        if self.fit { view.width } else { None }
+    }
+}
 
 /// A listing with the columns chosen for it, and the limits OpenMetrics reports beside it.
 pub struct Ls<'a> {
     pub listing: &'a Listing,
     pub columns: &'a [Column],
     pub limits: Option<&'a LimitsReport>,
+    pub look: Look,
 }
 
 impl Serialize for Ls<'_> {
@@ -22,7 +53,13 @@ impl Serialize for Ls<'_> {
 }
 
 /// The segments as a grid of `columns`: cells for people, or exact values with `raw`.
-pub fn grid(segments: &[Segment], columns: &[Column], view: &View, raw: bool) -> Grid {
+pub fn grid(
+    segments: &[Segment],
+    columns: &[Column],
+    view: &View,
+    style: &Style,
+    raw: bool,
+) -> Grid {
     Grid {
         headings: columns.iter().map(|c| c.heading().to_string()).collect(),
         right: columns.iter().map(|c| c.is_numeric()).collect(),
@@ -31,25 +68,77 @@ pub fn grid(segments: &[Segment], columns: &[Column], view: &View, raw: bool) ->
             .map(|s| {
                 columns
                     .iter()
-                    .map(|c| if raw { c.raw(s) } else { c.cell(s, view) })
+                    .map(|c| {
+                        if raw {
+                            c.raw(s)
+                        } else {
+                            c.cell(s, view, style)
+                        }
+                    })
                     .collect()
             })
             .collect(),
     }
 }
 
+fn export_names(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| c.export_name()).collect()
+}
+
 impl Render for Ls<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        grid(&self.listing.segments, self.columns, view, false).write_table(out, view.width)
+        let grid = grid(
+            &self.listing.segments,
+            self.columns,
+            view,
+            &self.look.style,
+            false,
+        );
+        out.write_all(
+            grid.to_table_with(self.look.width(view), self.look.headings)
+                .as_bytes(),
+        )
     }
 
     fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        grid(&self.listing.segments, self.columns, view, true).write_raw(out)
+        grid(
+            &self.listing.segments,
+            self.columns,
+            view,
+            &self.look.style,
+            true,
+        )
+        .write_raw(out)
     }
 
     fn openmetrics(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(openmetrics::render(&self.listing.segments, self.limits).as_bytes())
     }
+
+    fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let grid = grid(
+            &self.listing.segments,
+            self.columns,
+            view,
+            &self.look.style,
+            false,
+        );
+        grid.write_export(out, &export_names(self.columns), self.look.newline)
+    }
+}
+
+/// Say which segments were read with a read-only attach, and what that changed.
+pub fn attach_note(ids: &[ShmId]) -> String {
+    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    format!(
+        "app: read the header of {} {} with a read-only attach, which the kernel records as the last attach and detach (lpid, atime, dtime)",
+        if ids.len() == 1 {
+            "segment"
+        } else {
+            "segments"
+        },
+        list.join(", ")
+    )
 }
 
 /// Changes since the last refresh: `+` appeared, `~` nattch changed, `-` vanished. The
@@ -80,6 +169,7 @@ pub fn marks(
 pub struct Watched<'a> {
     pub listing: &'a Listing,
     pub columns: &'a [Column],
+    pub look: Look,
     /// One mark per segment of the listing (empty on the first refresh).
     pub marks: &'a [&'static str],
     pub vanished: &'a [Segment],
@@ -100,7 +190,7 @@ impl Watched<'_> {
             .chain(self.vanished)
             .cloned()
             .collect();
-        let mut table = grid(&rows, self.columns, view, raw);
+        let mut table = grid(&rows, self.columns, view, &self.look.style, raw);
         table.headings.insert(0, String::new());
         table.right.insert(0, false);
         let marks = (0..self.listing.segments.len())
@@ -115,11 +205,23 @@ impl Watched<'_> {
 
 impl Render for Watched<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        self.grid(view, false).write_table(out, view.width)
+        let table = self.grid(view, false);
+        out.write_all(
+            table
+                .to_table_with(self.look.width(view), self.look.headings)
+                .as_bytes(),
+        )
     }
 
     fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
         self.grid(view, true).write_raw(out)
+    }
+
+    fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let mut names = export_names(self.columns);
+        names.insert(0, "CHANGE".to_string());
+        self.grid(view, false)
+            .write_export(out, &names, self.look.newline)
     }
 }
 
@@ -140,6 +242,7 @@ mod tests {
         Listing {
             segments: vec![a, b],
             unreadable: Default::default(),
+            attached: Vec::new(),
         }
     }
 
@@ -157,6 +260,7 @@ mod tests {
             listing: &l,
             columns: &columns,
             limits: None,
+            look: Look::default(),
         };
         let text = to_string(Format::Table, &ls, &View::at(NOW));
         let lines: Vec<&str> = text.lines().collect();
@@ -188,6 +292,7 @@ mod tests {
             listing: &l,
             columns: &columns,
             limits: None,
+            look: Look::default(),
         };
         assert_eq!(
             to_string(Format::Raw, &ls, &View::at(NOW)),
@@ -222,6 +327,7 @@ mod tests {
         let frame = Watched {
             listing: &now,
             columns: &[Column::Shmid],
+            look: Look::default(),
             marks: &marks,
             vanished: &vanished,
         };

@@ -1,0 +1,36 @@
+//! The command lines of the processes that created segments, while they run: one look
+//! per creator, however many segments it made.
+
+use crate::model::Segment;
+use crate::proc::{cmdline, processes};
+use std::collections::HashMap;
+
+/// Creators looked at so far: their start time and command line, by pid.
+#[derive(Default)]
+pub struct Creators {
+    seen: HashMap<i32, Option<(f64, String)>>,
+}
+
+impl Creators {
+    /// The command line of the process that created `s`, if it still runs: a pid reused
+    /// by a process that started after the segment's last change is not its creator.
+    pub fn command(&mut self, s: &Segment) -> Option<String> {
+        let (started, command) = self
+            .seen
+            .entry(s.cpid)
+            .or_insert_with(|| {
+                let started = processes::start_time(s.cpid)?;
+                Some((started, cmdline::read(s.cpid)?))
+            })
+            .as_ref()?;
+        let creator = s.ctime.is_none_or(|c| *started <= c as f64 + 1.0);
+        creator.then(|| command.clone())
+    }
+
+    /// Fill in the command of each segment.
+    pub fn fill(&mut self, segments: &mut [Segment]) {
+        for s in segments {
+            s.command = self.command(s);
+        }
+    }
+}
