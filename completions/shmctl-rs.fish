@@ -111,7 +111,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s b -l bytes -d
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l noheadings -d 'Print the table without its heading row'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l notruncate -d 'Do not fit the table to the terminal: one line per segment, however wide'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s P -l numeric-perms -d 'Print permissions in octal (640) instead of rw-r-----'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s e -l export -d 'Print NAME="value" pairs, a line per segment, that a shell can eval (lsipc -e)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s e -l export -d 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \\, `, $ and bytes that are not printable ASCII written as \\xHH'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s n -l newline -d 'Print each NAME="value" pair on a line of its own (lsipc -n)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l attached -d 'Only segments some process has attached (nattch > 0)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l unattached -d 'Only segments no process has attached (nattch = 0)'

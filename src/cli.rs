@@ -250,7 +250,8 @@ pub struct LsArgs {
     /// Print permissions in octal (640) instead of rw-r-----
     #[arg(short = 'P', long)]
     pub numeric_perms: bool,
-    /// Print NAME="value" pairs, a line per segment, that a shell can eval (lsipc -e)
+    /// Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ",
+    /// \, `, $ and bytes that are not printable ASCII written as \xHH
     #[arg(short, long, conflicts_with_all = ["json", "raw", "format"])]
     pub export: bool,
     /// Print each NAME="value" pair on a line of its own (lsipc -n)

@@ -13,9 +13,14 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// Column widths (display cells) of the widest heading or value in each column.
-    fn widths(&self) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.headings.iter().map(|h| h.width()).collect();
+    /// Column widths (display cells) of the widest value in each column, or heading when
+    /// `headings` are shown.
+    fn widths(&self, headings: bool) -> Vec<usize> {
+        let mut widths: Vec<usize> = self
+            .headings
+            .iter()
+            .map(|h| if headings { h.width() } else { 0 })
+            .collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.width());
@@ -33,7 +38,7 @@ impl Grid {
 
     /// [`Grid::to_table`], with or without the heading row.
     pub fn to_table_with(&self, width: Option<u16>, headings: bool) -> String {
-        let widths = self.widths();
+        let widths = self.widths(headings);
         let total: usize = widths.iter().map(|w| w + 2).sum();
         if width.is_none_or(|w| total <= usize::from(w)) {
             return self.aligned(&widths, headings);
@@ -211,9 +216,9 @@ mod tests {
         let mut g = grid();
         g.rows.push(vec!["0x7fffffff".into(), "16 EiB".into()]);
         g.rows.push(vec!["ünïcode".into(), "".into()]);
-        assert_eq!(g.aligned(&g.widths(), true), g.wrapped(None, true));
+        assert_eq!(g.aligned(&g.widths(true), true), g.wrapped(None, true));
         assert_eq!(g.to_table(Some(200)), g.wrapped(Some(200), true));
-        assert_eq!(g.aligned(&g.widths(), false), g.wrapped(None, false));
+        assert_eq!(g.aligned(&g.widths(false), false), g.wrapped(None, false));
         let headless = g.to_table_with(None, false);
         assert_eq!(headless.lines().count(), 4);
         assert!(headless.starts_with("0x00001234"), "{headless}");

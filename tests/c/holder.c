@@ -5,6 +5,9 @@
  *   holder attach-list rw|ro ID...     attach each listed segment once, print "ready", sleep
  *   holder create KEYHEX SIZE         create (mode 600) without attaching, print the
  *                                     shmid, sleep: a live creator with nattch 0
+ *   holder lock SHMID                 SHM_LOCK the segment, print "ready", sleep
+ *   holder touch SHMID BYTES          attach, write a byte every 4096 of the first BYTES,
+ *                                     detach, print "ready", sleep (nattch 0)
  * It sleeps until killed.
  */
 #include <stdio.h>
@@ -33,8 +36,17 @@ int main(int argc, char **argv) {
         int id = shmget((key_t)strtoul(argv[2], NULL, 16), (size_t)atol(argv[3]), IPC_CREAT | IPC_EXCL | 0600);
         if (id < 0) { perror("shmget"); return 1; }
         printf("%d\n", id);
+    } else if (argc >= 3 && strcmp(argv[1], "lock") == 0) {
+        if (shmctl(atoi(argv[2]), SHM_LOCK, NULL) < 0) { perror("shmctl(SHM_LOCK)"); return 1; }
+        printf("ready\n");
+    } else if (argc >= 4 && strcmp(argv[1], "touch") == 0) {
+        char *p = shmat(atoi(argv[2]), NULL, 0);
+        if (p == (void *)-1) { perror("shmat"); return 1; }
+        for (long i = 0; i < atol(argv[3]); i += 4096) p[i] = 1;
+        shmdt(p);
+        printf("ready\n");
     } else {
-        fprintf(stderr, "usage: holder attach SHMID COUNT rw|ro | holder create KEYHEX SIZE\n");
+        fprintf(stderr, "usage: holder attach SHMID COUNT rw|ro | holder create KEYHEX SIZE | holder lock SHMID | holder touch SHMID BYTES\n");
         return 2;
     }
     fflush(stdout);
