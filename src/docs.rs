@@ -97,6 +97,10 @@ const INFO_FIELDS: &[Field] = &[
         "the application it belongs to, or null (see ls --app and APPLICATIONS)",
     ),
     (
+        "header_read",
+        "how the header was read to tell the application: \"map-files\" (through a process that maps it: nothing changes), \"attach\" (a read-only attach, which the kernel records in lpid, atime and dtime) or null (not read)",
+    ),
+    (
         "needs_permission",
         "what could not be read for want of permission: \"seq\" (IPC_STAT needs read permission), \"app\" (the header); empty when nothing was refused. Every other field comes from /proc/sysvipc/shm, which every user may read",
     ),

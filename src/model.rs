@@ -248,6 +248,9 @@ pub struct SegmentInfo {
     /// hugetlb segment).
     pub pages: u64,
     pub page_size: u64,
+    /// How the header was read to tell the application: "map-files" (changing
+    /// nothing), "attach" (recorded by the kernel), or null when it was not read.
+    pub header_read: Option<app::HeaderRead>,
     /// What could not be read for want of permission: `seq` (IPC_STAT needs read
     /// permission), `app` (the header). Everything else comes from /proc, which every
     /// user may read.

@@ -155,7 +155,10 @@ fn ls(args: cli::LsArgs, in_namespace: bool) -> Result<(Format, bool, ls::Settin
     if app && !columns.contains(&Column::App) {
         columns.push(Column::App);
     }
-    if (args.all_namespaces || in_namespace) && !columns.contains(&Column::Namespace) {
+    // --ns adds the namespace to the default columns; columns named with -o are the
+    // ones shown (scripts read `--ns PID ls --raw -o shmid`).
+    let named = args.output.as_ref().is_some_and(|l| !l.add);
+    if (args.all_namespaces || (in_namespace && !named)) && !columns.contains(&Column::Namespace) {
         columns.insert(0, Column::Namespace);
     }
     let format = match (args.format, args.format_args.json, args.format_args.raw) {

@@ -6,7 +6,7 @@
 use super::peek::{Peek, Window};
 use super::postgres;
 use crate::model::Segment;
-use crate::model::app::{App, Presence};
+use crate::model::app::{App, HeaderRead, Presence};
 use crate::ring::{health, layout};
 use nix::errno::Errno;
 use std::os::unix::fs::MetadataExt;
@@ -32,6 +32,8 @@ pub struct Found {
     pub denied: bool,
     /// This command attached to read the header.
     pub attached: bool,
+    /// How the header was read, when it was.
+    pub read: Option<HeaderRead>,
 }
 
 /// Recognise the application of `s`, whose mappings by processes are `windows`.
@@ -59,6 +61,7 @@ pub fn recognise(s: &Segment, windows: &[Window], attach: Attach) -> Found {
         }
     });
     if let Some(peek) = &peek {
+        found.read = Some(peek.how());
         found.app = postgresql(s, peek, windows)
             .or_else(|| ring_capacity.and_then(|capacity| ring(s, peek, capacity)));
     }

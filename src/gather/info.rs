@@ -67,12 +67,14 @@ pub fn gather(id: ShmId) -> Result<SegmentInfo> {
         needs_permission.push("app");
     }
     segment.app = Some(found.app);
+    let header_read = found.read;
     let page_size = rules.page_of(&segment);
     Ok(SegmentInfo {
         pages: segment.size.div_ceil(page_size),
         segment,
         seq: stat.map(|s| s.seq),
         page_size,
+        header_read,
         needs_permission,
         viewer_uid: nix::unistd::geteuid().as_raw(),
         unreadable_processes: scan.unreadable.len(),

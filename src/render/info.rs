@@ -112,15 +112,16 @@ impl Render for SegmentInfo {
             ),
             (rss, _) => bytes(rss),
         };
-        let app = match &s.app {
-            Some(Some(app)) => match app.read() {
-                Some(read @ HeaderRead::Attach) => format!("{} ({})", app.text(), read.describe()),
-                _ => app.text(),
-            },
-            _ if self.needs_permission.contains(&"app") => {
-                "- (its header needs read permission, or CAP_SYS_ADMIN to read it through a process that maps it)".to_string()
-            }
+        let named = match &s.app {
+            Some(Some(app)) => app.text(),
             _ => "-".to_string(),
+        };
+        let app = match self.header_read {
+            Some(read @ HeaderRead::Attach) => format!("{named} ({})", read.describe()),
+            _ if self.needs_permission.contains(&"app") => format!(
+                "{named} (its header needs read permission, or CAP_SYS_ADMIN to read it through a process that maps it)"
+            ),
+            _ => named,
         };
         let seq = match self.seq {
             Some(seq) => seq.to_string(),
@@ -227,6 +228,7 @@ mod tests {
             seq: Some(3),
             pages: 1,
             page_size: 4096,
+            header_read: None,
             needs_permission: Vec::new(),
             viewer_uid: 0,
             unreadable_processes: 1,
