@@ -222,3 +222,61 @@ fn status_watch_attaches_once_and_knows_its_own_pid() {
     assert_eq!(st["lpid_is_status"], true);
     assert_eq!(st["nattch"], 0, "its own attach is not counted");
 }
+
+#[test]
+fn a_copied_postgresql_header_cannot_borrow_a_servers_data_directory() {
+    isolate();
+    use std::os::unix::fs::MetadataExt;
+    // A "data directory" of root's, and a root process working in it.
+    let dir = tempfile::tempdir().unwrap();
+    let meta = std::fs::metadata(dir.path()).unwrap();
+    let mut sleeper = Command::new("sleep");
+    sleeper.arg("600").current_dir(dir.path());
+    let sleeper = Spawned::new(sleeper);
+    let pid = sleeper.pid().as_raw().to_string();
+    let header = |setpriv: bool| {
+        let mut c = if setpriv {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(c_program("holder"));
+            c
+        } else {
+            Command::new(c_program("holder"))
+        };
+        c.args([
+            "pg-header",
+            "56",
+            &pid,
+            &meta.dev().to_string(),
+            &meta.ino().to_string(),
+        ]);
+        let mut p = Spawned::new(c);
+        let mut lines = p.lines();
+        let id: i64 = read_until(&mut lines, |_| true).trim().parse().unwrap();
+        (p, id)
+    };
+    // Root's segment naming root's directory: the directory is found; without a
+    // postmaster.pid naming the segment, no postmaster is said to run for it.
+    let (_mine, mine) = header(false);
+    // Another user's copy of the same header.
+    let (_theirs, theirs) = header(true);
+    let listing = json(&["ls", "--json", "--app"]);
+    let app = app_of(&listing, mine);
+    assert_eq!(
+        app["name"], "postgresql",
+        "a 56-byte header-only segment is read: {app}"
+    );
+    assert_eq!(app["read"], "attach");
+    assert_eq!(app["data_directory"], dir.path().display().to_string());
+    assert_eq!(app["pid_file_names_it"], false);
+    assert_eq!(app["postmaster"], "gone");
+    let app = app_of(&listing, theirs);
+    assert_eq!(app["name"], "postgresql", "{app}");
+    assert_eq!(
+        app["data_directory"],
+        Value::Null,
+        "not root's directory: {app}"
+    );
+    assert_eq!(app["postmaster"], "gone");
+    drop(sleeper);
+}

@@ -71,11 +71,13 @@ pub fn recognise(s: &Segment, windows: &[Window], attach: Attach) -> Found {
     found
 }
 
-/// The data directory of a process: its cwd (a PostgreSQL server's processes work in
-/// it), when its device and inode are `device` and `inode`.
-fn cwd_is(pid: i32, device: u64, inode: u64) -> Result<bool, std::io::ErrorKind> {
+/// Whether a process works in the data directory the header names: its cwd (a
+/// PostgreSQL server's processes work in it) has the header's device and inode, and
+/// belongs to the segment's creator (so that another user's segment cannot borrow a
+/// server's data directory by copying its device and inode).
+fn cwd_is(pid: i32, device: u64, inode: u64, owner: u32) -> Result<bool, std::io::ErrorKind> {
     let meta = std::fs::metadata(format!("/proc/{pid}/cwd")).map_err(|e| e.kind())?;
-    Ok(meta.dev() == device && meta.ino() == inode)
+    Ok(meta.dev() == device && meta.ino() == inode && meta.uid() == owner)
 }
 
 fn postgresql(s: &Segment, peek: &Peek, windows: &[Window]) -> Option<App> {
@@ -85,7 +87,7 @@ fn postgresql(s: &Segment, peek: &Peek, windows: &[Window]) -> Option<App> {
     candidates.dedup();
     let home = candidates
         .into_iter()
-        .find(|&pid| cwd_is(pid, header.device, header.inode) == Ok(true));
+        .find(|&pid| cwd_is(pid, header.device, header.inode, s.cuid) == Ok(true));
     let (data_directory, pid_file_names_it) = match home {
         Some(pid) => {
             let dir = std::fs::read_link(format!("/proc/{pid}/cwd"))
@@ -101,10 +103,11 @@ fn postgresql(s: &Segment, peek: &Peek, windows: &[Window]) -> Option<App> {
         }
         None => (None, None),
     };
-    // The postmaster works in the data directory; a zombie has no working directory, and
-    // a pid reused by another process works elsewhere.
-    let running = match cwd_is(header.creator_pid, header.device, header.inode) {
-        Ok(same) => same,
+    // The postmaster works in the data directory (and its postmaster.pid names this
+    // segment); a zombie has no working directory, and a pid reused by another process
+    // works elsewhere.
+    let running = match cwd_is(header.creator_pid, header.device, header.inode, s.cuid) {
+        Ok(same) => same && pid_file_names_it != Some(false),
         Err(std::io::ErrorKind::PermissionDenied) => {
             crate::proc::processes::creator_alive(header.creator_pid, s.ctime)
         }

@@ -8,8 +8,13 @@
  *   holder lock SHMID                 SHM_LOCK the segment, print "ready", sleep
  *   holder touch SHMID BYTES          attach, write a byte every 4096 of the first BYTES,
  *                                     detach, print "ready", sleep (nattch 0)
+ *   holder pg-header SIZE PID DEV INO create a private segment of SIZE bytes holding a
+ *                                     PostgreSQL PGShmemHeader that names creator PID and
+ *                                     a data directory's st_dev DEV and st_ino INO, detach,
+ *                                     print the shmid, sleep
  * It sleeps until killed.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +50,22 @@ int main(int argc, char **argv) {
         for (long i = 0; i < atol(argv[3]); i += 4096) p[i] = 1;
         shmdt(p);
         printf("ready\n");
+    } else if (argc >= 6 && strcmp(argv[1], "pg-header") == 0) {
+        size_t size = (size_t)atol(argv[2]);
+        int id = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
+        if (id < 0) { perror("shmget"); return 1; }
+        char *p = shmat(id, NULL, 0);
+        if (p == (void *)-1) { perror("shmat"); return 1; }
+        int32_t magic = 679834894;
+        int32_t pid = atoi(argv[3]);
+        uint64_t total = size, dev = strtoull(argv[4], NULL, 10), ino = strtoull(argv[5], NULL, 10);
+        memcpy(p, &magic, 4);
+        memcpy(p + 4, &pid, 4);
+        memcpy(p + 8, &total, 8);
+        memcpy(p + 40, &dev, 8);
+        memcpy(p + 48, &ino, 8);
+        shmdt(p);
+        printf("%d\n", id);
     } else {
         fprintf(stderr, "usage: holder attach SHMID COUNT rw|ro | holder create KEYHEX SIZE | holder lock SHMID | holder touch SHMID BYTES\n");
         return 2;
