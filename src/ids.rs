@@ -55,7 +55,7 @@ pub fn parse_key(text: &str) -> std::result::Result<Key, String> {
     };
     parsed.map(Key).ok_or_else(|| {
         format!(
-            "key '{text}': a key is 32 bits: 0x0 to 0xffffffff in hex, 0 to 4294967295 in decimal, or -2147483648 to -1 as /proc/sysvipc/shm prints the keys from 0x80000000 (--key=-1 works too)"
+            "key '{text}': a key is 32 bits: 0x0 to 0xffffffff in hex, 0 to 4294967295 in decimal, or -2147483648 to -1 as /proc/sysvipc/shm prints the keys from 0x80000000"
         )
     })
 }

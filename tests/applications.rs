@@ -278,5 +278,15 @@ fn a_copied_postgresql_header_cannot_borrow_a_servers_data_directory() {
         "not root's directory: {app}"
     );
     assert_eq!(app["postmaster"], "gone");
+    // A postmaster.pid that is a FIFO nobody writes is neither waited on nor read.
+    nix::unistd::mkfifo(
+        &dir.path().join("postmaster.pid"),
+        nix::sys::stat::Mode::from_bits_truncate(0o600),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let listing = json(&["ls", "--json", "--app"]);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(app_of(&listing, mine)["pid_file_names_it"], false);
     drop(sleeper);
 }

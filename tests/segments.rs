@@ -432,7 +432,9 @@ fn ls_keeps_succeeding_while_segments_come_and_go() {
         std::thread::spawn(move || {
             let mut n = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let id = shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default()).unwrap();
+                // Some of a ring's size, which ls --app attaches to read.
+                let size = if n.is_multiple_of(3) { 4176 } else { 4096 };
+                let id = shm::create(Key::PRIVATE, size, 0o600, CreateFlags::default()).unwrap();
                 // Half are removed while attached, so they linger as `dest` for a moment.
                 let _att = n.is_multiple_of(2).then(|| shm::attach(id, false).unwrap());
                 shm::remove(id).unwrap();
@@ -448,6 +450,21 @@ fn ls_keeps_succeeding_while_segments_come_and_go() {
             let out = run(args);
             assert!(out.status.success(), "{args:?}: {}", stderr(&out));
             assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+        }
+        for args in [
+            &["ls", "--json", "--app"][..],
+            &["ls", "--app", "-o", "shmid,app"],
+        ] {
+            let out = run(args);
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+            assert!(
+                stderr(&out)
+                    .lines()
+                    .all(|l| l.starts_with("shmctl-rs: app: read the header")
+                        || l.starts_with("shmctl-rs: The maps of")),
+                "{}",
+                stderr(&out)
+            );
         }
         runs += 1;
     }

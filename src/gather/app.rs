@@ -80,6 +80,25 @@ fn cwd_is(pid: i32, device: u64, inode: u64, owner: u32) -> Result<bool, std::io
     Ok(meta.dev() == device && meta.ino() == inode && meta.uid() == owner)
 }
 
+/// `postmaster.pid` in the working directory of `pid`: a regular file, its first 4 KiB.
+/// Whoever owns the directory may have put a FIFO or a device there instead, which is
+/// neither waited on nor read.
+fn read_pid_file(pid: i32) -> Option<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(format!("/proc/{pid}/cwd/postmaster.pid"))
+        .ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    file.take(4096).read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
 fn postgresql(s: &Segment, peek: &Peek, windows: &[Window]) -> Option<App> {
     let header = postgres::decode(&peek.read(0, postgres::HEADER_SIZE)?, s.size)?;
     let mut candidates = vec![header.creator_pid];
@@ -93,8 +112,7 @@ fn postgresql(s: &Segment, peek: &Peek, windows: &[Window]) -> Option<App> {
             let dir = std::fs::read_link(format!("/proc/{pid}/cwd"))
                 .ok()
                 .map(|p| p.to_string_lossy().into_owned());
-            let named = std::fs::read_to_string(format!("/proc/{pid}/cwd/postmaster.pid"))
-                .ok()
+            let named = read_pid_file(pid)
                 .and_then(|t| postgres::parse_pid_file(&t))
                 .is_some_and(|f| {
                     f.shmid == Some(s.shmid.0) && (s.key.is_private() || f.key == Some(s.key.0))

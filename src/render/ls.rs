@@ -129,7 +129,11 @@ impl Render for Ls<'_> {
 
 /// Say which segments were read with a read-only attach, and what that changed.
 pub fn attach_note(ids: &[ShmId]) -> String {
-    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = ids.iter().take(SHOWN).map(|id| id.to_string()).collect();
+    if ids.len() > SHOWN {
+        list.push(format!("and {} more", ids.len() - SHOWN));
+    }
     format!(
         "app: read the header of {} {} with a read-only attach, which the kernel records as the last attach and detach (lpid, atime, dtime)",
         if ids.len() == 1 {
@@ -307,6 +311,67 @@ mod tests {
         assert_eq!(json["segments"][1]["key_hex"], "0x81000001");
         assert_eq!(json["segments"][0]["attached"][1]["readonly"], true);
         assert!(json["segments"][1].get("attached").is_none());
+    }
+
+    #[test]
+    fn the_attach_note_stays_one_short_line() {
+        assert_eq!(
+            attach_note(&[ShmId(3)]),
+            "app: read the header of segment 3 with a read-only attach, which the kernel records as the last attach and detach (lpid, atime, dtime)"
+        );
+        let many: Vec<ShmId> = (0..300).map(ShmId).collect();
+        assert!(
+            attach_note(&many).contains("segments 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, and 290 more with")
+        );
+    }
+
+    #[test]
+    fn lsipc_options_shape_table_export_and_times() {
+        let l = listing();
+        let columns = [Column::Key, Column::Perms, Column::Ctime];
+        let look = Look {
+            style: Style {
+                time_format: crate::units::TimeFormat::Iso,
+                numeric_perms: true,
+            },
+            headings: false,
+            fit: false,
+            newline: false,
+        };
+        let ls = Ls {
+            listing: &l,
+            columns: &columns,
+            limits: None,
+            look,
+        };
+        let view = View {
+            width: Some(10),
+            ..View::at(NOW)
+        };
+        let text = to_string(Format::Table, &ls, &view);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "no heading, not fitted to 10 columns: {text}"
+        );
+        assert!(lines[0].starts_with("0x00001234  600  20"), "{text}");
+        let export = to_string(Format::Export, &ls, &view);
+        assert!(
+            export.starts_with("KEY=\"0x00001234\" PERMS=\"600\" CTIME=\"20"),
+            "{export}"
+        );
+        let newline = Ls {
+            look: Look {
+                newline: true,
+                ..look
+            },
+            ..ls
+        };
+        assert_eq!(
+            to_string(Format::Export, &newline, &view).lines().count(),
+            6
+        );
     }
 
     #[test]
