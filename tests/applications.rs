@@ -10,28 +10,14 @@ use serde_json::Value;
 use std::process::Command;
 use std::time::Duration;
 
-/// A C process from tests/c/holder.c; returns once it printed its first line.
 fn holder(args: &[&str]) -> (Spawned, String) {
-    let mut c = Command::new(c_program("holder"));
-    c.args(args);
-    let mut p = Spawned::new(c);
-    let mut lines = p.lines();
-    let first = read_until(&mut lines, |_| true);
-    (p, first)
+    c_holder(args)
 }
 
 /// The kernel's record of a segment: (lpid, atime, dtime, nattch, rss).
 fn record(id: i64) -> (i64, i64, i64, i64, i64) {
-    let line = std::fs::read_to_string("/proc/sysvipc/shm")
-        .unwrap()
-        .lines()
-        .find(|l| l.split_whitespace().nth(1) == Some(&id.to_string()))
-        .map(String::from)
-        .expect("the segment");
-    let f: Vec<i64> = line
-        .split_whitespace()
-        .map(|v| v.parse().unwrap())
-        .collect();
+    let text = std::fs::read_to_string("/proc/sysvipc/shm").unwrap();
+    let f = sysvipc_fields(&text, id).expect("the segment");
     (f[5], f[11], f[12], f[6], f[14])
 }
 

@@ -8,16 +8,9 @@ use serde_json::Value;
 use shmctl_rs::sys::shm::{self, ShmId};
 use std::collections::HashMap;
 use std::process::Command;
-use std::time::Duration;
 
-/// A C process from tests/c/holder.c that prints one line once it is set up, then sleeps.
 fn holder(args: &[&str]) -> (Spawned, String) {
-    let mut c = Command::new(c_program("holder"));
-    c.args(args);
-    let mut p = Spawned::new(c);
-    let mut lines = p.lines();
-    let first = read_until(&mut lines, |_| true);
-    (p, first)
+    c_holder(args)
 }
 
 /// util-linux's own program, with the environment the tool's tests run with.
@@ -34,23 +27,6 @@ fn util_linux(program: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// `/proc/sysvipc/shm` as the kernel prints it, by shmid: the reference where util-linux
-/// is wrong.
-fn proc_table() -> HashMap<i64, Vec<i64>> {
-    std::fs::read_to_string("/proc/sysvipc/shm")
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<i64> = l
-                .split_whitespace()
-                .map(|v| v.parse::<i128>().unwrap() as i64)
-                .collect();
-            (f[1], f)
-        })
-        .collect()
 }
 
 /// lsipc's JSON value as text (numbers and strings alike), None for null.
@@ -170,7 +146,7 @@ fn every_column_lsipc_shows_agrees_and_where_lsipc_errs_proc_decides() {
         &columns.replace(",USER", ""),
     ]));
     let export: Vec<HashMap<String, String>> = export.lines().map(exported).collect();
-    let kernel = proc_table();
+    let kernel = std::fs::read_to_string("/proc/sysvipc/shm").unwrap();
     assert_eq!(ours.len(), 8);
     assert_eq!(theirs.len(), ours.len());
     assert_eq!(export.len(), ours.len());
@@ -181,7 +157,7 @@ fn every_column_lsipc_shows_agrees_and_where_lsipc_errs_proc_decides() {
             .iter()
             .find(|e| e["SHMID"] == id.to_string())
             .expect("exported");
-        let k = &kernel[&id];
+        let k = sysvipc_fields(&kernel, id).unwrap();
         let num = |v: &Value| text(v).unwrap().parse::<i64>().unwrap();
         assert_eq!(text(&t["key"]).unwrap(), o["key_hex"], "{id}");
         assert_eq!(e["KEY"], o["key_hex"].as_str().unwrap());
@@ -218,15 +194,9 @@ fn every_column_lsipc_shows_agrees_and_where_lsipc_errs_proc_decides() {
                 "{id} {field}"
             );
         }
-        let status: Vec<&str> = o["status"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap())
-            .collect();
         assert_eq!(
             text(&t["status"]).unwrap_or_default(),
-            status.join(","),
+            status_text(o, ","),
             "{id}"
         );
         // The command line of a creator that still runs, as lsipc reads it.
@@ -295,15 +265,9 @@ fn ipcs_shows_the_same_segments_owners_creators_times_and_pids() {
         assert_eq!(r[3], o["perms"].as_str().unwrap());
         assert_eq!(r[4], o["size"].to_string());
         assert_eq!(r[5], o["nattch"].to_string());
-        let status: Vec<&str> = o["status"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap())
-            .collect();
         assert_eq!(
             r.get(6..).map(|s| s.join(" ")).unwrap_or_default(),
-            status.join(" ")
+            status_text(o, " ")
         );
     }
     // ipcs -m -c: shmid perms cuid cgid uid gid, as names (numbers without), against
@@ -680,16 +644,7 @@ fn info_counts_pages_as_the_kernel_allocates_them() {
 #[test]
 fn ls_in_another_namespace_says_which() {
     isolate();
-    let mut c = Command::new("unshare");
-    c.arg("--ipc").arg("--").arg("sh").arg("-c").arg(format!(
-        "'{}' create --size 4096 --key 0x4e4e -q >/dev/null && exec sleep 600",
-        bin().display()
-    ));
-    let container = Spawned::new(c);
-    let pid = container.pid().as_raw().to_string();
-    eventually(Duration::from_secs(10), "the container's sleep", || {
-        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
-    });
+    let (_container, pid) = container("--size 4096 --key 0x4e4e");
     use std::os::unix::fs::MetadataExt;
     let inode = std::fs::metadata(format!("/proc/{pid}/ns/ipc"))
         .unwrap()

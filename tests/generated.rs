@@ -7,7 +7,6 @@ use serde_json::Value;
 use shmctl_rs::generate;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Duration;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -408,16 +407,7 @@ fn bash_offers_no_hidden_command_and_completes_each_value_by_kind() {
     );
     // --ns PID: the ids of that namespace, and the value of --ns is no command word.
     let here = create(&["--size", "4096", "--key", "0x2c2c"]).to_string();
-    let mut c = Command::new("unshare");
-    c.arg("--ipc").arg("--").arg("sh").arg("-c").arg(format!(
-        "'{}' create --size 4096 --key 0x2b2b -q >/dev/null && exec sleep 600",
-        bin().display()
-    ));
-    let container = Spawned::new(c);
-    let pid = container.pid().as_raw().to_string();
-    eventually(Duration::from_secs(10), "the container's sleep", || {
-        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
-    });
+    let (_container, pid) = container("--size 4096 --key 0x2b2b");
     let mut theirs = bash_complete(&["shmctl-rs", "--ns", &pid, "rm", ""]);
     theirs.sort();
     assert_eq!(theirs, vec!["0", "0x00002b2b"]);

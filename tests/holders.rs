@@ -159,25 +159,7 @@ fn other_namespaces_are_listed_and_entered() {
     isolate();
     let here = create(&["--size", "4096", "--key", "0x1111"]);
     // A "container": a sleeping process in its own IPC namespace, holding one segment.
-    let mut c = Command::new("unshare");
-    c.arg("--ipc").arg("--").arg("sh").arg("-c").arg(format!(
-        "'{}' create --size 8192 --key 0x2222 -q && exec sleep 600",
-        bin().display()
-    ));
-    let container = Spawned::new(c);
-    let pid = container.pid().as_raw().to_string();
-    eventually(Duration::from_secs(10), "the container's segment", || {
-        let o = run(&["ls", "--ns", &pid, "--json"]);
-        o.status.success()
-            && serde_json::from_slice::<Value>(&o.stdout).is_ok_and(|v| {
-                // Until unshare(2) has run, the pid is still in our namespace.
-                v["segments"].as_array().is_some_and(|a| a.len() == 1)
-                    && v["segments"][0]["key"] == 0x2222
-            })
-    });
-    eventually(Duration::from_secs(10), "the container's sleep", || {
-        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
-    });
+    let (_container, pid) = container("--size 8192 --key 0x2222");
     let theirs = json(&["ls", "--ns", &pid, "--json"]);
     assert_eq!(theirs["segments"][0]["key"], 0x2222);
     assert_eq!(segments().len(), 1, "our namespace still holds only ours");

@@ -181,14 +181,7 @@ fn record(ns: &str, id: i64) -> (i64, i64, i64, i64) {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let line = text
-        .lines()
-        .find(|l| l.split_whitespace().nth(1) == Some(&id.to_string()))
-        .unwrap_or_else(|| panic!("segment {id} in {text}"));
-    let f: Vec<i64> = line
-        .split_whitespace()
-        .map(|v| v.parse::<i128>().unwrap() as i64)
-        .collect();
+    let f = sysvipc_fields(&text, id).unwrap_or_else(|| panic!("segment {id} in {text}"));
     (f[5], f[11], f[12], f[6])
 }
 

@@ -85,30 +85,28 @@ fn export_names(columns: &[Column]) -> Vec<String> {
     columns.iter().map(|c| c.export_name()).collect()
 }
 
-impl Render for Ls<'_> {
-    fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        let grid = grid(
-            &self.listing.segments,
-            self.columns,
-            view,
-            &self.look.style,
-            false,
-        );
-        out.write_all(
-            grid.to_table_with(self.look.width(view), self.look.headings)
-                .as_bytes(),
-        )
-    }
-
-    fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+impl Ls<'_> {
+    fn grid(&self, view: &View, raw: bool) -> Grid {
         grid(
             &self.listing.segments,
             self.columns,
             view,
             &self.look.style,
-            true,
+            raw,
         )
-        .write_raw(out)
+    }
+}
+
+impl Render for Ls<'_> {
+    fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let table = self
+            .grid(view, false)
+            .to_table_with(self.look.width(view), self.look.headings);
+        out.write_all(table.as_bytes())
+    }
+
+    fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        self.grid(view, true).write_raw(out)
     }
 
     fn openmetrics(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
@@ -116,14 +114,8 @@ impl Render for Ls<'_> {
     }
 
     fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        let grid = grid(
-            &self.listing.segments,
-            self.columns,
-            view,
-            &self.look.style,
-            false,
-        );
-        grid.write_export(out, &export_names(self.columns), self.look.newline)
+        self.grid(view, false)
+            .write_export(out, &export_names(self.columns), self.look.newline)
     }
 }
 
