@@ -116,7 +116,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s n -l newline 
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l attached -d 'Only segments some process has attached (nattch > 0)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l unattached -d 'Only segments no process has attached (nattch = 0)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s r -l reverse -d 'Reverse the order'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s p -l pids -d 'Add the processes that have each segment mapped (pid, command, count, ro)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s p -l pids -d 'Add the processes that have each segment mapped (pid, command, count, ro); the creator\'s and last user\'s pids (ipcs -m -p) are default columns'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l orphans -d 'Only orphans: nobody attached and the creating process is gone'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), with a namespace column'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'

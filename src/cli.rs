@@ -278,7 +278,8 @@ pub struct LsArgs {
     /// Reverse the order
     #[arg(short, long)]
     pub reverse: bool,
-    /// Add the processes that have each segment mapped (pid, command, count, ro)
+    /// Add the processes that have each segment mapped (pid, command, count, ro); the
+    /// creator's and last user's pids (ipcs -m -p) are default columns
     #[arg(short, long)]
     pub pids: bool,
     /// Only orphans: nobody attached and the creating process is gone

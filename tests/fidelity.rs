@@ -660,3 +660,44 @@ fn ls_in_another_namespace_says_which() {
     let raw = stdout(&run(&["ls", "--ns", &pid, "--raw", "-o", "namespace,key"]));
     assert_eq!(raw, format!("{inode}\t0x00004e4e\n"));
 }
+
+#[test]
+fn rm_all_removes_what_the_caller_may_as_ipcrm_a_does() {
+    isolate();
+    let mine = create(&["--size", "4096", "--key", "0x7101"]);
+    let theirs = create(&["--size", "4096", "--key", "0x7102"]);
+    assert!(
+        run(&["chown", "65534:65534", &theirs.to_string()])
+            .status
+            .success()
+    );
+    let root_only = create(&["--size", "4096", "--key", "0x7103", "--mode", "644"]);
+    // As nobody: its own segment goes, the others are left alone and said once.
+    let dry = as_nobody(&["rm", "--all", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let o = as_nobody(&["rm", "--all"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("removed shmid {theirs}")),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        stderr(&o),
+        "shmctl-rs: left alone 2 segments the caller may not remove (permission denied)\n"
+    );
+    assert!(segment(theirs).is_none());
+    assert!(segment(mine).is_some() && segment(root_only).is_some());
+    // As root, everything, an attached one marked for destruction.
+    let (_h, _) = c_holder(&["attach", &mine.to_string(), "1", "ro"]);
+    let j = json(&["rm", "--all", "--json"]);
+    let actions: Vec<&str> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["marked", "removed"]);
+    assert_eq!(segments().len(), 1, "the attached one lingers, marked");
+    fails(&["rm", "--all", "0x7101"], 2);
+}
