@@ -15,7 +15,6 @@ use std::time::Duration;
 /// When a header may be read with a read-only attach, if no holder's mapping can be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attach {
-    Never,
     /// Only segments of a size that is a header of its own: a ring's, or PostgreSQL's
     /// header-only segment (`shared_memory_type = mmap`, its default). A listing
     /// attaches as little as it can.
@@ -42,7 +41,6 @@ pub fn recognise(s: &Segment, windows: &[Window], attach: Attach) -> Found {
     let mut found = Found::default();
     let peek = Peek::through(windows).or_else(|| {
         let allowed = match attach {
-            Attach::Never => false,
             Attach::Plausible => ring_capacity.is_some() || s.size == postgres::HEADER_SIZE as u64,
             Attach::Always => true,
         };
