@@ -22,8 +22,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
     $completions = @(switch ($command) {
         'shmctl-rs' {
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List segments (like ipcs -m and lsipc -m, with more columns)')
@@ -38,32 +38,46 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (man/, completions/) below DIR')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'shmctl-rs;ls' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated, in any case (lsipc''s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated, in any case (lsipc''s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
+            [CompletionResult]::new('--time-format', '--time-format', [CompletionResultType]::ParameterName, 'How times are shown in the table and with --export (raw rows and JSON keep Unix seconds)')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only segments owned by this user (name or uid)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Only the segment with this key (0x1234 or decimal)')
             [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'Only segments of at least this size (4096, 64K, 1M, 2GiB)')
-            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column (default: the kernel''s order, as ipcs)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column, any of --output''s (default: the kernel''s order, as ipcs)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
-            [CompletionResult]::new('--output-all', '--output-all', [CompletionResultType]::ParameterName, 'Show every column')
+            [CompletionResult]::new('--output-all', '--output-all', [CompletionResultType]::ParameterName, 'Show every column that needs nothing but /proc (not app, processes, namespace)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Show who created and who owns each segment: creator''s and owner''s names, the creator''s pid and command line (ipcs -m -c)')
+            [CompletionResult]::new('--creator', '--creator', [CompletionResultType]::ParameterName, 'Show who created and who owns each segment: creator''s and owner''s names, the creator''s pid and command line (ipcs -m -c)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Show attach, detach and change times (ipcs -m -t)')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Show attach, detach and change times (ipcs -m -t)')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Add the app column: the application each segment belongs to, as far as can be proved (see APPLICATIONS in the man page)')
+            [CompletionResult]::new('-J', '-J ', [CompletionResultType]::ParameterName, 'Print JSON (field names are stable; see the man page)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (field names are stable; see the man page)')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print tab-separated values without headings, exact numbers and Unix times')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
+            [CompletionResult]::new('--noheadings', '--noheadings', [CompletionResultType]::ParameterName, 'Print the table without its heading row')
+            [CompletionResult]::new('--notruncate', '--notruncate', [CompletionResultType]::ParameterName, 'Do not fit the table to the terminal: one line per segment, however wide')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Print permissions in octal (640) instead of rw-r-----')
+            [CompletionResult]::new('--numeric-perms', '--numeric-perms', [CompletionResultType]::ParameterName, 'Print permissions in octal (640) instead of rw-r-----')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \, `, $ and bytes that are not printable ASCII written as \xHH')
+            [CompletionResult]::new('--export', '--export', [CompletionResultType]::ParameterName, 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \, `, $ and bytes that are not printable ASCII written as \xHH')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print each NAME="value" pair on a line of its own (lsipc -n)')
+            [CompletionResult]::new('--newline', '--newline', [CompletionResultType]::ParameterName, 'Print each NAME="value" pair on a line of its own (lsipc -n)')
             [CompletionResult]::new('--attached', '--attached', [CompletionResultType]::ParameterName, 'Only segments some process has attached (nattch > 0)')
             [CompletionResult]::new('--unattached', '--unattached', [CompletionResultType]::ParameterName, 'Only segments no process has attached (nattch = 0)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Reverse the order')
             [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Add the processes that have each segment mapped (pid, command, count, ro)')
-            [CompletionResult]::new('--pids', '--pids', [CompletionResultType]::ParameterName, 'Add the processes that have each segment mapped (pid, command, count, ro)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Add the processes that have each segment mapped (pid, command, count, ro); the creator''s and last user''s pids (ipcs -m -p) are default columns')
+            [CompletionResult]::new('--pids', '--pids', [CompletionResultType]::ParameterName, 'Add the processes that have each segment mapped (pid, command, count, ro); the creator''s and last user''s pids (ipcs -m -p) are default columns')
             [CompletionResult]::new('--orphans', '--orphans', [CompletionResultType]::ParameterName, 'Only orphans: nobody attached and the creating process is known to be gone (one that cannot be seen from here, in another PID namespace or hidden by hidepid=, is not called gone)')
             [CompletionResult]::new('--include-unknown', '--include-unknown', [CompletionResultType]::ParameterName, 'With --orphans, also segments nobody has attached whose creator cannot be seen: it may still run and come back to them')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
@@ -82,13 +96,13 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;create' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The key, 0x1234 or decimal')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key, 0x1234 or decimal')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)')
             [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (''A'')')
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits in octal')
-            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits in octal')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits in octal (ipcmk''s default is 0644)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits in octal (ipcmk''s default is 0644)')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
-            [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given')
+            [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'No key (IPC_PRIVATE): reachable only by shmid. Without --key, --ftok or --private an unused key is picked at random, as ipcmk does')
             [CompletionResult]::new('--hugetlb', '--hugetlb', [CompletionResultType]::ParameterName, 'Back the segment with huge pages (SHM_HUGETLB)')
             [CompletionResult]::new('--noreserve', '--noreserve', [CompletionResultType]::ParameterName, 'Do not reserve swap space for it (SHM_NORESERVE)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
@@ -117,6 +131,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('--orphans', '--orphans', [CompletionResultType]::ParameterName, 'Remove every orphan: nobody attached and the creating process is known to be gone')
             [CompletionResult]::new('--include-unknown', '--include-unknown', [CompletionResultType]::ParameterName, 'With --orphans, also remove segments nobody has attached whose creator cannot be seen from here (another PID namespace, hidepid=): it may still run and need them')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm); try it with --dry-run first')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm); try it with --dry-run first')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON')
@@ -174,8 +190,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'shmctl-rs;ring' {
@@ -185,7 +201,6 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
-            [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -242,23 +257,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Runs per transport; the median is reported')
             [CompletionResult]::new('--pin', '--pin', [CompletionResultType]::ParameterName, 'Pin the producer and the consumer to these CPUs, e.g. 0,1')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also measure the round trip of one item (median and p99), this many times')
-            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'Attempts to take a permit before a per-item ring wait sleeps in the kernel')
-            [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'Checks for a full batch before a batched ring wait takes what is there')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
-        'shmctl-rs;ring;bench-peer' {
-            [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'transport')
-            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'role')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'count')
-            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'endpoint')
-            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'cpu')
-            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'spin')
-            [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'batch-spin')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -267,7 +267,6 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
-            [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -280,16 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;ring;help;bench' {
             break
         }
-        'shmctl-rs;ring;help;bench-peer' {
-            break
-        }
         'shmctl-rs;ring;help;help' {
-            break
-        }
-        'shmctl-rs;generate' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'shmctl-rs;help' {
@@ -305,7 +295,6 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the man pages and shell completions (man/, completions/) below DIR')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -346,7 +335,6 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
-            [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             break
         }
         'shmctl-rs;help;ring;produce' {
@@ -356,12 +344,6 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;help;ring;bench' {
-            break
-        }
-        'shmctl-rs;help;ring;bench-peer' {
-            break
-        }
-        'shmctl-rs;help;generate' {
             break
         }
         'shmctl-rs;help;help' {

@@ -1,1128 +1,206 @@
-_shmctl__rs() {
-    local i cur prev opts cmd
-    COMPREPLY=()
-    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-        cur="$2"
-    else
-        cur="${COMP_WORDS[COMP_CWORD]}"
-    fi
-    prev="$3"
-    cmd=""
-    opts=""
+# bash completion for shmctl-rs, generated from its command definition;
+# install as /usr/share/bash-completion/completions/shmctl-rs.
 
-    for i in "${COMP_WORDS[@]:0:COMP_CWORD}"
-    do
-        case "${cmd},${i}" in
-            ",$1")
-                cmd="shmctl__rs"
-                ;;
-            shmctl__rs,attach)
-                cmd="shmctl__rs__subcmd__attach"
-                ;;
-            shmctl__rs,chmod)
-                cmd="shmctl__rs__subcmd__chmod"
-                ;;
-            shmctl__rs,chown)
-                cmd="shmctl__rs__subcmd__chown"
-                ;;
-            shmctl__rs,create)
-                cmd="shmctl__rs__subcmd__create"
-                ;;
-            shmctl__rs,generate)
-                cmd="shmctl__rs__subcmd__generate"
-                ;;
-            shmctl__rs,help)
-                cmd="shmctl__rs__subcmd__help"
-                ;;
-            shmctl__rs,info)
-                cmd="shmctl__rs__subcmd__info"
-                ;;
-            shmctl__rs,limits)
-                cmd="shmctl__rs__subcmd__limits"
-                ;;
-            shmctl__rs,ls)
-                cmd="shmctl__rs__subcmd__ls"
-                ;;
-            shmctl__rs,metrics)
-                cmd="shmctl__rs__subcmd__metrics"
-                ;;
-            shmctl__rs,ring)
-                cmd="shmctl__rs__subcmd__ring"
-                ;;
-            shmctl__rs,rm)
-                cmd="shmctl__rs__subcmd__rm"
-                ;;
-            shmctl__rs,status)
-                cmd="shmctl__rs__subcmd__status"
-                ;;
-            shmctl__rs,top)
-                cmd="shmctl__rs__subcmd__top"
-                ;;
-            shmctl__rs__subcmd__help,attach)
-                cmd="shmctl__rs__subcmd__help__subcmd__attach"
-                ;;
-            shmctl__rs__subcmd__help,chmod)
-                cmd="shmctl__rs__subcmd__help__subcmd__chmod"
-                ;;
-            shmctl__rs__subcmd__help,chown)
-                cmd="shmctl__rs__subcmd__help__subcmd__chown"
-                ;;
-            shmctl__rs__subcmd__help,create)
-                cmd="shmctl__rs__subcmd__help__subcmd__create"
-                ;;
-            shmctl__rs__subcmd__help,generate)
-                cmd="shmctl__rs__subcmd__help__subcmd__generate"
-                ;;
-            shmctl__rs__subcmd__help,help)
-                cmd="shmctl__rs__subcmd__help__subcmd__help"
-                ;;
-            shmctl__rs__subcmd__help,info)
-                cmd="shmctl__rs__subcmd__help__subcmd__info"
-                ;;
-            shmctl__rs__subcmd__help,limits)
-                cmd="shmctl__rs__subcmd__help__subcmd__limits"
-                ;;
-            shmctl__rs__subcmd__help,ls)
-                cmd="shmctl__rs__subcmd__help__subcmd__ls"
-                ;;
-            shmctl__rs__subcmd__help,metrics)
-                cmd="shmctl__rs__subcmd__help__subcmd__metrics"
-                ;;
-            shmctl__rs__subcmd__help,ring)
-                cmd="shmctl__rs__subcmd__help__subcmd__ring"
-                ;;
-            shmctl__rs__subcmd__help,rm)
-                cmd="shmctl__rs__subcmd__help__subcmd__rm"
-                ;;
-            shmctl__rs__subcmd__help,status)
-                cmd="shmctl__rs__subcmd__help__subcmd__status"
-                ;;
-            shmctl__rs__subcmd__help,top)
-                cmd="shmctl__rs__subcmd__help__subcmd__top"
-                ;;
-            shmctl__rs__subcmd__help__subcmd__ring,bench)
-                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench"
-                ;;
-            shmctl__rs__subcmd__help__subcmd__ring,bench-peer)
-                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench__subcmd__peer"
-                ;;
-            shmctl__rs__subcmd__help__subcmd__ring,consume)
-                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__consume"
-                ;;
-            shmctl__rs__subcmd__help__subcmd__ring,produce)
-                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__produce"
-                ;;
-            shmctl__rs__subcmd__ring,bench)
-                cmd="shmctl__rs__subcmd__ring__subcmd__bench"
-                ;;
-            shmctl__rs__subcmd__ring,bench-peer)
-                cmd="shmctl__rs__subcmd__ring__subcmd__bench__subcmd__peer"
-                ;;
-            shmctl__rs__subcmd__ring,consume)
-                cmd="shmctl__rs__subcmd__ring__subcmd__consume"
-                ;;
-            shmctl__rs__subcmd__ring,help)
-                cmd="shmctl__rs__subcmd__ring__subcmd__help"
-                ;;
-            shmctl__rs__subcmd__ring,produce)
-                cmd="shmctl__rs__subcmd__ring__subcmd__produce"
-                ;;
-            shmctl__rs__subcmd__ring__subcmd__help,bench)
-                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench"
-                ;;
-            shmctl__rs__subcmd__ring__subcmd__help,bench-peer)
-                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench__subcmd__peer"
-                ;;
-            shmctl__rs__subcmd__ring__subcmd__help,consume)
-                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__consume"
-                ;;
-            shmctl__rs__subcmd__ring__subcmd__help,help)
-                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__help"
-                ;;
-            shmctl__rs__subcmd__ring__subcmd__help,produce)
-                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__produce"
-                ;;
-            *)
-                ;;
-        esac
-    done
-
-    case "${cmd}" in
-        shmctl__rs)
-            opts="-h -V --ns --help --version ls info create attach rm chmod chown limits metrics status top ring generate help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__attach)
-            opts="-r -t -f -h --readonly --timeout --force --json --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__chmod)
-            opts="-h --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__chown)
-            opts="-h --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__create)
-            opts="-s -k -m -q -h --size --key --ftok --private --mode --hugetlb --noreserve --json --quiet --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ftok)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__generate)
-            opts="-h --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help)
-            opts="ls info create attach rm chmod chown limits metrics status top ring generate help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__attach)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__chmod)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__chown)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__create)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__generate)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__info)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__limits)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__ls)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__metrics)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__ring)
-            opts="produce consume bench bench-peer"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__ring__subcmd__bench__subcmd__peer)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__ring__subcmd__consume)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__ring__subcmd__produce)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__rm)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__help__subcmd__top)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__info)
-            opts="-h --json --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__limits)
-            opts="-b -h --json --bytes --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ls)
-            opts="-o -b -r -p -A -w -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --pids --orphans --include-unknown --all-namespaces --watch --format --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
-                    return 0
-                    ;;
-                --owner)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --min-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --sort)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
-                    return 0
-                    ;;
-                --watch)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -w)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json raw openmetrics" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__metrics)
-            opts="-A -h --aggregate --all-namespaces --textfile --listen --max-scrapes --format --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --textfile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-scrapes)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "openmetrics text" -- "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring)
-            opts="-h --ns --help produce consume bench bench-peer help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__bench)
-            opts="-t -n -r -h --transport --count --repeat --pin --latency --spin --batch-spin --json --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --transport)
-                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
-                    return 0
-                    ;;
-                -t)
-                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
-                    return 0
-                    ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --repeat)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pin)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --latency)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --spin)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --batch-spin)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__bench__subcmd__peer)
-            opts="-h --transport --role --count --endpoint --cpu --spin --batch-spin --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --transport)
-                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
-                    return 0
-                    ;;
-                --role)
-                    COMPREPLY=($(compgen -W "producer consumer pinger ponger" -- "${cur}"))
-                    return 0
-                    ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cpu)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --spin)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --batch-spin)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__consume)
-            opts="-k -n -q -b -i -t -h --key --ftok --id --count --quiet --json --batch --interval --verify --timeout --remove-when-done --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ftok)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__help)
-            opts="produce consume bench bench-peer help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench__subcmd__peer)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__help__subcmd__consume)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__help__subcmd__produce)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__ring__subcmd__produce)
-            opts="-k -n -q -b -i -m -h --key --ftok --id --count --quiet --json --batch --interval --mode --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ftok)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --mode)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__rm)
-            opts="-k -n -h --orphans --include-unknown --key --dry-run --json --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__status)
-            opts="-w -h --ftok --json --watch --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --ftok)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --watch)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -w)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        shmctl__rs__subcmd__top)
-            opts="-d -A -h --interval --all-namespaces --ns --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -d)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
+# The commands below a command path ("" for the top, "ring" for ring's).
+_shmctl_rs_commands() {
+    case $1 in
+        '') echo 'ls info create attach rm chmod chown limits metrics status top ring help' ;;
+        'ring') echo 'produce consume bench help' ;;
+        'ring help') echo 'produce consume bench help' ;;
+        'help') echo 'ls info create attach rm chmod chown limits metrics status top ring help' ;;
+        'help ring') echo 'produce consume bench' ;;
     esac
 }
 
-# Live segment ids and keys where an ID is expected (asks shmctl-rs itself).
+# The options of a command path.
+_shmctl_rs_options() {
+    case $1 in
+        '') echo '--ns -h --help -V --version' ;;
+        'ls') echo '-o --output --output-all -c --creator -t --time --app -J --json --raw -b --bytes --noheadings --notruncate --time-format -P --numeric-perms -e --export -n --newline --owner --key --min-size --attached --unattached --sort -r --reverse -p --pids --orphans --include-unknown -A --all-namespaces -w --watch --format --ns -h --help' ;;
+        'info') echo '--json --ns -h --help' ;;
+        'create') echo '-s --size -k --key --ftok --private -m --mode --hugetlb --noreserve --json -q --quiet --ns -h --help' ;;
+        'attach') echo '-r --readonly -t --timeout -f --force --json --ns -h --help' ;;
+        'rm') echo '--orphans --include-unknown -a --all -k --key -n --dry-run --json --ns -h --help' ;;
+        'chmod') echo '--ns -h --help' ;;
+        'chown') echo '--ns -h --help' ;;
+        'limits') echo '--json -b --bytes --ns -h --help' ;;
+        'metrics') echo '--aggregate -A --all-namespaces --textfile --listen --max-scrapes --format --ns -h --help' ;;
+        'status') echo '--ftok --json -w --watch --ns -h --help' ;;
+        'top') echo '-d --interval -A --all-namespaces --ns -h --help' ;;
+        'ring') echo '--ns -h --help' ;;
+        'ring produce') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch -i --interval -m --mode --ns -h --help' ;;
+        'ring consume') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch -i --interval --verify -t --timeout --remove-when-done --ns -h --help' ;;
+        'ring bench') echo '-t --transport -n --count -r --repeat --pin --latency --json --ns -h --help' ;;
+    esac
+}
+
+# How the value of option $2 of command path $1 is completed; nothing for a flag.
+_shmctl_rs_value_kind() {
+    case "$1,$2" in
+        ',--ns') echo 'files' ;;
+        'ls,-o'|'ls,--output') echo 'columns' ;;
+        'ls,--time-format') echo 'one:short full iso' ;;
+        'ls,--owner') echo 'users' ;;
+        'ls,--key') echo 'keys' ;;
+        'ls,--min-size') echo 'none' ;;
+        'ls,--sort') echo 'one:key shmid owner group uid gid perms size nattch status cuid cuser cgid cgroup cpid lpid atime dtime ctime rss swap command app processes namespace' ;;
+        'ls,-w'|'ls,--watch') echo 'none' ;;
+        'ls,--format') echo 'one:table json raw openmetrics export' ;;
+        'ls,--ns') echo 'files' ;;
+        'info,--ns') echo 'files' ;;
+        'create,-s'|'create,--size') echo 'none' ;;
+        'create,-k'|'create,--key') echo 'keys' ;;
+        'create,--ftok') echo 'files' ;;
+        'create,-m'|'create,--mode') echo 'modes' ;;
+        'create,--ns') echo 'files' ;;
+        'attach,-t'|'attach,--timeout') echo 'none' ;;
+        'attach,--ns') echo 'files' ;;
+        'rm,-k'|'rm,--key') echo 'keys' ;;
+        'rm,--ns') echo 'files' ;;
+        'chmod,--ns') echo 'files' ;;
+        'chown,--ns') echo 'files' ;;
+        'limits,--ns') echo 'files' ;;
+        'metrics,--textfile') echo 'none' ;;
+        'metrics,--listen') echo 'none' ;;
+        'metrics,--max-scrapes') echo 'none' ;;
+        'metrics,--format') echo 'one:openmetrics text' ;;
+        'metrics,--ns') echo 'files' ;;
+        'status,--ftok') echo 'files' ;;
+        'status,-w'|'status,--watch') echo 'none' ;;
+        'status,--ns') echo 'files' ;;
+        'top,-d'|'top,--interval') echo 'none' ;;
+        'top,--ns') echo 'files' ;;
+        'ring,--ns') echo 'files' ;;
+        'ring produce,-k'|'ring produce,--key') echo 'keys' ;;
+        'ring produce,--ftok') echo 'files' ;;
+        'ring produce,--id') echo 'shmids' ;;
+        'ring produce,-n'|'ring produce,--count') echo 'none' ;;
+        'ring produce,-i'|'ring produce,--interval') echo 'none' ;;
+        'ring produce,-m'|'ring produce,--mode') echo 'modes' ;;
+        'ring produce,--ns') echo 'files' ;;
+        'ring consume,-k'|'ring consume,--key') echo 'keys' ;;
+        'ring consume,--ftok') echo 'files' ;;
+        'ring consume,--id') echo 'shmids' ;;
+        'ring consume,-n'|'ring consume,--count') echo 'none' ;;
+        'ring consume,-i'|'ring consume,--interval') echo 'none' ;;
+        'ring consume,-t'|'ring consume,--timeout') echo 'none' ;;
+        'ring consume,--ns') echo 'files' ;;
+        'ring bench,-t'|'ring bench,--transport') echo 'list:ring ring-batch pipe pipe-batch unix unix-batch' ;;
+        'ring bench,-n'|'ring bench,--count') echo 'none' ;;
+        'ring bench,-r'|'ring bench,--repeat') echo 'none' ;;
+        'ring bench,--pin') echo 'none' ;;
+        'ring bench,--ns') echo 'files' ;;
+    esac
+}
+
+# How positional number $2 (from 0) of command path $1 is completed.
+_shmctl_rs_positional_kind() {
+    case "$1,$2" in
+        'info,0') echo 'ids' ;;
+        'attach,0') echo 'ids' ;;
+        'rm,'*) echo 'ids' ;;
+        'chmod,0') echo 'modes' ;;
+        'chmod,1') echo 'ids' ;;
+        'chown,0') echo 'users' ;;
+        'chown,1') echo 'ids' ;;
+        'status,0') echo 'ids' ;;
+    esac
+}
+
+# Live segment ids and keys ($1: ids, keys or shmids), of the namespace --ns named.
 _shmctl_rs_ids() {
-    command shmctl-rs ls --raw -o shmid,key 2>/dev/null | while IFS=$'\t' read -r id key; do
-        [[ $1 != keys ]] && printf '%s\n' "$id"
-        [[ $key != 0x00000000 ]] && printf '%s\n' "$key"
-    done
+    local id key
+    command shmctl-rs "${_shmctl_rs_ns[@]}" ls --raw -o shmid,key 2>/dev/null |
+        while IFS=$'\t' read -r id key; do
+            [[ $1 != keys ]] && printf '%s\n' "$id"
+            [[ $1 != shmids && $key != 0x00000000 ]] && printf '%s\n' "$key"
+        done
 }
 
-_shmctl_rs_complete() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
+# Complete $2 as a value of kind $1.
+_shmctl_rs_value() {
+    local kind=$1 cur=$2 prefix="" last
+    case $kind in
+        ids | keys | shmids)
+            COMPREPLY=($(compgen -W "$(_shmctl_rs_ids "$kind")" -- "$cur")) ;;
+        columns | list:*)
+            # A comma-separated list: complete its last item, keep what comes before.
+            local words="key shmid owner group uid gid perms size nattch status cuid cuser cgid cgroup cpid lpid atime dtime ctime rss swap command app processes namespace"
+            [[ $kind == list:* ]] && words=${kind#list:}
+            last=$cur
+            if [[ $cur == *,* ]]; then
+                prefix=${cur%,*},
+                last=${cur##*,}
+            elif [[ $kind == columns && $cur == +* ]]; then
+                prefix=+
+                last=${cur#+}
+            fi
+            COMPREPLY=($(compgen -P "$prefix" -W "$words" -- "$last"))
+            compopt -o nospace 2>/dev/null ;;
+        one:*)
+            COMPREPLY=($(compgen -W "${kind#one:}" -- "$cur")) ;;
+        modes)
+            COMPREPLY=($(compgen -W "600 640 644 660 664 666" -- "$cur")) ;;
+        users)
+            if [[ $cur == *:* ]]; then
+                COMPREPLY=($(compgen -P "${cur%%:*}:" -g -- "${cur#*:}"))
+            else
+                COMPREPLY=($(compgen -u -- "$cur"))
+            fi ;;
+        files)
+            COMPREPLY=($(compgen -f -- "$cur")) ;;
+        *)
+            COMPREPLY=() ;;
+    esac
+}
+
+_shmctl_rs() {
+    local cur=${COMP_WORDS[COMP_CWORD]} path="" word expect="" kind i
+    local -i npos=0
+    local -a _shmctl_rs_ns=()
+    COMPREPLY=()
+    # Walk the words before the cursor: commands, options, the values options take
+    # (which are no positionals), and the positionals.
     for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in
-            -*) ;;
-            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else ((words++)); fi ;;
+        word=${COMP_WORDS[i]}
+        if [[ $word == "=" && -n $expect ]]; then
+            continue
+        fi
+        if [[ -n $expect ]]; then
+            [[ $expect == --ns ]] && _shmctl_rs_ns=(--ns "$word")
+            expect=""
+            continue
+        fi
+        case $word in
+            --ns=*) _shmctl_rs_ns=(--ns "${word#--ns=}") ;;
+            --*=*) ;;
+            -?*)
+                [[ -n $(_shmctl_rs_value_kind "$path" "$word") ]] && expect=$word ;;
+            *)
+                if ((npos == 0)) && [[ " $(_shmctl_rs_commands "$path") " == *" $word "* ]]; then
+                    path=${path:+$path }$word
+                else
+                    npos+=1
+                fi ;;
         esac
     done
-    case "$sub,$prev" in
-        rm,-k|rm,--key|ls,--key)
-            COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids keys)" -- "$cur") )
-            return 0 ;;
-        *,-t|*,--timeout|*,--ftok|*,-w|*,--watch) ;;
-        chmod,*|chown,*)
-            # MODE or OWNER first, then the ID.
-            if [[ $cur != -* && $words == 1 ]]; then
-                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
-                return 0
-            fi ;;
-        rm,*|info,*|attach,*|status,*)
-            if [[ $cur != -* ]]; then
-                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
-                return 0
-            fi ;;
-    esac
-    _shmctl__rs "$@"
+    if [[ -n $expect ]]; then
+        [[ $cur == "=" ]] && cur=""
+        kind=$(_shmctl_rs_value_kind "$path" "$expect")
+    elif [[ $cur == --*=* ]]; then
+        kind=$(_shmctl_rs_value_kind "$path" "${cur%%=*}")
+        cur=${cur#*=}
+    elif [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$(_shmctl_rs_options "$path")" -- "$cur"))
+        return 0
+    elif ((npos == 0)) && [[ -n $(_shmctl_rs_commands "$path") ]]; then
+        COMPREPLY=($(compgen -W "$(_shmctl_rs_commands "$path")" -- "$cur"))
+        return 0
+    else
+        kind=$(_shmctl_rs_positional_kind "$path" "$npos")
+    fi
+    _shmctl_rs_value "$kind" "$cur"
+    return 0
 }
 
-complete -F _shmctl_rs_complete -o bashdefault -o default shmctl-rs
+complete -F _shmctl_rs shmctl-rs

@@ -19,8 +19,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
     var completions = [
         &'shmctl-rs'= {
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
             cand ls 'List segments (like ipcs -m and lsipc -m, with more columns)'
@@ -35,31 +35,45 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
             cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
-            cand generate 'Write the man pages and shell completions (man/, completions/) below DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;ls'= {
-            cand -o 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)'
-            cand --output 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)'
+            cand -o 'Columns to show, comma-separated, in any case (lsipc''s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)'
+            cand --output 'Columns to show, comma-separated, in any case (lsipc''s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)'
+            cand --time-format 'How times are shown in the table and with --export (raw rows and JSON keep Unix seconds)'
             cand --owner 'Only segments owned by this user (name or uid)'
             cand --key 'Only the segment with this key (0x1234 or decimal)'
             cand --min-size 'Only segments of at least this size (4096, 64K, 1M, 2GiB)'
-            cand --sort 'Sort by this column (default: the kernel''s order, as ipcs)'
+            cand --sort 'Sort by this column, any of --output''s (default: the kernel''s order, as ipcs)'
             cand -w 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
             cand --watch 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
             cand --format 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
-            cand --output-all 'Show every column'
+            cand --output-all 'Show every column that needs nothing but /proc (not app, processes, namespace)'
+            cand -c 'Show who created and who owns each segment: creator''s and owner''s names, the creator''s pid and command line (ipcs -m -c)'
+            cand --creator 'Show who created and who owns each segment: creator''s and owner''s names, the creator''s pid and command line (ipcs -m -c)'
+            cand -t 'Show attach, detach and change times (ipcs -m -t)'
+            cand --time 'Show attach, detach and change times (ipcs -m -t)'
+            cand --app 'Add the app column: the application each segment belongs to, as far as can be proved (see APPLICATIONS in the man page)'
+            cand -J 'Print JSON (field names are stable; see the man page)'
             cand --json 'Print JSON (field names are stable; see the man page)'
             cand --raw 'Print tab-separated values without headings, exact numbers and Unix times'
             cand -b 'Print sizes in bytes instead of KiB, MiB, ...'
             cand --bytes 'Print sizes in bytes instead of KiB, MiB, ...'
+            cand --noheadings 'Print the table without its heading row'
+            cand --notruncate 'Do not fit the table to the terminal: one line per segment, however wide'
+            cand -P 'Print permissions in octal (640) instead of rw-r-----'
+            cand --numeric-perms 'Print permissions in octal (640) instead of rw-r-----'
+            cand -e 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \, `, $ and bytes that are not printable ASCII written as \xHH'
+            cand --export 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \, `, $ and bytes that are not printable ASCII written as \xHH'
+            cand -n 'Print each NAME="value" pair on a line of its own (lsipc -n)'
+            cand --newline 'Print each NAME="value" pair on a line of its own (lsipc -n)'
             cand --attached 'Only segments some process has attached (nattch > 0)'
             cand --unattached 'Only segments no process has attached (nattch = 0)'
             cand -r 'Reverse the order'
             cand --reverse 'Reverse the order'
-            cand -p 'Add the processes that have each segment mapped (pid, command, count, ro)'
-            cand --pids 'Add the processes that have each segment mapped (pid, command, count, ro)'
+            cand -p 'Add the processes that have each segment mapped (pid, command, count, ro); the creator''s and last user''s pids (ipcs -m -p) are default columns'
+            cand --pids 'Add the processes that have each segment mapped (pid, command, count, ro); the creator''s and last user''s pids (ipcs -m -p) are default columns'
             cand --orphans 'Only orphans: nobody attached and the creating process is known to be gone (one that cannot be seen from here, in another PID namespace or hidden by hidepid=, is not called gone)'
             cand --include-unknown 'With --orphans, also segments nobody has attached whose creator cannot be seen: it may still run and come back to them'
             cand -A 'Every IPC namespace on the host (containers too), with a namespace column'
@@ -76,13 +90,13 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;create'= {
             cand -s 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)'
             cand --size 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)'
-            cand -k 'The key, 0x1234 or decimal'
-            cand --key 'The key, 0x1234 or decimal'
+            cand -k 'The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)'
+            cand --key 'The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)'
             cand --ftok 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (''A'')'
-            cand -m 'Permission bits in octal'
-            cand --mode 'Permission bits in octal'
+            cand -m 'Permission bits in octal (ipcmk''s default is 0644)'
+            cand --mode 'Permission bits in octal (ipcmk''s default is 0644)'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
-            cand --private 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given'
+            cand --private 'No key (IPC_PRIVATE): reachable only by shmid. Without --key, --ftok or --private an unused key is picked at random, as ipcmk does'
             cand --hugetlb 'Back the segment with huge pages (SHM_HUGETLB)'
             cand --noreserve 'Do not reserve swap space for it (SHM_NORESERVE)'
             cand --json 'Print JSON'
@@ -109,6 +123,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --orphans 'Remove every orphan: nobody attached and the creating process is known to be gone'
             cand --include-unknown 'With --orphans, also remove segments nobody has attached whose creator cannot be seen from here (another PID namespace, hidepid=): it may still run and need them'
+            cand -a 'Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm); try it with --dry-run first'
+            cand --all 'Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm); try it with --dry-run first'
             cand -n 'Say what would be removed, remove nothing'
             cand --dry-run 'Say what would be removed, remove nothing'
             cand --json 'Print the results as JSON'
@@ -160,8 +176,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -A 'Every IPC namespace on the host (containers too), with a namespace column'
             cand --all-namespaces 'Every IPC namespace on the host (containers too), with a namespace column'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'shmctl-rs;ring'= {
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
@@ -170,7 +186,6 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-            cand bench-peer 'One end of a benchmark run (started by ring bench)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;ring;produce'= {
@@ -224,22 +239,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --repeat 'Runs per transport; the median is reported'
             cand --pin 'Pin the producer and the consumer to these CPUs, e.g. 0,1'
             cand --latency 'Also measure the round trip of one item (median and p99), this many times'
-            cand --spin 'Attempts to take a permit before a per-item ring wait sleeps in the kernel'
-            cand --batch-spin 'Checks for a full batch before a batched ring wait takes what is there'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --json 'Print JSON'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'shmctl-rs;ring;bench-peer'= {
-            cand --transport 'transport'
-            cand --role 'role'
-            cand --count 'count'
-            cand --endpoint 'endpoint'
-            cand --cpu 'cpu'
-            cand --spin 'spin'
-            cand --batch-spin 'batch-spin'
-            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -247,7 +248,6 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-            cand bench-peer 'One end of a benchmark run (started by ring bench)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;ring;help;produce'= {
@@ -256,14 +256,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         }
         &'shmctl-rs;ring;help;bench'= {
         }
-        &'shmctl-rs;ring;help;bench-peer'= {
-        }
         &'shmctl-rs;ring;help;help'= {
-        }
-        &'shmctl-rs;generate'= {
-            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
-            cand -h 'Print help'
-            cand --help 'Print help'
         }
         &'shmctl-rs;help'= {
             cand ls 'List segments (like ipcs -m and lsipc -m, with more columns)'
@@ -278,7 +271,6 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
             cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
-            cand generate 'Write the man pages and shell completions (man/, completions/) below DIR'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;help;ls'= {
@@ -307,17 +299,12 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-            cand bench-peer 'One end of a benchmark run (started by ring bench)'
         }
         &'shmctl-rs;help;ring;produce'= {
         }
         &'shmctl-rs;help;ring;consume'= {
         }
         &'shmctl-rs;help;ring;bench'= {
-        }
-        &'shmctl-rs;help;ring;bench-peer'= {
-        }
-        &'shmctl-rs;help;generate'= {
         }
         &'shmctl-rs;help;help'= {
         }

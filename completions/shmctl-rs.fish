@@ -25,7 +25,7 @@ function __fish_shmctl_rs_using_subcommand
 end
 
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s V -l version -d 'Print version'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show everything known about one segment'
@@ -39,67 +39,86 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "metrics" -d 'Pr
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)' -r -f -a "key\t''
-shmid\t''
-owner\t''
-group\t''
-uid\t''
-gid\t''
-perms\t''
-size\t''
-nattch\t''
-status\t''
-cuid\t''
-cgid\t''
-cpid\t''
-lpid\t''
-atime\t''
-dtime\t''
-ctime\t''
-rss\t''
-swap\t''
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated, in any case (lsipc\'s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)' -r -f -a "key\t'The key (0x followed by 8 hex digits)'
+shmid\t'The segment\'s id'
+owner\t'The owner\'s name (its uid when it has none)'
+group\t'The owner\'s group (its gid when it has none)'
+uid\t'The owner\'s uid'
+gid\t'The owner\'s gid'
+perms\t'Permission bits'
+size\t'Size'
+nattch\t'Number of attachments'
+status\t'dest (marked for destruction), locked, hugetlb'
+cuid\t'The creator\'s uid'
+cuser\t'The creator\'s name (its uid when it has none)'
+cgid\t'The creator\'s gid'
+cgroup\t'The creator\'s group (its gid when it has none)'
+cpid\t'The creating process\'s pid'
+lpid\t'The pid of the last shmat or shmdt'
+atime\t'Time of the last attach'
+dtime\t'Time of the last detach'
+ctime\t'Time of the last change'
+rss\t'Resident in memory'
+swap\t'In swap'
+command\t'The creator\'s command line, while it runs'
+app\t'The application it belongs to (gathered with --app)'
 processes\t'The processes that map it (gathered with --pids)'
-namespace\t'Its IPC namespace (with --all-namespaces)'"
+namespace\t'Its IPC namespace (with --all-namespaces or --ns)'"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l time-format -d 'How times are shown in the table and with --export (raw rows and JSON keep Unix seconds)' -r -f -a "short\t'03:28:14 today, Nov 27 03:28 this year, else 2025-11-27'
+full\t'Fri Nov 27 03:28:14 2026'
+iso\t'2026-11-27T03:28:14+01:00'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l owner -d 'Only segments owned by this user (name or uid)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l key -d 'Only the segment with this key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l min-size -d 'Only segments of at least this size (4096, 64K, 1M, 2GiB)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l sort -d 'Sort by this column (default: the kernel\'s order, as ipcs)' -r -f -a "key\t''
-shmid\t''
-owner\t''
-group\t''
-uid\t''
-gid\t''
-perms\t''
-size\t''
-nattch\t''
-status\t''
-cuid\t''
-cgid\t''
-cpid\t''
-lpid\t''
-atime\t''
-dtime\t''
-ctime\t''
-rss\t''
-swap\t''
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l sort -d 'Sort by this column, any of --output\'s (default: the kernel\'s order, as ipcs)' -r -f -a "key\t'The key (0x followed by 8 hex digits)'
+shmid\t'The segment\'s id'
+owner\t'The owner\'s name (its uid when it has none)'
+group\t'The owner\'s group (its gid when it has none)'
+uid\t'The owner\'s uid'
+gid\t'The owner\'s gid'
+perms\t'Permission bits'
+size\t'Size'
+nattch\t'Number of attachments'
+status\t'dest (marked for destruction), locked, hugetlb'
+cuid\t'The creator\'s uid'
+cuser\t'The creator\'s name (its uid when it has none)'
+cgid\t'The creator\'s gid'
+cgroup\t'The creator\'s group (its gid when it has none)'
+cpid\t'The creating process\'s pid'
+lpid\t'The pid of the last shmat or shmdt'
+atime\t'Time of the last attach'
+dtime\t'Time of the last detach'
+ctime\t'Time of the last change'
+rss\t'Resident in memory'
+swap\t'In swap'
+command\t'The creator\'s command line, while it runs'
+app\t'The application it belongs to (gathered with --app)'
 processes\t'The processes that map it (gathered with --pids)'
-namespace\t'Its IPC namespace (with --all-namespaces)'"
+namespace\t'Its IPC namespace (with --all-namespaces or --ns)'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments' -r -f -a "table\t''
 json\t''
 raw\t''
-openmetrics\t''"
+openmetrics\t''
+export\t''"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l output-all -d 'Show every column'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l json -d 'Print JSON (field names are stable; see the man page)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l output-all -d 'Show every column that needs nothing but /proc (not app, processes, namespace)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s c -l creator -d 'Show who created and who owns each segment: creator\'s and owner\'s names, the creator\'s pid and command line (ipcs -m -c)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s t -l time -d 'Show attach, detach and change times (ipcs -m -t)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l app -d 'Add the app column: the application each segment belongs to, as far as can be proved (see APPLICATIONS in the man page)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s J -l json -d 'Print JSON (field names are stable; see the man page)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l raw -d 'Print tab-separated values without headings, exact numbers and Unix times'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l noheadings -d 'Print the table without its heading row'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l notruncate -d 'Do not fit the table to the terminal: one line per segment, however wide'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s P -l numeric-perms -d 'Print permissions in octal (640) instead of rw-r-----'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s e -l export -d 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \\, `, $ and bytes that are not printable ASCII written as \\xHH'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s n -l newline -d 'Print each NAME="value" pair on a line of its own (lsipc -n)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l attached -d 'Only segments some process has attached (nattch > 0)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l unattached -d 'Only segments no process has attached (nattch = 0)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s r -l reverse -d 'Reverse the order'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s p -l pids -d 'Add the processes that have each segment mapped (pid, command, count, ro)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s p -l pids -d 'Add the processes that have each segment mapped (pid, command, count, ro); the creator\'s and last user\'s pids (ipcs -m -p) are default columns'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l orphans -d 'Only orphans: nobody attached and the creating process is known to be gone (one that cannot be seen from here, in another PID namespace or hidden by hidepid=, is not called gone)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l include-unknown -d 'With --orphans, also segments nobody has attached whose creator cannot be seen: it may still run and come back to them'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), with a namespace column'
@@ -108,11 +127,11 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l ns -d 'Work
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s s -l size -d 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s k -l key -d 'The key, 0x1234 or decimal' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s k -l key -d 'The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ftok -d 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (\'A\')' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s m -l mode -d 'Permission bits in octal' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s m -l mode -d 'Permission bits in octal (ipcmk\'s default is 0644)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l private -d 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l private -d 'No key (IPC_PRIVATE): reachable only by shmid. Without --key, --ftok or --private an unused key is picked at random, as ipcmk does'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l hugetlb -d 'Back the segment with huge pages (SHM_HUGETLB)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l noreserve -d 'Do not reserve swap space for it (SHM_NORESERVE)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l json -d 'Print JSON'
@@ -128,6 +147,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s k -l key -d '
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l orphans -d 'Remove every orphan: nobody attached and the creating process is known to be gone'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l include-unknown -d 'With --orphans, also remove segments nobody has attached whose creator cannot be seen from here (another PID namespace, hidepid=): it may still run and need them'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s a -l all -d 'Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm); try it with --dry-run first'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s n -l dry-run -d 'Say what would be removed, remove nothing'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l json -d 'Print the results as JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s h -l help -d 'Print help'
@@ -156,14 +176,13 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s d -l interval -d 'Refresh every DURATION (at least 100ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), with a namespace column'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l id -d 'The ring\'s shmid' -r
@@ -198,53 +217,29 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s r -l repeat -d 'Runs per transport; the median is reported' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l pin -d 'Pin the producer and the consumer to these CPUs, e.g. 0,1' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l latency -d 'Also measure the round trip of one item (median and p99), this many times' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'Attempts to take a permit before a per-item ring wait sleeps in the kernel' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Checks for a full batch before a batched ring wait takes what is there' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l transport -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
-ring-batch\t'The ring with batched semaphore operations (ring produce/consume --batch)'
-pipe\t'A pipe, one write per item'
-pipe-batch\t'A pipe, 1024 items per write'
-unix\t'A Unix stream socket, one write per item'
-unix-batch\t'A Unix stream socket, 1024 items per write'"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l role -r -f -a "producer\t''
-consumer\t''
-pinger\t''
-ponger\t''"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l count -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l endpoint -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l cpu -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l spin -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l batch-spin -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "metrics" -d 'Prometheus metrics of the segments and limits: printed, written for node_exporter\'s textfile collector, or served over HTTP'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "info" -d 'Show everything known about one segment'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "metrics" -d 'Prometheus metrics of the segments and limits: printed, written for node_exporter\'s textfile collector, or served over HTTP'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "status" -d 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 
 # Live segment ids (with key, size and owner as the description) where an ID is expected.
 function __shmctl_rs_ids

@@ -5,7 +5,7 @@
 use crate::bench::peer::Role;
 use crate::ids::{FtokSpec, SegmentRef, parse_key};
 use crate::model::bench::Transport;
-use crate::render::columns::Column;
+use crate::render::columns::{Column, ColumnList};
 use crate::sys::shm::Key;
 use crate::units;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -98,7 +98,7 @@ pub enum Command {
     /// terminal is restored in every case.
     Top(TopArgs),
     /// Run the shared-memory producer/consumer ring
-    #[command(subcommand)]
+    #[command(subcommand, after_help = EXIT_STATUS_HELP)]
     Ring(RingCommand),
     /// Write the man pages and shell completions (man/, completions/) below DIR
     #[command(hide = true)]
@@ -114,6 +114,9 @@ fn segment_ref(text: &str) -> Result<SegmentRef, String> {
 }
 fn key(text: &str) -> Result<Key, String> {
     parse_key(text)
+}
+fn column_list(text: &str) -> Result<ColumnList, String> {
+    Column::parse_list(text)
 }
 fn size(text: &str) -> Result<u64, String> {
     units::parse_size(text)
@@ -158,19 +161,54 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for Named<T> {
     }
 }
 
+fn column_values() -> Vec<PossibleValue> {
+    Column::EVERY
+        .iter()
+        .map(|c| {
+            PossibleValue::new(c.name())
+                .aliases(c.aliases().iter().copied())
+                .help(c.help())
+        })
+        .collect()
+}
+
 fn columns() -> Named<Column> {
     Named {
-        values: || {
-            Column::EVERY
-                .iter()
-                .map(|c| {
-                    PossibleValue::new(c.name())
-                        .aliases(c.aliases().iter().copied())
-                        .help(c.help())
-                })
-                .collect()
-        },
+        values: column_values,
         from_name: Column::from_name,
+    }
+}
+
+/// `-o`'s value: a comma-separated list of columns, `+` in front to add them to the
+/// default ones. The column names are listed once, in `-o`'s help.
+#[derive(Clone)]
+struct Columns;
+
+impl TypedValueParser for Columns {
+    type Value = ColumnList;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ColumnList, clap::Error> {
+        let text = value.to_string_lossy();
+        column_list(&text).map_err(|e| {
+            let mut err =
+                clap::Error::raw(clap::error::ErrorKind::ValueValidation, e).with_cmd(cmd);
+            if let Some(a) = arg {
+                err.insert(
+                    clap::error::ContextKind::InvalidArg,
+                    clap::error::ContextValue::String(a.to_string()),
+                );
+            }
+            err
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(column_values().into_iter()))
     }
 }
 
@@ -202,7 +240,7 @@ fn roles() -> Named<Role> {
 #[derive(Debug, Args, Clone, Copy, Default)]
 pub struct OutputArgs {
     /// Print JSON (field names are stable; see the man page)
-    #[arg(long, conflicts_with = "raw")]
+    #[arg(short = 'J', long, conflicts_with = "raw")]
     pub json: bool,
     /// Print tab-separated values without headings, exact numbers and Unix times
     #[arg(long)]
@@ -215,19 +253,52 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct LsArgs {
-    /// Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)
-    #[arg(short, long, value_parser = columns(), value_delimiter = ',', value_name = "COLUMNS")]
-    pub output: Vec<Column>,
-    /// Show every column
-    #[arg(long, conflicts_with = "output")]
+    /// Columns to show, comma-separated, in any case (lsipc's names too: ID, ATTACH,
+    /// DETACH, USER); +COLUMNS adds them to the default ones (default:
+    /// key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)
+    #[arg(short, long, value_parser = Columns, value_name = "COLUMNS")]
+    pub output: Option<ColumnList>,
+    /// Show every column that needs nothing but /proc (not app, processes, namespace)
+    #[arg(long, conflicts_with_all = ["output", "creator", "time"])]
     pub output_all: bool,
+    /// Show who created and who owns each segment: creator's and owner's names, the
+    /// creator's pid and command line (ipcs -m -c)
+    #[arg(short, long)]
+    pub creator: bool,
+    /// Show attach, detach and change times (ipcs -m -t)
+    #[arg(short, long)]
+    pub time: bool,
+    /// Add the app column: the application each segment belongs to, as far as can be
+    /// proved (see APPLICATIONS in the man page)
+    #[arg(long)]
+    pub app: bool,
     #[command(flatten)]
     pub format_args: OutputArgs,
+    /// Print the table without its heading row
+    #[arg(long)]
+    pub noheadings: bool,
+    /// Do not fit the table to the terminal: one line per segment, however wide
+    #[arg(long)]
+    pub notruncate: bool,
+    /// How times are shown in the table and with --export (raw rows and JSON keep Unix
+    /// seconds)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TimeFormatArg::Short)]
+    pub time_format: TimeFormatArg,
+    /// Print permissions in octal (640) instead of rw-r-----
+    #[arg(short = 'P', long)]
+    pub numeric_perms: bool,
+    /// Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ",
+    /// \, `, $ and bytes that are not printable ASCII written as \xHH
+    #[arg(short, long, conflicts_with_all = ["json", "raw", "format"])]
+    pub export: bool,
+    /// Print each NAME="value" pair on a line of its own (lsipc -n)
+    #[arg(short, long, conflicts_with_all = ["json", "raw", "format"])]
+    pub newline: bool,
     /// Only segments owned by this user (name or uid)
     #[arg(long, value_name = "USER")]
     pub owner: Option<String>,
     /// Only the segment with this key (0x1234 or decimal)
-    #[arg(long, value_parser = key)]
+    #[arg(long, value_parser = key, allow_negative_numbers = true)]
     pub key: Option<Key>,
     /// Only segments of at least this size (4096, 64K, 1M, 2GiB)
     #[arg(long, value_parser = size, value_name = "SIZE")]
@@ -238,13 +309,14 @@ pub struct LsArgs {
     /// Only segments no process has attached (nattch = 0)
     #[arg(long)]
     pub unattached: bool,
-    /// Sort by this column (default: the kernel's order, as ipcs)
-    #[arg(long, value_parser = columns(), value_name = "COLUMN")]
+    /// Sort by this column, any of --output's (default: the kernel's order, as ipcs)
+    #[arg(long, value_parser = columns(), value_name = "COLUMN", hide_possible_values = true)]
     pub sort: Option<Column>,
     /// Reverse the order
     #[arg(short, long)]
     pub reverse: bool,
-    /// Add the processes that have each segment mapped (pid, command, count, ro)
+    /// Add the processes that have each segment mapped (pid, command, count, ro); the
+    /// creator's and last user's pids (ipcs -m -p) are default columns
     #[arg(short, long)]
     pub pids: bool,
     /// Only orphans: nobody attached and the creating process is known to be gone (one
@@ -274,6 +346,18 @@ pub enum LsFormat {
     Json,
     Raw,
     Openmetrics,
+    Export,
+}
+
+/// lsipc's `--time-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TimeFormatArg {
+    /// 03:28:14 today, Nov 27 03:28 this year, else 2025-11-27
+    Short,
+    /// Fri Nov 27 03:28:14 2026
+    Full,
+    /// 2026-11-27T03:28:14+01:00
+    Iso,
 }
 
 /// The text format of `metrics` on stdout or in a textfile.
@@ -340,19 +424,20 @@ pub struct InfoArgs {
 #[command(group(clap::ArgGroup::new("keysource").args(["key", "ftok", "private"])))]
 pub struct CreateArgs {
     /// Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)
-    #[arg(short, long, value_parser = size)]
+    #[arg(short, long, value_parser = size, allow_negative_numbers = true)]
     pub size: u64,
-    /// The key, 0x1234 or decimal
-    #[arg(short, long, value_parser = key)]
+    /// The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)
+    #[arg(short, long, value_parser = key, allow_negative_numbers = true)]
     pub key: Option<Key>,
     /// Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 ('A')
     #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
     pub ftok: Option<FtokSpec>,
-    /// No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given
+    /// No key (IPC_PRIVATE): reachable only by shmid. Without --key, --ftok or --private
+    /// an unused key is picked at random, as ipcmk does
     #[arg(long)]
     pub private: bool,
-    /// Permission bits in octal
-    #[arg(short, long, value_parser = mode, default_value = "600")]
+    /// Permission bits in octal (ipcmk's default is 0644)
+    #[arg(short, long, value_parser = mode, default_value = "600", allow_negative_numbers = true)]
     pub mode: u32,
     /// Back the segment with huge pages (SHM_HUGETLB)
     #[arg(long)]
@@ -392,7 +477,7 @@ pub struct AttachArgs {
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct RmArgs {
     /// Segments to remove: shmids or keys (0x1234)
-    #[arg(value_parser = segment_ref, required_unless_present_any = ["key", "orphans"])]
+    #[arg(value_parser = segment_ref, required_unless_present_any = ["key", "orphans", "all"])]
     pub ids: Vec<SegmentRef>,
     /// Remove every orphan: nobody attached and the creating process is known to be gone
     #[arg(long, conflicts_with_all = ["ids", "key"])]
@@ -401,8 +486,12 @@ pub struct RmArgs {
     /// seen from here (another PID namespace, hidepid=): it may still run and need them
     #[arg(long, requires = "orphans")]
     pub include_unknown: bool,
+    /// Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm);
+    /// try it with --dry-run first
+    #[arg(short, long, conflicts_with_all = ["ids", "key", "orphans"])]
+    pub all: bool,
     /// A key to remove (0x1234 or decimal); may be repeated
-    #[arg(short, long, value_parser = key)]
+    #[arg(short, long, value_parser = key, allow_negative_numbers = true)]
     pub key: Vec<Key>,
     /// Say what would be removed, remove nothing
     #[arg(short = 'n', long)]
@@ -450,7 +539,7 @@ pub struct LimitsArgs {
 #[command(group(clap::ArgGroup::new("ring").args(["key", "ftok", "id"])))]
 pub struct RingLocation {
     /// The ring's key (0x1234 or decimal)
-    #[arg(short, long, value_parser = key)]
+    #[arg(short, long, value_parser = key, allow_negative_numbers = true)]
     pub key: Option<Key>,
     /// The ring's key as ftok(PATH, PROJ) [default: /tmp:65]
     #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
@@ -602,13 +691,54 @@ pub struct ConsumeArgs {
     pub remove_when_done: bool,
 }
 
-/// A clap error as one line: its first paragraph, without the `error:` prefix, the
-/// usage block or tips, with `(see --help)` so the way on is still shown.
+/// A clap error as one line: its first paragraph, without the `error:` prefix or the
+/// usage block, its tips (`a similar subcommand exists: 'ls'`) joined on, and `(see
+/// --help)` so the way on is still shown.
 pub fn one_line(rendered: &str) -> String {
-    let first = rendered.split("\n\n").next().unwrap_or(rendered);
+    let mut paragraphs = rendered.split("\n\n");
+    let first = paragraphs.next().unwrap_or(rendered);
     let text = first.trim().strip_prefix("error:").unwrap_or(first).trim();
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    format!("{joined} (see --help)")
+    let mut parts = vec![text.split_whitespace().collect::<Vec<_>>().join(" ")];
+    for p in paragraphs {
+        for tip in p.lines().filter_map(|l| l.trim().strip_prefix("tip:")) {
+            // clap offers `-- --key` for any unknown argument; only a negative number
+            // can be meant as a value.
+            if tip.contains("as a value, use '-- ") && !tip.contains("'-- -") {
+                continue;
+            }
+            if tip.contains("'-- --") {
+                continue;
+            }
+            parts.push(tip.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+    format!("{} (see --help)", parts.join("; "))
+}
+
+/// A command line that names no command (`shmctl-rs`, `shmctl-rs ring`): the error line
+/// and, to follow it, the usage and the commands from clap's help.
+pub fn no_command(rendered: &str) -> (String, String) {
+    let paragraphs: Vec<&str> = rendered.split("\n\n").map(str::trim_end).collect();
+    let usage = paragraphs
+        .iter()
+        .find(|p| p.starts_with("Usage:"))
+        .copied()
+        .unwrap_or("Usage: shmctl-rs <COMMAND>");
+    let path: Vec<&str> = usage
+        .split_whitespace()
+        .skip(2)
+        .take_while(|w| !w.starts_with(['[', '<']))
+        .collect();
+    let line = if path.is_empty() {
+        "no command given (see --help)".to_string()
+    } else {
+        format!("{}: no command given (see --help)", path.join(" "))
+    };
+    let body: Vec<&str> = paragraphs
+        .into_iter()
+        .filter(|p| p.starts_with("Usage:") || p.starts_with("Commands:"))
+        .collect();
+    (line, body.join("\n\n"))
 }
 
 #[cfg(test)]
@@ -626,6 +756,50 @@ mod tests {
         );
         let e = Cli::try_parse_from(["shmctl-rs", "info", "abc"]).unwrap_err();
         assert!(one_line(&e.to_string()).starts_with("invalid value 'abc' for '<ID>'"));
+    }
+
+    #[test]
+    fn typing_mistakes_get_suggestions() {
+        let e = Cli::try_parse_from(["shmctl-rs", "lss"]).unwrap_err();
+        assert_eq!(
+            one_line(&e.to_string()),
+            "unrecognized subcommand 'lss'; a similar subcommand exists: 'ls' (see --help)"
+        );
+        let e = Cli::try_parse_from(["shmctl-rs", "status", "--key", "0x1"]).unwrap_err();
+        assert_eq!(
+            one_line(&e.to_string()),
+            "unexpected argument '--key' found (see --help)"
+        );
+        let e = Cli::try_parse_from(["shmctl-rs", "ls", "--outptu", "key"]).unwrap_err();
+        assert!(
+            one_line(&e.to_string())
+                .ends_with("a similar argument exists: '--output' (see --help)")
+        );
+    }
+
+    #[test]
+    fn no_command_gives_the_usage_and_the_commands() {
+        let e = Cli::try_parse_from(["shmctl-rs"]).unwrap_err();
+        let (line, body) = no_command(&e.render().to_string());
+        assert_eq!(line, "no command given (see --help)");
+        assert!(
+            body.starts_with("Usage: shmctl-rs [OPTIONS] <COMMAND>\n\nCommands:\n  ls "),
+            "{body}"
+        );
+        assert!(!body.contains("Exit status"), "{body}");
+        let e = Cli::try_parse_from(["shmctl-rs", "ring"]).unwrap_err();
+        let (line, body) = no_command(&e.render().to_string());
+        assert_eq!(line, "ring: no command given (see --help)");
+        assert!(body.contains("  produce "), "{body}");
+    }
+
+    #[test]
+    fn negative_keys_are_keys() {
+        let cli = Cli::try_parse_from(["shmctl-rs", "create", "-s", "1", "--key", "-1"]).unwrap();
+        let Command::Create(a) = cli.command else {
+            panic!("create")
+        };
+        assert_eq!(a.key, Some(Key(0xffff_ffff)));
     }
 
     #[test]

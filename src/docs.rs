@@ -19,12 +19,27 @@ const SEGMENT_FIELDS: &[Field] = &[
     ("gid", "owner's gid"),
     (
         "owner",
-        "owner's user name, or the uid as a string when it has none",
+        "owner's user name, or the uid as a string when it has none (as lsipc's OWNER)",
     ),
-    ("group", "owner's group name, or the gid as a string"),
+    (
+        "group",
+        "owner's group name; null when the gid has none (as lsipc prints it; tables show the gid)",
+    ),
     ("cuid", "creator's uid"),
+    (
+        "cuser",
+        "creator's user name; null when the uid has none (tables show the uid)",
+    ),
     ("cgid", "creator's gid"),
+    (
+        "cgroup",
+        "creator's group name; null when the gid has none (tables show the gid)",
+    ),
     ("cpid", "pid of the creating process"),
+    (
+        "command",
+        "the creator's command line (/proc/CPID/cmdline, arguments joined by spaces) while it runs; null once it is gone or when the pid now belongs to a process started after the segment's last change",
+    ),
     ("lpid", "pid of the last shmat or shmdt"),
     ("atime", "last attach, Unix seconds; null when never"),
     ("dtime", "last detach, Unix seconds; null when never"),
@@ -34,12 +49,16 @@ const SEGMENT_FIELDS: &[Field] = &[
     ),
     (
         "rss",
-        "bytes resident in memory; null on kernels that do not say",
+        "bytes resident in memory; null on kernels that do not say. For a hugetlb segment, corrected where the kernel counts each huge page many times over (see HUGETLB SEGMENTS)",
     ),
     ("swap", "bytes in swap; null on kernels that do not say"),
     (
+        "kernel_rss",
+        "rss as /proc/sysvipc/shm states it; differs from rss only for a corrected hugetlb segment",
+    ),
+    (
         "status",
-        "list of flags: \"dest\" (marked for destruction), \"locked\" (SHM_LOCK)",
+        "list of flags: \"dest\" (marked for destruction), \"locked\" (SHM_LOCK), \"hugetlb\" (made with SHM_HUGETLB, where that can be told: see HUGETLB SEGMENTS)",
     ),
 ];
 
@@ -61,10 +80,34 @@ pub const OPTIONAL_SEGMENT_FIELDS: &[Field] = &[
         "cpid_state",
         "with --orphans: whether the creator runs: \"running\", \"zombie\" (exited, not reaped), \"exited\" (or its pid reused by a later process), or \"unknown\" (it cannot be seen from here: another PID namespace, hidepid=, permissions); only a creator known to be gone makes an orphan",
     ),
+    (
+        "app",
+        "with --app or -o app (always in info): the application it belongs to, or null when nothing tells; an object whose name is \"postgresql\", \"ring\" or \"command\" (see APPLICATIONS)",
+    ),
+    (
+        "app.name",
+        "\"postgresql\" (data_directory, null when not found; device, inode: the data directory's as the header names them; postmaster_pid; postmaster: \"running\" or \"gone\"; pid_file_names_it: postmaster.pid names this key and shmid, null when the directory was not found; read), \"ring\" (state, filled, capacity, read) or \"command\" (command: the creator's command line)",
+    ),
+    (
+        "app.read",
+        "how the header was read: \"map-files\" (through /proc/PID/map_files of a process that maps it: nothing changes) or \"attach\" (a read-only attach, which the kernel records in lpid, atime and dtime)",
+    ),
 ];
 
 const INFO_FIELDS: &[Field] = &[
     ("attached", "the processes that map it (see ls --pids)"),
+    (
+        "app",
+        "the application it belongs to, or null (see ls --app and APPLICATIONS)",
+    ),
+    (
+        "header_read",
+        "how the header was read to tell the application: \"map-files\" (through a process that maps it: nothing changes), \"attach\" (a read-only attach, which the kernel records in lpid, atime and dtime) or null (not read)",
+    ),
+    (
+        "needs_permission",
+        "what could not be read for want of permission: \"seq\" (IPC_STAT needs read permission), \"app\" (the header); empty when nothing was refused. Every other field comes from /proc/sysvipc/shm, which every user may read",
+    ),
     (
         "unreadable_processes",
         "processes whose maps could not be read (permission); attached may miss them",
@@ -73,7 +116,10 @@ const INFO_FIELDS: &[Field] = &[
         "key_from_maps",
         "true when the segment was removed (key 0 in /proc) and key is the one its holders' mappings keep",
     ),
-    ("seq", "the IPC slot's sequence number (IPC_STAT __seq)"),
+    (
+        "seq",
+        "the IPC slot's sequence number (IPC_STAT __seq); null without read permission",
+    ),
     (
         "cpid_state",
         "whether the creator runs: \"running\", \"zombie\", \"exited\" or \"unknown\" (see ls --orphans)",
@@ -82,14 +128,24 @@ const INFO_FIELDS: &[Field] = &[
         "lpid_state",
         "the same for the last pid to attach or detach; null when none has",
     ),
-    ("pages", "size in whole pages, as the kernel allocates it"),
-    ("page_size", "the page size in bytes"),
+    (
+        "pages",
+        "size in whole pages, as the kernel allocates it (huge pages for a hugetlb segment)",
+    ),
+    (
+        "page_size",
+        "the page size in bytes (the huge page size for a hugetlb segment)",
+    ),
 ];
 
 const CREATE_FIELDS: &[Field] = &[
     ("shmid", "the new segment's id"),
     ("key", "its key as an unsigned number (0 for IPC_PRIVATE)"),
     ("key_hex", "its key as 0x followed by 8 hex digits"),
+    (
+        "key_random",
+        "true when the key was picked at random (no --key, --ftok or --private), as ipcmk does",
+    ),
     ("size", "size in bytes"),
     ("perms", "permission bits, octal string"),
 ];
@@ -141,13 +197,17 @@ const LIMITS_FIELDS: &[Field] = &[
     ),
     (
         "shmall_bytes",
-        "shmall times page_size, saturating at 2^64-1",
+        "shmall times page_size, exactly: a JSON integer that may pass 2^64 (the default is about 7.6e22)",
     ),
     ("page_size", "the page size in bytes"),
     ("segments", "segments in use"),
     ("pages", "pages allocated to segments"),
     ("bytes", "pages times page_size"),
-    ("rss_pages", "pages resident in memory"),
+    (
+        "rss_pages",
+        "pages resident in memory, with the kernel's overcount of hugetlb segments taken off (see HUGETLB SEGMENTS in shmctl-rs-ls(1))",
+    ),
+    ("kernel_rss_pages", "pages resident as SHM_INFO states them"),
     ("swap_pages", "pages in swap"),
     (
         "rmid_forced",
@@ -175,6 +235,18 @@ const STATUS_FIELDS: &[Field] = &[
     ("lpid", "pid of the last attach or detach"),
     ("lpid_alive", "whether that pid is running"),
     ("lpid_state", "as cpid_state, for lpid; null when none"),
+    (
+        "lpid_is_status",
+        "true when the last pid is this status command's own read-only attach",
+    ),
+    (
+        "lpid_before_status",
+        "the last pid before this command attached; null when it read without attaching",
+    ),
+    (
+        "header_read",
+        "\"map-files\" (read through a process that maps the ring: nothing changes) or \"attach\" (one read-only attach for the whole command, which the kernel records)",
+    ),
     ("atime", "last attach, Unix seconds or null"),
     ("dtime", "last detach, Unix seconds or null"),
     ("ctime", "last change, Unix seconds"),
@@ -350,6 +422,18 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "shmctl-rs ls --json | jq '.segments[] | select(.nattch == 0) | .shmid'",
                 "JSON for scripts.",
             ),
+            (
+                "shmctl-rs ls -o +cuser,command --time-format iso",
+                "The default columns, the creator's name and command line, ISO times.",
+            ),
+            (
+                "shmctl-rs ls --app",
+                "Which application each segment belongs to (PostgreSQL, the ring, or the creator's command).",
+            ),
+            (
+                "eval \"$(shmctl-rs ls -e -o shmid,size -b --key 0x1234)\"; echo $SHMID $SIZE",
+                "Shell variables from --export, as lsipc -e gives them.",
+            ),
         ],
         "info" => &[
             ("shmctl-rs info 32769", "By shmid."),
@@ -358,7 +442,11 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
         "create" => &[
             (
                 "shmctl-rs create --size 1M",
-                "A private (IPC_PRIVATE) segment of 1 MiB; prints its shmid.",
+                "A segment of 1 MiB at an unused key picked at random, as ipcmk -M 1M.",
+            ),
+            (
+                "shmctl-rs create --size 1M --private",
+                "One with no key (IPC_PRIVATE), reachable only by its shmid.",
             ),
             (
                 "shmctl-rs create -s 4096 --key 0x1234 --mode 640",
@@ -593,3 +681,59 @@ pub const SEE_ALSO: &[(&str, &str)] = &[
     ("shmctl", "2"),
     ("sem_overview", "7"),
 ];
+
+const APPLICATIONS: &[&str] = &[
+    "The app column (--app, -o app; a line of its own in info) names what a segment proves about the application it belongs to, and nothing it does not:",
+    "postgresql: the segment begins with PostgreSQL's PGShmemHeader: PGShmemMagic (679834894), the segment's own size, and the device and inode of the data directory. The data directory is the working directory of the postmaster, or of a process that maps the segment, whose device and inode are the header's; its postmaster.pid should name the segment's key and shmid (it is said when it does not). Shown as postgresql (data directory DIR, postmaster PID N running|gone); the postmaster runs while a process with its pid works in that data directory. When no process is left to ask, the data directory cannot be found and the header's device and inode are shown instead.",
+    "ring: a segment of the ring's size (4176 bytes) whose header is a valid ring, consistent or inconsistent (see shmctl-rs-status(1)): ring (consistent, 300/1024 filled).",
+    "Otherwise the creator's command line while it runs (the command column), or nothing.",
+    "Reading a header: through /proc/PID/map_files of a process that maps the segment, which changes nothing and needs CAP_SYS_ADMIN. When no process maps it, ls reads only a segment whose size is a header's own, a ring's 4176 bytes or the 56 bytes of PostgreSQL's header-only segment (shared_memory_type = mmap, its default), and info reads any; both with a read-only attach, and only where the caller may attach. The kernel records every attach: afterwards the segment's lpid is this command's pid, and its atime and dtime are now. ls says on stderr which segments it attached to; info says so on the app line, and every other figure it shows was read before. A page never touched is not read through the attach (that would allocate it): its bytes are zero.",
+    "Cost: without --app (or -o app), ls reads /proc/sysvipc/shm only, and /proc/CPID/cmdline once per creator for the command column or --json. --app adds one read of every process's maps, as --pids does, and a read of the first bytes of each segment some process maps.",
+];
+
+const HUGETLB: &[&str] = &[
+    "The kernel keeps SHM_HUGETLB nowhere a reader can see: a segment's mode holds its permission and status bits only. A segment is marked hugetlb when a process maps it from hugetlbfs (ls --pids or --app, and info, which read every process's maps), or when its rss is more than even huge pages could hold, which only the kernel's miscount gives: ipc/shm.c takes a hugetlb segment's rss as pages_per_huge_page times the page cache's nrpages, and since Linux 6.7 (commit a08c7193e4f1) nrpages counts a huge page as the small pages it spans, so a touched 2 MiB segment reads 1 GiB in /proc/sysvipc/shm and in SHM_INFO (and so in lsipc, ipcs -u and limits).",
+    "rss is corrected for a hugetlb segment (divided by the small pages in a huge page of the default size in /proc/meminfo, where the figure is a whole number of miscounted huge pages); kernel_rss keeps the kernel's figure, and info and limits say both. info counts a hugetlb segment's size in huge pages. An untouched hugetlb segment that no process maps shows no sign of being one.",
+];
+
+const UTIL_LINUX: &[&str] = &[
+    "ls takes lsipc's column names in lsipc's case (-o KEY,ID,SIZE), -o +COLUMNS, --noheadings, --notruncate, --time-format, -e/--export, -n/--newline, -P/--numeric-perms, -b/--bytes and -J/--json; ipcs's -c and -t column groups are --creator and --time; lsipc's -r (raw) is --raw here, as -r reverses the order. Export names are column names in capitals, always usable as shell variables (lsipc's -y).",
+    "Where util-linux (2.38 to 2.42) is wrong, this tool is right: lsipc's CGID column prints the creator's uid (it reads shm_perm.cuid); its STATUS never shows hugetlb or noreserve (it looks for them in the mode, where the kernel never puts them); its COMMAND is the command line of whatever process has the creator's pid now, even one started after the segment was made; ipcs -l multiplies SHMALL's pages into kbytes in 64 bits, which wraps (18446744073709551612 kbytes); both take the kernel's miscounted rss of hugetlb segments as it is.",
+    "Names of ids: owner falls back to the uid, as lsipc's OWNER does; group, cuser and cgroup are null in JSON for an id without a name, as lsipc prints them, while tables, raw rows and --export show the number, as ipcs does. JSON times are Unix seconds (lsipc prints formatted strings).",
+];
+
+const CREATE_KEYS: &[&str] = &[
+    "Without --key, --ftok or --private, create picks an unused key at random, as ipcmk -M does, and says which (never 0, IPC_PRIVATE, nor 0xffffffff, ftok's failure value). A key is 32 bits: 0x0 to 0xffffffff, or in decimal 0 to 4294967295, or -2147483648 to -1 as /proc/sysvipc/shm prints the keys from 0x80000000 (--key -1 is 0xffffffff). ipcmk's default mode is 0644, this tool's 0600.",
+];
+
+const STATUS_READ: &[&str] = &[
+    "The kernel records every shmat, read-only or not, in the segment: lpid becomes the attaching process and atime the time, and shmdt sets dtime. status therefore reads the header through /proc/PID/map_files of a process that maps the ring when the caller may (CAP_SYS_ADMIN), which changes nothing; otherwise it attaches read-only once for the whole command, --watch included. While its attach is the last one, the last pid is shown as this command's own, with the last pid from before it attached.",
+];
+
+const INFO_PERMISSION: &[&str] = &[
+    "Without read permission on the segment the kernel refuses IPC_STAT. info then shows what /proc/sysvipc/shm shows every user, as ipcs -m -i does, and says what needed the permission: the slot's sequence number (seq) and the header (app); needs_permission lists them in JSON.",
+];
+
+const LIMITS_FIGURES: &[&str] = &[
+    "SHMALL in bytes is printed exactly (its default is 18446744073692774399 pages, about 7.6e22 bytes, more than 64 bits hold; ipcs -l wraps it). The resident pages are SHM_INFO's with the kernel's overcount of hugetlb segments taken off (see HUGETLB SEGMENTS in shmctl-rs-ls(1)); both are said when they differ.",
+];
+
+/// Sections of prose a page has beyond the definition: (heading, paragraphs).
+pub fn sections(path: &str) -> Vec<(&'static str, &'static [&'static str])> {
+    match path {
+        "ls" => vec![
+            ("APPLICATIONS", APPLICATIONS),
+            ("HUGETLB SEGMENTS", HUGETLB),
+            ("UTIL-LINUX", UTIL_LINUX),
+        ],
+        "info" => vec![
+            ("PERMISSION", INFO_PERMISSION),
+            ("APPLICATIONS", APPLICATIONS),
+            ("HUGETLB SEGMENTS", HUGETLB),
+        ],
+        "create" => vec![("KEYS", CREATE_KEYS)],
+        "status" => vec![("HOW THE RING IS READ", STATUS_READ)],
+        "limits" => vec![("FIGURES", LIMITS_FIGURES)],
+        _ => Vec::new(),
+    }
+}

@@ -5,6 +5,7 @@
 
 use crate::cli::{Cli, EXIT_STATUS_HELP};
 use crate::docs;
+use crate::render::columns::Column;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{Roff, bold, italic, roman};
@@ -74,6 +75,15 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
             r.text([roman(f.help)]);
         }
     }
+    for (heading, paragraphs) in docs::sections(path) {
+        r.control("SH", [heading]);
+        for (i, p) in paragraphs.iter().enumerate() {
+            if i > 0 {
+                r.control("PP", []);
+            }
+            r.text([roman(*p)]);
+        }
+    }
     r.control("SH", ["EXIT STATUS"]);
     for line in EXIT_STATUS_HELP.lines().skip(1) {
         let (code, meaning) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
@@ -121,6 +131,92 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
     r.to_roff()
 }
 
+/// The SYNOPSIS of a page as clap_mangen writes it, with each option's value placeholder
+/// (`[-o|--output COLUMNS]`), which clap_mangen leaves out.
+fn synopsis(cmd: &clap::Command) -> String {
+    let name = cmd.get_bin_name().unwrap_or_else(|| cmd.get_name());
+    let mut line = vec![bold(name), roman(" ")];
+    let mut options: Vec<&clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| !a.is_hide_set() && !a.is_positional())
+        .collect();
+    // Required options last, as clap_mangen orders them.
+    options.sort_by_key(|a| a.is_required_set());
+    for arg in options {
+        let (open, close) = if arg.is_required_set() {
+            ("<", ">")
+        } else {
+            ("[", "]")
+        };
+        line.push(roman(open));
+        match (arg.get_short(), arg.get_long()) {
+            (Some(short), Some(long)) => {
+                line.push(bold(format!("-{short}")));
+                line.push(roman("|"));
+                line.push(bold(format!("--{long}")));
+            }
+            (Some(short), None) => line.push(bold(format!("-{short}"))),
+            (None, Some(long)) => line.push(bold(format!("--{long}"))),
+            (None, None) => continue,
+        }
+        let range = arg.get_num_args().expect("a built command");
+        if range.takes_values() {
+            let value = arg
+                .get_value_names()
+                .map(|v| v.join(" "))
+                .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+            if range.min_values() == 0 {
+                line.push(roman(" ["));
+                line.push(italic(value));
+                line.push(roman("]"));
+            } else {
+                line.push(roman(" "));
+                line.push(italic(value));
+            }
+        }
+        line.push(roman(close));
+        line.push(roman(" "));
+    }
+    for arg in cmd.get_positionals().filter(|a| !a.is_hide_set()) {
+        let (open, close) = if arg.is_required_set() {
+            ("<", ">")
+        } else {
+            ("[", "]")
+        };
+        line.push(roman(open));
+        line.push(italic(
+            arg.get_value_names()
+                .map(|v| v.join(" "))
+                .unwrap_or_else(|| arg.get_id().as_str().to_string()),
+        ));
+        line.push(roman(close));
+        if matches!(arg.get_action(), clap::ArgAction::Append) {
+            line.push(roman("..."));
+        }
+        line.push(roman(" "));
+    }
+    if cmd.has_subcommands() {
+        line.push(roman("<"));
+        line.push(italic("subcommands"));
+        line.push(roman(">"));
+    }
+    let mut r = Roff::new();
+    r.control("SH", ["SYNOPSIS"]);
+    r.text(line);
+    r.to_roff()
+}
+
+/// Put `synopsis` in place of the SYNOPSIS section of a rendered page.
+fn replace_synopsis(page: &mut String, synopsis: &str) {
+    let start = page
+        .find(".SH SYNOPSIS\n")
+        .expect("clap_mangen writes a SYNOPSIS");
+    let end = page[start + 1..]
+        .find("\n.SH ")
+        .map_or(page.len(), |at| start + 1 + at + 1);
+    page.replace_range(start..end, synopsis);
+}
+
 /// One man page per command: `man/shmctl-rs.1`, `man/shmctl-rs-ls.1`, …
 pub fn man_pages() -> Vec<Generated> {
     let mut all = Vec::new();
@@ -144,7 +240,7 @@ pub fn man_pages() -> Vec<Generated> {
             .clone()
             .after_help(None::<&str>)
             .after_long_help(None::<&str>);
-        let man = clap_mangen::Man::new(cmd)
+        let man = clap_mangen::Man::new(cmd.clone())
             .title(page_name(path).to_uppercase())
             .manual("shmctl-rs manual")
             .source(format!("shmctl-rs {}", env!("CARGO_PKG_VERSION")));
@@ -152,6 +248,7 @@ pub fn man_pages() -> Vec<Generated> {
         man.render(&mut text)
             .expect("rendering to memory cannot fail");
         let mut text = String::from_utf8(text).expect("roff is UTF-8");
+        replace_synopsis(&mut text, &synopsis(&cmd));
         let extra = extra_sections(path, &subpages);
         match text.find(".SH VERSION") {
             Some(at) => text.insert_str(at, &extra),
@@ -161,48 +258,6 @@ pub fn man_pages() -> Vec<Generated> {
     }
     pages
 }
-
-/// Live segment ids for bash: `rm`, `info`, `attach`, `status` complete ids and keys by
-/// asking the tool itself; everything else is clap's completion, untouched.
-const BASH_LIVE_IDS: &str = r#"
-# Live segment ids and keys where an ID is expected (asks shmctl-rs itself).
-_shmctl_rs_ids() {
-    command shmctl-rs ls --raw -o shmid,key 2>/dev/null | while IFS=$'\t' read -r id key; do
-        [[ $1 != keys ]] && printf '%s\n' "$id"
-        [[ $key != 0x00000000 ]] && printf '%s\n' "$key"
-    done
-}
-
-_shmctl_rs_complete() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in
-            -*) ;;
-            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else ((words++)); fi ;;
-        esac
-    done
-    case "$sub,$prev" in
-        rm,-k|rm,--key|ls,--key)
-            COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids keys)" -- "$cur") )
-            return 0 ;;
-        *,-t|*,--timeout|*,--ftok|*,-w|*,--watch) ;;
-        chmod,*|chown,*)
-            # MODE or OWNER first, then the ID.
-            if [[ $cur != -* && $words == 1 ]]; then
-                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
-                return 0
-            fi ;;
-        rm,*|info,*|attach,*|status,*)
-            if [[ $cur != -* ]]; then
-                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
-                return 0
-            fi ;;
-    esac
-    _shmctl__rs "$@"
-}
-
-complete -F _shmctl_rs_complete -o bashdefault -o default shmctl-rs
-"#;
 
 const ZSH_LIVE_IDS: &str = r#"
 # Live segment ids (with key, size and owner as the description) where an ID is expected.
@@ -232,22 +287,35 @@ complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
 "#;
 
+/// The command line as completions offer it: without its hidden commands and options
+/// (`generate`, `ring bench-peer`), which clap_complete would offer.
+fn visible(cmd: &clap::Command) -> clap::Command {
+    let mut out = clap::Command::new(cmd.get_name().to_string());
+    if let Some(about) = cmd.get_about() {
+        out = out.about(about.clone());
+    }
+    if let Some(version) = cmd.get_version() {
+        out = out.version(version.to_string());
+    }
+    out = out.args(cmd.get_arguments().filter(|a| !a.is_hide_set()).cloned());
+    out.subcommands(
+        cmd.get_subcommands()
+            .filter(|s| !s.is_hide_set())
+            .map(visible),
+    )
+}
+
 fn completion(shell: Shell) -> String {
+    let mut cmd = visible(&Cli::command());
+    if shell == Shell::Bash {
+        cmd.build();
+        let columns: Vec<&str> = Column::EVERY.iter().map(|c| c.name()).collect();
+        return crate::bash_completion::script(&cmd, &columns);
+    }
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "shmctl-rs", &mut buf);
+    clap_complete::generate(shell, &mut cmd, "shmctl-rs", &mut buf);
     let text = String::from_utf8(buf).expect("completions are UTF-8");
     match shell {
-        Shell::Bash => {
-            // clap_complete spells the case arms for a hyphenated bin name differently from
-            // the state its word loop builds (`shmctl__subcmd__rs__…` against
-            // `shmctl__rs__…`, clap-rs/clap#6421), so no subcommand would ever complete.
-            let text = text.replace("shmctl__subcmd__rs", "shmctl__rs");
-            // Register our wrapper instead of clap's function (which it calls).
-            let at = text
-                .rfind("\nif [[ \"${BASH_VERSINFO[0]}\" -eq 4")
-                .expect("clap's bash registration block");
-            format!("{}\n{}", &text[..at], BASH_LIVE_IDS.trim_start())
-        }
         Shell::Zsh => {
             // ID positionals: complete live segments instead of files.
             let mut replaced = 0;

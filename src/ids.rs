@@ -54,7 +54,9 @@ pub fn parse_key(text: &str) -> std::result::Result<Key, String> {
         t.parse::<u32>().ok()
     };
     parsed.map(Key).ok_or_else(|| {
-        format!("key '{text}': expected 0x followed by up to 8 hex digits, or a decimal number")
+        format!(
+            "key '{text}': a key is 32 bits: 0x0 to 0xffffffff in hex, 0 to 4294967295 in decimal, or -2147483648 to -1 as /proc/sysvipc/shm prints the keys from 0x80000000"
+        )
     })
 }
 

@@ -6,6 +6,7 @@
 //! `render` → `output` → stdout.
 //! Only `sys` contains unsafe code.
 
+pub mod bash_completion;
 pub mod bench;
 pub mod cli;
 pub mod commands;

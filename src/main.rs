@@ -21,6 +21,12 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let (line, usage) = cli::no_command(&e.render().to_string());
+            output::error(line);
+            output::usage(usage);
+            return ExitCode::from(Status::Usage.code());
+        }
         Err(e) => {
             output::error(cli::one_line(&e.to_string()));
             return ExitCode::from(Status::Usage.code());

@@ -4,6 +4,7 @@
 //! Segments are here; a ring's state and a run's summary in `ring`; benchmark results in
 //! `bench`.
 
+pub mod app;
 pub mod bench;
 pub mod metrics;
 pub mod object;
@@ -11,6 +12,7 @@ pub mod ring;
 
 use crate::proc::sysvipc::ShmRecord;
 use crate::sys::shm::{Key, ShmId};
+use app::App;
 use serde::Serialize;
 
 /// One segment, as `ls --json` and `info --json` print it.
@@ -27,20 +29,32 @@ pub struct Segment {
     pub perms: String,
     pub uid: u32,
     pub gid: u32,
+    /// The owner's name, or the uid as a string when it has none (lsipc's OWNER).
     pub owner: String,
-    pub group: String,
+    /// The names of the owner's group, the creator and the creator's group; null when
+    /// the id has no name (as lsipc prints them).
+    pub group: Option<String>,
     pub cuid: u32,
+    pub cuser: Option<String>,
     pub cgid: u32,
+    pub cgroup: Option<String>,
     pub cpid: i32,
+    /// The creator's command line (`/proc/CPID/cmdline`) while it runs; null once it is
+    /// gone (a pid reused by a later process is not the creator).
+    pub command: Option<String>,
     pub lpid: i32,
     /// Unix seconds of the last attach, detach and change; null when never.
     pub atime: Option<i64>,
     pub dtime: Option<i64>,
     pub ctime: Option<i64>,
-    /// Bytes resident in memory and in swap.
+    /// Bytes resident in memory and in swap. For a hugetlb segment `rss` is corrected
+    /// where the kernel counts each huge page as many small ones.
     pub rss: Option<u64>,
     pub swap: Option<u64>,
-    /// `dest` (marked for destruction), `locked` (SHM_LOCK).
+    /// rss as `/proc/sysvipc/shm` states it.
+    pub kernel_rss: Option<u64>,
+    /// `dest` (marked for destruction), `locked` (SHM_LOCK), `hugetlb` (SHM_HUGETLB,
+    /// where that can be told).
     pub status: Vec<&'static str>,
     /// The raw mode (permission and status bits), for raw output.
     #[serde(skip)]
@@ -54,6 +68,10 @@ pub struct Segment {
     /// With `--orphans`: nobody attached and its creator is known to be gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orphan: Option<bool>,
+    /// With `--app` (always in `info`): the application it belongs to, null when
+    /// nothing tells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<Option<App>>,
     /// With `--orphans`: whether the creator still runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpid_state: Option<Liveness>,
@@ -139,9 +157,18 @@ impl Unreadable {
     }
 }
 
+/// The names of a segment's ids, looked up by whoever gathers it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IdNames {
+    pub owner: String,
+    pub group: Option<String>,
+    pub cuser: Option<String>,
+    pub cgroup: Option<String>,
+}
+
 impl Segment {
-    /// The segment as its /proc line states it; user and group names come from `names`.
-    pub fn from_record(r: &ShmRecord, owner: String, group: String) -> Segment {
+    /// The segment as its /proc line states it, with the names of its ids.
+    pub fn from_record(r: &ShmRecord, names: IdNames) -> Segment {
         let mut status = Vec::new();
         if r.is_dest() {
             status.push("dest");
@@ -158,22 +185,27 @@ impl Segment {
             perms: format!("{:o}", r.perms()),
             uid: r.uid,
             gid: r.gid,
-            owner,
-            group,
+            owner: names.owner,
+            group: names.group,
             cuid: r.cuid,
+            cuser: names.cuser,
             cgid: r.cgid,
+            cgroup: names.cgroup,
             cpid: r.cpid,
+            command: None,
             lpid: r.lpid,
             atime: r.atime,
             dtime: r.dtime,
             ctime: r.ctime,
             rss: r.rss,
             swap: r.swap,
+            kernel_rss: r.rss,
             status,
             mode: r.mode,
             attached: None,
             namespace: None,
             orphan: None,
+            app: None,
             cpid_state: None,
         }
     }
@@ -181,14 +213,25 @@ impl Segment {
     /// Record its holders; a holder mapping it from hugetlbfs shows it was made with
     /// SHM_HUGETLB (the kernel keeps that flag nowhere else).
     pub fn set_holders(&mut self, holders: Vec<Holder>) {
-        if holders.iter().any(|h| h.hugetlb) && !self.status.contains(&"hugetlb") {
-            self.status.push("hugetlb");
+        if holders.iter().any(|h| h.hugetlb) {
+            self.mark_hugetlb();
         }
         self.attached = Some(holders);
     }
 
     pub fn is_dest(&self) -> bool {
         self.status.contains(&"dest")
+    }
+
+    pub fn is_hugetlb(&self) -> bool {
+        self.status.contains(&"hugetlb")
+    }
+
+    /// Mark it as made with SHM_HUGETLB.
+    pub fn mark_hugetlb(&mut self) {
+        if !self.is_hugetlb() {
+            self.status.push("hugetlb");
+        }
     }
 }
 
@@ -199,6 +242,9 @@ pub struct Listing {
     /// With `--pids`: processes whose maps could not be read.
     #[serde(skip)]
     pub unreadable: Unreadable,
+    /// With `--app`: segments whose header this command read with a read-only attach.
+    #[serde(skip)]
+    pub attached: Vec<ShmId>,
     /// With `--orphans`: segments left out because nobody can tell whether their creator
     /// runs (see `--include-unknown`).
     #[serde(skip)]
@@ -216,14 +262,25 @@ pub struct Listing {
 pub struct SegmentInfo {
     #[serde(flatten)]
     pub segment: Segment,
-    /// The IPC slot sequence number (IPC_STAT's `__seq`).
-    pub seq: u16,
+    /// The IPC slot sequence number (IPC_STAT's `__seq`); null without read permission.
+    pub seq: Option<u16>,
     /// Whether the creator and the last user still run; null for no pid.
     pub cpid_state: Option<Liveness>,
     pub lpid_state: Option<Liveness>,
-    /// The size rounded up to whole pages, as the kernel allocates it.
+    /// The size rounded up to whole pages, as the kernel allocates it (huge pages for a
+    /// hugetlb segment).
     pub pages: u64,
     pub page_size: u64,
+    /// How the header was read to tell the application: "map-files" (changing
+    /// nothing), "attach" (recorded by the kernel), or null when it was not read.
+    pub header_read: Option<app::HeaderRead>,
+    /// What could not be read for want of permission: `seq` (IPC_STAT needs read
+    /// permission), `app` (the header). Everything else comes from /proc, which every
+    /// user may read.
+    pub needs_permission: Vec<&'static str>,
+    /// The reader's uid, to say who lacked permission.
+    #[serde(skip)]
+    pub viewer_uid: u32,
     /// Processes whose maps could not be read (permission), so `attached` may miss some.
     pub unreadable_processes: usize,
     #[serde(skip)]
@@ -233,7 +290,7 @@ pub struct SegmentInfo {
     pub key_from_maps: bool,
 }
 
-/// `limits --json`. Byte totals saturate at 2^64 − 1 (SHMALL's default in bytes is larger).
+/// `limits --json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LimitsReport {
     /// Largest segment, bytes (kernel.shmmax).
@@ -244,8 +301,8 @@ pub struct LimitsReport {
     pub shmmni: u64,
     /// Most pages all segments may use together (kernel.shmall).
     pub shmall: u64,
-    /// shmall × page_size.
-    pub shmall_bytes: u64,
+    /// shmall × page_size, exactly (SHMALL's default in bytes is larger than 2^64).
+    pub shmall_bytes: u128,
     pub page_size: u64,
     /// Segments in use.
     pub segments: u64,
@@ -253,7 +310,11 @@ pub struct LimitsReport {
     pub pages: u64,
     /// pages × page_size.
     pub bytes: u64,
+    /// Pages resident, each huge page of a hugetlb segment counted once per small page
+    /// it holds (the kernel's own figure counts it that many times over again).
     pub rss_pages: u64,
+    /// The resident pages as SHM_INFO states them.
+    pub kernel_rss_pages: u64,
     pub swap_pages: u64,
     /// kernel.shm_rmid_forced: segments are removed when their last process exits.
     pub rmid_forced: Option<bool>,
@@ -265,6 +326,8 @@ pub struct Created {
     pub shmid: ShmId,
     pub key: Key,
     pub key_hex: String,
+    /// The key was picked at random (no --key, --ftok or --private given), as ipcmk does.
+    pub key_random: bool,
     pub size: u64,
     pub perms: String,
     /// The raw permission bits, for the sentence people read.

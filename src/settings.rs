@@ -10,10 +10,12 @@ use crate::gather::listing::{Filter, Query};
 use crate::ids::{FtokSpec, SegmentRef};
 use crate::output;
 use crate::render::Format;
-use crate::render::columns::Column;
+use crate::render::columns::{Column, Style};
+use crate::render::ls::Look;
 use crate::render::openmetrics::Dialect;
 use crate::ring::{Location, consumer, producer};
 use crate::sys::shm::{CreateFlags, Key, ShmId};
+use crate::units::TimeFormat;
 use crate::users::Names;
 
 /// A whole invocation: where it runs, how results are shown, and what it does.
@@ -114,31 +116,67 @@ pub fn parse_owner(text: &str) -> Result<set::Change> {
     Ok(set::Change::Owner { uid, gid })
 }
 
-fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
+/// The columns `ls` shows: a group (`--creator`, `--time`: ipcs's), every one, or the
+/// default ones; then `-o`, replacing them or (`+…`) adding to them.
+fn ls_columns(args: &cli::LsArgs) -> Vec<Column> {
+    let mut base: Vec<Column> = Vec::new();
+    let add = |list: &[Column], to: &mut Vec<Column>| {
+        for c in list {
+            if !to.contains(c) {
+                to.push(*c);
+            }
+        }
+    };
+    if args.output_all {
+        add(Column::ALL, &mut base);
+    } else if args.creator || args.time {
+        if args.creator {
+            add(Column::CREATOR, &mut base);
+        }
+        if args.time {
+            add(Column::TIME, &mut base);
+        }
+    } else {
+        add(Column::DEFAULT, &mut base);
+    }
+    match &args.output {
+        Some(list) if list.add => {
+            add(&list.columns, &mut base);
+            base
+        }
+        Some(list) => list.columns.clone(),
+        None => base,
+    }
+}
+
+fn ls(args: cli::LsArgs, in_namespace: bool) -> Result<(Format, bool, ls::Settings)> {
     let owner = args
         .owner
         .as_deref()
         .map(Names::parse_user)
         .transpose()
         .map_err(Error::usage)?;
-    let mut columns = if args.output_all {
-        Column::ALL.to_vec()
-    } else if args.output.is_empty() {
-        Column::DEFAULT.to_vec()
-    } else {
-        args.output
-    };
+    let mut columns = ls_columns(&args);
     let pids = args.pids || columns.contains(&Column::Processes);
     if pids && !columns.contains(&Column::Processes) {
         columns.push(Column::Processes);
     }
-    if args.all_namespaces && !columns.contains(&Column::Namespace) {
+    let app = args.app || columns.contains(&Column::App);
+    if app && !columns.contains(&Column::App) {
+        columns.push(Column::App);
+    }
+    // --ns adds the namespace to the default columns; columns named with -o are the
+    // ones shown (scripts read `--ns PID ls --raw -o shmid`).
+    let named = args.output.as_ref().is_some_and(|l| !l.add);
+    if (args.all_namespaces || (in_namespace && !named)) && !columns.contains(&Column::Namespace) {
         columns.insert(0, Column::Namespace);
     }
     let format = match (args.format, args.format_args.json, args.format_args.raw) {
         (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
         (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
         (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
+        (Some(LsFormat::Export), _, _) => Format::Export,
+        _ if args.export || args.newline => Format::Export,
         _ => Format::Table,
     };
     if format == Format::OpenMetrics && args.watch.is_some() {
@@ -147,9 +185,25 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
         ));
     }
     let bytes = args.format_args.bytes;
+    let look = Look {
+        style: Style {
+            time_format: match args.time_format {
+                cli::TimeFormatArg::Short => TimeFormat::Short,
+                cli::TimeFormatArg::Full => TimeFormat::Full,
+                cli::TimeFormatArg::Iso => TimeFormat::Iso,
+            },
+            numeric_perms: args.numeric_perms,
+        },
+        headings: !args.noheadings,
+        fit: !args.notruncate,
+        newline: args.newline,
+    };
     let settings = ls::Settings {
-        columns,
         query: Query {
+            commands: format == Format::Json || columns.contains(&Column::Command),
+            app,
+            attach: Default::default(),
+            in_namespace,
             filter: Filter {
                 owner,
                 key: args.key,
@@ -167,6 +221,8 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
             pids,
             all_namespaces: args.all_namespaces,
         },
+        columns,
+        look,
         sort: args.sort,
         reverse: args.reverse,
         watch: args.watch,
@@ -213,7 +269,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
     let mut bytes = false;
     let command = match cli.command {
         Command::Ls(args) => {
-            let (f, b, s) = ls(args)?;
+            let (f, b, s) = ls(args, cli.ns.is_some())?;
             (format, bytes) = (f, b);
             Settings::Ls(s)
         }
@@ -229,10 +285,11 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
             } else {
                 Format::Table
             };
-            let key = match (a.key, a.ftok) {
-                (Some(k), _) => k,
-                (_, Some(f)) => ftok_key(&f)?,
-                _ => Key::PRIVATE,
+            let key = match (a.key, a.ftok, a.private) {
+                (Some(k), _, _) => create::KeyChoice::Given(k),
+                (_, Some(f), _) => create::KeyChoice::Given(ftok_key(&f)?),
+                (_, _, true) => create::KeyChoice::Given(Key::PRIVATE),
+                _ => create::KeyChoice::Random,
             };
             Settings::Create(create::Settings {
                 size: a.size,
@@ -261,6 +318,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 targets,
                 orphans: a.orphans,
                 include_unknown: a.include_unknown,
+                all: a.all,
                 dry_run: a.dry_run,
             })
         }

@@ -134,7 +134,12 @@ pub fn parse_mode(text: &str) -> Result<u32, String> {
 
 /// `4096` → `4 KiB`, `1536` → `1.5 KiB`, `100` → `100 B`.
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    human_size_wide(u128::from(bytes))
+}
+
+/// [`human_size`] for products that may pass 2^64 (SHMALL in bytes): up to YiB.
+pub fn human_size_wide(bytes: u128) -> String {
+    const UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
     let mut unit = 0;
     let mut scaled = bytes as f64;
     while scaled >= 1024.0 && unit < UNITS.len() - 1 {
@@ -143,12 +148,17 @@ pub fn human_size(bytes: u64) -> String {
     }
     if unit == 0 {
         format!("{bytes} B")
-    } else if bytes.is_multiple_of(1u64 << (10 * unit)) || scaled >= 100.0 {
-        format!("{} {}", scaled.round() as u64, UNITS[unit])
+    } else if bytes.is_multiple_of(1u128 << (10 * unit)) || scaled >= 100.0 {
+        format!("{} {}", scaled.round() as u128, UNITS[unit])
     } else {
         let s = format!("{scaled:.1}");
         format!("{} {}", s.trim_end_matches(".0"), UNITS[unit])
     }
+}
+
+/// `1 byte`, `4096 bytes`.
+pub fn bytes_text(n: u128) -> String {
+    format!("{n} {}", if n == 1 { "byte" } else { "bytes" })
 }
 
 /// `4 KiB` by default, `4096` with exact bytes.
@@ -216,6 +226,33 @@ pub fn local_time(secs: Option<i64>) -> String {
     match secs.and_then(|s| Local.timestamp_opt(s, 0).single()) {
         Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
         None => "-".to_string(),
+    }
+}
+
+/// How the time columns of a table are written (lsipc's `--time-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// `03:28:14` today, `Nov 27 03:28` this year, else `2025-11-27`.
+    #[default]
+    Short,
+    /// `Fri Nov 27 03:28:14 2026`, as asctime(3) and lsipc print it.
+    Full,
+    /// `2026-11-27T03:28:14+01:00`, ISO 8601 with the offset.
+    Iso,
+}
+
+/// A Unix time in `format`, relative to `now` for the short form; `None` (never) as `-`.
+pub fn time_text(secs: Option<i64>, now: i64, format: TimeFormat) -> String {
+    use chrono::{Local, TimeZone};
+    let local = || secs.and_then(|s| Local.timestamp_opt(s, 0).single());
+    match format {
+        TimeFormat::Short => short_time(secs, now),
+        TimeFormat::Full => {
+            local().map_or("-".into(), |t| t.format("%a %b %e %H:%M:%S %Y").to_string())
+        }
+        TimeFormat::Iso => {
+            local().map_or("-".into(), |t| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        }
     }
 }
 
@@ -363,5 +400,35 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(1 << 30), "1 GiB");
         assert_eq!(human_size(u64::MAX), "16 EiB");
+        // SHMALL's default in bytes: 18446744073692774399 pages of 4096 bytes.
+        assert_eq!(
+            human_size_wide(18_446_744_073_692_774_399u128 * 4096),
+            "64 ZiB"
+        );
+        assert_eq!(bytes_text(1), "1 byte");
+        assert_eq!(bytes_text(2), "2 bytes");
+    }
+
+    #[test]
+    fn full_and_iso_times() {
+        // The shapes hold in every time zone.
+        let now = 1_795_750_153; // 2026-11-27 03:49:13 UTC
+        let shape = |t: String| {
+            t.chars()
+                .map(|c| if c.is_ascii_digit() { '9' } else { c })
+                .collect::<String>()
+        };
+        let full = time_text(Some(now), now, TimeFormat::Full);
+        assert!(full.ends_with(" 2026") && full.len() == 24, "{full}");
+        let iso = shape(time_text(Some(now), now, TimeFormat::Iso));
+        assert!(
+            iso == "9999-99-99T99:99:99+99:99" || iso == "9999-99-99T99:99:99-99:99",
+            "{iso}"
+        );
+        assert_eq!(time_text(None, now, TimeFormat::Iso), "-");
+        assert_eq!(
+            time_text(Some(now - 60), now, TimeFormat::Short),
+            short_time(Some(now - 60), now)
+        );
     }
 }

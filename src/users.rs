@@ -12,6 +12,15 @@ impl Names {
     /// The user's name, or the uid as a number when it has none (common for containers'
     /// mapped uids such as 100000).
     pub fn user(&mut self, uid: u32) -> String {
+        self.user_name(uid).unwrap_or_else(|| uid.to_string())
+    }
+
+    pub fn group(&mut self, gid: u32) -> String {
+        self.group_name(gid).unwrap_or_else(|| gid.to_string())
+    }
+
+    /// The user's name; `None` when the uid has none.
+    pub fn user_name(&mut self, uid: u32) -> Option<String> {
         self.users
             .entry(uid)
             .or_insert_with(|| {
@@ -21,10 +30,10 @@ impl Names {
                     .map(|u| u.name)
             })
             .clone()
-            .unwrap_or_else(|| uid.to_string())
     }
 
-    pub fn group(&mut self, gid: u32) -> String {
+    /// The group's name; `None` when the gid has none.
+    pub fn group_name(&mut self, gid: u32) -> Option<String> {
         self.groups
             .entry(gid)
             .or_insert_with(|| {
@@ -34,7 +43,6 @@ impl Names {
                     .map(|g| g.name)
             })
             .clone()
-            .unwrap_or_else(|| gid.to_string())
     }
 
     /// A group given on the command line: a name or a numeric gid.

@@ -96,9 +96,15 @@ fn an_unprivileged_user_sees_everything_touches_nothing() {
     let v: Value = serde_json::from_slice(&ls.stdout).unwrap();
     assert_eq!(v["segments"].as_array().unwrap().len(), 3);
 
+    // info shows what /proc shows every user; only IPC_STAT's seq and the header need
+    // read permission.
+    let o = as_nobody(&["info", &ring, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let info: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(info["seq"], Value::Null);
+    assert_eq!(info["needs_permission"], serde_json::json!(["seq", "app"]));
     for args in [
-        &["info", &ring][..],
-        &["attach", &ring, "--timeout", "1s"],
+        &["attach", &ring, "--timeout", "1s"][..],
         &["status", &ring],
     ] {
         let o = as_nobody(args);

@@ -126,7 +126,14 @@ fn documented_json_fields_are_the_printed_ones() {
     let documented = |path: &str| documented_with(path, false);
     let ls = json(&["ls", "--json"]);
     assert_eq!(object_keys(&ls["segments"][0]), documented("ls"));
-    let ls = json(&["ls", "--json", "--pids", "--orphans", "--all-namespaces"]);
+    let ls = json(&[
+        "ls",
+        "--json",
+        "--pids",
+        "--orphans",
+        "--all-namespaces",
+        "--app",
+    ]);
     assert_eq!(object_keys(&ls["segments"][0]), documented_with("ls", true));
     assert_eq!(
         object_keys(&json(&["info", &id, "--json"])),
@@ -165,7 +172,7 @@ fn documented_json_fields_are_the_printed_ones() {
 fn bash_complete(words: &[&str]) -> Vec<String> {
     let bin_dir = bin().parent().unwrap().to_path_buf();
     let script = format!(
-        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs_complete shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
         repo().join("completions/shmctl-rs.bash").display(),
         words
             .iter()
@@ -205,7 +212,7 @@ fn bash_completes_commands_and_live_segment_ids() {
         "no segments yet"
     );
     let a = create(&["--size", "4096", "--key", "0x2a2a"]).to_string();
-    let b = create(&["--size", "4096"]).to_string();
+    let b = create(&["--size", "4096", "--private"]).to_string();
     let mut ids = bash_complete(&["shmctl-rs", "rm", ""]);
     ids.sort();
     let mut expected = vec![a.clone(), b.clone(), "0x00002a2a".to_string()];
@@ -284,6 +291,21 @@ fn fish_and_zsh_load_the_completions_and_fish_offers_live_ids() {
         "{text}"
     );
     assert!(text.contains(&format!("0x00003a3a\tshmid {id}")), "{text}");
+    for line in ["shmctl-rs ", "shmctl-rs ring "] {
+        let out = in_shell(
+            "fish",
+            &format!("source '{}'; and complete -C '{line}'", fish.display()),
+        );
+        let offered = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !offered.contains("generate") && !offered.contains("bench-peer"),
+            "hidden commands offered: {offered}"
+        );
+    }
+    for (_, text) in generate::completions() {
+        let text = String::from_utf8(text).unwrap();
+        assert!(!text.contains("bench-peer") && !text.contains("bench_peer"));
+    }
     let out = in_shell(
         "fish",
         &format!(
@@ -352,4 +374,123 @@ fn readme_documents_installing_man_pages_and_completions() {
         install.contains(&format!("target/debian/shmctl-rs_{version}_amd64.deb")),
         "README names the package of version {version}"
     );
+}
+
+#[test]
+fn bash_offers_no_hidden_command_and_completes_each_value_by_kind() {
+    isolate();
+    let top = bash_complete(&["shmctl-rs", ""]);
+    assert!(top.contains(&"ls".to_string()) && top.contains(&"ring".to_string()));
+    assert!(!top.contains(&"generate".to_string()), "{top:?}");
+    assert!(bash_complete(&["shmctl-rs", "gen"]).is_empty());
+    let ring = bash_complete(&["shmctl-rs", "ring", ""]);
+    assert!(!ring.iter().any(|c| c.starts_with("bench-")), "{ring:?}");
+    assert!(bash_complete(&["shmctl-rs", "ring", "bench-"]).is_empty());
+    // A mode first, then the segment: no option (and so no common prefix `-`).
+    let modes = bash_complete(&["shmctl-rs", "chmod", ""]);
+    assert!(modes.contains(&"640".to_string()), "{modes:?}");
+    assert!(!modes.iter().any(|m| m.starts_with('-')), "{modes:?}");
+    assert!(bash_complete(&["shmctl-rs", "chown", "ro"]).contains(&"root".to_string()));
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "chown", "root:nog"]),
+        vec!["root:nogroup"]
+    );
+    // Column lists, after a comma too, with the +COLUMNS form and --output=.
+    let after = bash_complete(&["shmctl-rs", "ls", "-o", "key,"]);
+    assert!(after.contains(&"key,shmid".to_string()), "{after:?}");
+    assert!(after.iter().all(|c| c.starts_with("key,")), "{after:?}");
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ls", "-o", "key,si"]),
+        vec!["key,size"]
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ls", "-o", "+cg"]),
+        vec!["+cgid", "+cgroup"]
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ls", "--output", "=", "key,na"]),
+        vec!["key,nattch", "key,namespace"]
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ls", "--time-format", "i"]),
+        vec!["iso"]
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ring", "bench", "-t", "pipe,u"]),
+        vec!["pipe,unix", "pipe,unix-batch"]
+    );
+    // --ns PID: the ids of that namespace, and the value of --ns is no command word.
+    let here = create(&["--size", "4096", "--key", "0x2c2c"]).to_string();
+    let (_container, pid) = container("--size 4096 --key 0x2b2b");
+    let mut theirs = bash_complete(&["shmctl-rs", "--ns", &pid, "rm", ""]);
+    theirs.sort();
+    assert_eq!(theirs, vec!["0", "0x00002b2b"]);
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "--ns", &pid, "info", "0x"]),
+        vec!["0x00002b2b"]
+    );
+    let mut ours = bash_complete(&["shmctl-rs", "rm", ""]);
+    ours.sort();
+    assert_eq!(ours, vec![here, "0x00002c2c".to_string()]);
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ls", "--ns", &pid, "--key", ""]),
+        vec!["0x00002b2b"]
+    );
+}
+
+#[test]
+fn help_lists_columns_once_and_every_page_has_its_exit_status() {
+    let help = stdout(&run(&["ls", "--help"]));
+    for column in ["cgroup", "namespace", "command", "app"] {
+        let listed = help
+            .lines()
+            .filter(|l| l.trim_start().starts_with(&format!("- {column}")))
+            .count();
+        assert_eq!(listed, 1, "{column} in {help}");
+    }
+    let mut all = Vec::new();
+    fn commands(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(path.clone());
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            commands(sub, p, out);
+        }
+    }
+    use clap::CommandFactory;
+    commands(&shmctl_rs::cli::Cli::command(), Vec::new(), &mut all);
+    assert_eq!(all.len(), 16);
+    for path in all {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let text = stdout(&run(&args));
+        assert!(text.contains("\nExit status:\n  0    success"), "{args:?}");
+    }
+    // Man page synopses name the values options take.
+    let out = Command::new("groff")
+        .args(["-man", "-Tutf8", "-P-cbou", "-rLL=400n"])
+        .arg(repo().join("man/shmctl-rs-ls.1"))
+        .output()
+        .unwrap();
+    // groff justifies lines: compare with runs of spaces made one.
+    let page = String::from_utf8_lossy(&out.stdout)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for form in [
+        "[-o|--output COLUMNS]",
+        "[--time-format FORMAT]",
+        "[-w|--watch DURATION]",
+        "[--ns PID|PATH]",
+        "[--app]",
+    ] {
+        assert!(page.contains(form), "{form} in the SYNOPSIS of\n{page}");
+    }
+    let out = Command::new("groff")
+        .args(["-man", "-Tutf8", "-P-cbou", "-rLL=400n"])
+        .arg(repo().join("man/shmctl-rs-chmod.1"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<MODE> <ID>"));
 }

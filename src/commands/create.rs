@@ -1,22 +1,62 @@
-//! `create`: a new segment, always with IPC_EXCL.
+//! `create`: a new segment, always with IPC_EXCL; without a key given, at a random unused
+//! key, as ipcmk does.
 
 use crate::error::{Error, Result, Status};
 use crate::gather::explain;
 use crate::model::Created;
 use crate::output::Output;
-use crate::sys::shm::{self, CreateFlags, Key};
+use crate::sys::shm::{self, CreateFlags, Key, ShmId};
+use nix::errno::Errno;
+use std::io::Read;
+
+/// Where the new segment's key comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// `--key`, `--ftok` (resolved) or `--private` (IPC_PRIVATE).
+    Given(Key),
+    /// An unused key picked at random.
+    Random,
+}
 
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub size: u64,
-    /// IPC_PRIVATE, or the key (an `ftok` key already resolved).
-    pub key: Key,
+    pub key: KeyChoice,
     pub mode: u32,
     pub flags: CreateFlags,
 }
 
+/// Keys tried before giving up on finding an unused one (4 billion keys, SHMMNI segments).
+const RANDOM_TRIES: usize = 64;
+
+/// A random key, never IPC_PRIVATE (0) nor 0xffffffff (ftok's failure value, which C
+/// programs may mistake for an error).
+fn random_key() -> Result<Key> {
+    let mut bytes = [0u8; 4];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| Error::other(format!("cannot pick a random key: /dev/urandom: {e}")))?;
+    let key = u32::from_ne_bytes(bytes);
+    Ok(Key(if key == 0 || key == u32::MAX { 1 } else { key }))
+}
+
+/// Create at a random key, trying again while the key is taken.
+fn create_random(size: usize, settings: &Settings) -> Result<(ShmId, Key)> {
+    for _ in 0..RANDOM_TRIES {
+        let key = random_key()?;
+        match shm::create(key, size, settings.mode, settings.flags) {
+            Ok(id) => return Ok((id, key)),
+            Err(e) if e.errno == Errno::EEXIST => continue,
+            Err(e) => return Err(explain::create_refused(key, settings.size, e.errno)),
+        }
+    }
+    Err(Error::new(
+        Status::AlreadyExists,
+        format!("no unused key found in {RANDOM_TRIES} random tries; give one with --key"),
+    ))
+}
+
 pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
-    let key = settings.key;
     if settings.size == 0 {
         return Err(Error::new(
             Status::Limit,
@@ -32,12 +72,22 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             ),
         )
     })?;
-    let id = shm::create(key, size, settings.mode, settings.flags)
-        .map_err(|e| explain::create_refused(key, settings.size, e.errno))?;
+    let (id, key, key_random) = match settings.key {
+        KeyChoice::Given(key) => {
+            let id = shm::create(key, size, settings.mode, settings.flags)
+                .map_err(|e| explain::create_refused(key, settings.size, e.errno))?;
+            (id, key, false)
+        }
+        KeyChoice::Random => {
+            let (id, key) = create_random(size, settings)?;
+            (id, key, true)
+        }
+    };
     let shown = out.show_now(&Created {
         shmid: id,
         key,
         key_hex: key.to_string(),
+        key_random,
         size: settings.size,
         perms: format!("{:o}", settings.mode),
         mode: settings.mode,

@@ -9,7 +9,7 @@ use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::columns::Column;
 use crate::render::info::unreadable_note;
-use crate::render::ls::{Ls, Watched, marks, not_entered_note};
+use crate::render::ls::{Look, Ls, Watched, attach_note, marks, not_entered_note};
 use crate::render::openmetrics::Dialect;
 use crate::render::rm::unknown_creators_note;
 use crate::render::watch::Frame;
@@ -21,6 +21,7 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub columns: Vec<Column>,
+    pub look: Look,
     pub query: listing::Query,
     pub sort: Option<Column>,
     pub reverse: bool,
@@ -60,9 +61,15 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     out.show(&Ls {
         listing: &listing,
         columns: &settings.columns,
+        look: settings.look,
     })?;
-    if !listing.unreadable.is_empty() && out.format() == Format::Table {
-        output::note(unreadable_note(&listing.unreadable));
+    if out.format() == Format::Table {
+        if !listing.unreadable.is_empty() {
+            output::note(unreadable_note(&listing.unreadable));
+        }
+        if !listing.attached.is_empty() {
+            output::note(attach_note(&listing.attached));
+        }
     }
     if !listing.not_entered.is_empty() || listing.hidden_processes > 0 {
         output::note(not_entered_note(
@@ -94,6 +101,7 @@ fn watch(settings: &Settings, period: Duration, out: &mut Output) -> Result<Stat
             body: &Watched {
                 listing: &listing,
                 columns: &settings.columns,
+                look: settings.look,
                 marks: &marks,
                 vanished: &vanished,
             },

@@ -21,6 +21,8 @@ pub struct Settings {
     pub orphans: bool,
     /// With `orphans`, also unattached segments whose creator cannot be seen.
     pub include_unknown: bool,
+    /// Remove every segment the caller may remove (ipcrm -a shm).
+    pub all: bool,
     pub dry_run: bool,
 }
 
@@ -185,9 +187,17 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             .into_iter()
             .map(SegmentRef::Id)
             .collect()
+    } else if settings.all {
+        table
+            .records
+            .iter()
+            .map(|r| SegmentRef::Id(r.shmid))
+            .collect()
     } else {
         settings.targets.clone()
     };
+    // With --all, the segments of others are left alone, and said once.
+    let mut refused = 0;
     // Resolve every name before removing anything, so that one segment named twice (by id
     // and by key) is handled once rather than failing the second time.
     let resolved: Vec<(SegmentRef, Result<ShmId>)> =
@@ -207,6 +217,8 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             let record = listed.get(&id).copied();
             remove_one(id, record, settings.dry_run, settings.orphans)
         }) {
+            // --all leaves others' segments alone, in a dry run as in the real one.
+            Ok(outcome) if settings.all && outcome.action == Action::WouldFail => refused += 1,
             Ok(outcome) => {
                 if outcome.action == Action::WouldFail && status == Status::Ok {
                     status = Status::PermissionDenied;
@@ -215,6 +227,7 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
             }
             // An orphan that got attached since the listing: said, and not a failure.
             Err(e) if e.status == Status::Ok => output::note(&e.message),
+            Err(e) if settings.all && e.status == Status::PermissionDenied => refused += 1,
             Err(e) => {
                 let failed = Outcome {
                     target,
@@ -232,6 +245,12 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
                 report.results.push(failed);
             }
         }
+    }
+    if refused > 0 {
+        output::note(format!(
+            "left alone {} the caller may not remove (permission denied)",
+            crate::render::plural(refused, "segment", "segments")
+        ));
     }
     report.freed_bytes = report
         .results

@@ -7,7 +7,7 @@ use crate::model::ring::RingStatus;
 use crate::model::ring::State;
 use crate::output::Output;
 use crate::render::watch::Frame;
-use crate::ring::inspect;
+use crate::ring::inspect::Inspector;
 use crate::signals;
 use crate::units::duration_text;
 use std::time::Duration;
@@ -29,14 +29,16 @@ fn exit_status(s: &RingStatus) -> Status {
 
 pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     let id = settings.target.resolve()?;
+    // One way in for the whole command: at most one attach, however many refreshes.
+    let mut ring = Inspector::open(id)?;
     let Some(period) = settings.watch else {
-        let s = inspect::gather(id)?;
+        let s = ring.gather()?;
         out.show(&s)?;
         return Ok(exit_status(&s));
     };
     signals::install()?;
     loop {
-        let s = inspect::gather(id)?;
+        let s = ring.gather()?;
         out.show_now(&Frame {
             heading: format!("every {}; Ctrl-C to stop", duration_text(period)),
             body: &s,

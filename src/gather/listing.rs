@@ -1,14 +1,18 @@
-//! `ls`: the segments that pass a filter, with their holders and namespaces when asked,
-//! in the kernel's order.
+//! `ls`: the segments that pass a filter, with their holders, creators' commands,
+//! applications and namespaces when asked, in the kernel's order.
 
-use super::{holders, liveness, table};
+use super::app::{self, Attach};
+use super::liveness::Creators;
+use super::peek::{self, Window};
+use super::{holders, hugetlb, liveness, table};
 use crate::error::{Result, Status};
-use crate::model::{Listing, Segment};
+use crate::model::{Holder, Listing, Segment};
 use crate::namespaces;
 use crate::proc::processes;
 use crate::proc::sysvipc::ShmTable;
-use crate::sys::shm::Key;
+use crate::sys::shm::{Key, ShmId};
 use crate::users::Names;
+use std::collections::HashMap;
 
 /// Which segments.
 #[derive(Clone, Debug, Default)]
@@ -49,6 +53,56 @@ pub struct Query {
     pub pids: bool,
     /// Every IPC namespace on the host, each segment with its namespace.
     pub all_namespaces: bool,
+    /// The creators' command lines.
+    pub commands: bool,
+    /// The application of each segment (reads headers; see `app`).
+    pub app: bool,
+    /// When reading a header for `app` may attach.
+    pub attach: Attach,
+    /// The command runs in another namespace (`--ns`): say which, on every segment.
+    pub in_namespace: bool,
+}
+
+/// Creators' commands and applications of `segments`: headers are read through their
+/// holders' mappings (`windows`), or with a read-only attach for a segment nobody maps
+/// whose size is a header's (see [`Attach::Plausible`]); the segments this attached to
+/// are added to `attached`.
+fn identify(
+    segments: &mut [Segment],
+    query: &Query,
+    windows: &HashMap<i32, Vec<Window>>,
+    attached: &mut Vec<ShmId>,
+) {
+    if query.commands || query.app {
+        Creators::default().fill(segments);
+    }
+    if !query.app {
+        return;
+    }
+    for s in segments {
+        let found = app::recognise(
+            s,
+            windows.get(&s.shmid.0).map_or(&[][..], Vec::as_slice),
+            query.attach,
+        );
+        if found.attached {
+            attached.push(s.shmid);
+        }
+        s.app = Some(found.app);
+    }
+}
+
+/// Record the holders a scan found: as the segment's holders with `--pids`; in any case
+/// as the sign of a hugetlb segment.
+fn hold(segments: &mut [Segment], mut holders: HashMap<i32, Vec<Holder>>, pids: bool) {
+    for s in segments {
+        let found = holders.remove(&s.shmid.0).unwrap_or_default();
+        if pids {
+            s.set_holders(found);
+        } else if found.iter().any(|h| h.hugetlb) {
+            s.mark_hugetlb();
+        }
+    }
 }
 
 /// Gather the segments that pass the filter.
@@ -60,17 +114,26 @@ pub fn gather(query: &Query) -> Result<Listing> {
 /// read of each file per refresh).
 pub struct Readings {
     pub listing: Listing,
-    /// The scan of every process's maps (with `pids`).
+    /// The scan of every process's maps (with `pids` or `app`).
     pub scan: Option<processes::Scan>,
     /// The table of the caller's own IPC namespace, when it was read.
     pub table: Option<ShmTable>,
 }
 
+/// The segments of the caller's own namespace, from one read of its table kept in `own`.
+fn here(names: &mut Names, own: &mut Option<ShmTable>) -> Result<Vec<Segment>> {
+    let t = table::read()?;
+    let found = t.records.iter().map(|r| table::segment(r, names)).collect();
+    *own = Some(t);
+    Ok(found)
+}
+
 /// [`gather`], keeping the readings.
 pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
+    let rules = hugetlb::Rules::of_this_kernel();
     let mut own_table = None;
     // One pass over /proc serves every segment (and every namespace).
-    let scan = query.pids.then(|| {
+    let scan = (query.pids || query.app).then(|| {
         processes::scan(if query.all_namespaces {
             None
         } else {
@@ -78,26 +141,39 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
         })
     });
     let mut segments = Vec::new();
+    let mut attached = Vec::new();
     let mut not_entered = Vec::new();
     let mut hidden_processes = 0;
+    let here_ns = processes::current_namespace();
     if query.all_namespaces {
-        let here = processes::current_namespace();
         let (all, hidden) = namespaces::all();
         hidden_processes = hidden;
         for (inode, members) in all {
             let namespace = namespaces::describe(inode, &members);
             let path = format!("/proc/{}/ns/ipc", members[0]);
+            let windows = scan
+                .as_ref()
+                .filter(|_| query.app)
+                .map(|s| peek::windows_by_shmid(s, Some(inode)))
+                .unwrap_or_default();
             // This thread's own namespace needs no entering (nor the right to enter).
-            let found = if Some(inode) == here {
-                table::read().map(|t| {
-                    let found = t.records.iter().map(|r| table::segment(r, names)).collect();
-                    own_table = Some(t);
-                    found
+            // Attaching to read a header works only from inside the namespace.
+            let found = if Some(inode) == here_ns {
+                here(names, &mut own_table).map(|mut found| {
+                    let mut seen = Vec::new();
+                    identify(&mut found, query, &windows, &mut seen);
+                    (found, seen)
                 })
             } else {
-                namespaces::run_in(path, || table::segments(&mut Names::default()))
+                let q = query.clone();
+                namespaces::run_in(path, move || {
+                    let mut found = table::segments(&mut Names::default())?;
+                    let mut seen = Vec::new();
+                    identify(&mut found, &q, &windows, &mut seen);
+                    Ok((found, seen))
+                })
             };
-            let mut found = match found {
+            let (mut found, seen) = match found {
                 Ok(found) => found,
                 Err(e) if e.status == Status::PermissionDenied => {
                     not_entered.push(namespace);
@@ -106,27 +182,46 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
                 // A namespace whose only process exits meanwhile is gone with its segments.
                 Err(_) => continue,
             };
-            let mut holders = scan
-                .as_ref()
-                .map(|s| holders::by_shmid(s, Some(inode), names));
+            attached.extend(seen);
+            if let Some(scan) = &scan {
+                hold(
+                    &mut found,
+                    holders::by_shmid(scan, Some(inode), names),
+                    query.pids,
+                );
+            }
             for s in &mut found {
                 s.namespace = Some(namespace.clone());
-                if let Some(h) = holders.as_mut() {
-                    s.set_holders(h.remove(&s.shmid.0).unwrap_or_default());
-                }
             }
             segments.extend(found);
         }
     } else {
-        let t = table::read()?;
-        segments = t.records.iter().map(|r| table::segment(r, names)).collect();
-        own_table = Some(t);
+        segments = here(names, &mut own_table)?;
+        let windows = scan
+            .as_ref()
+            .filter(|_| query.app)
+            .map(|s| peek::windows_by_shmid(s, here_ns))
+            .unwrap_or_default();
+        identify(&mut segments, query, &windows, &mut attached);
         if let Some(scan) = &scan {
-            let mut holders = holders::by_shmid(scan, processes::current_namespace(), names);
+            hold(
+                &mut segments,
+                holders::by_shmid(scan, here_ns, names),
+                query.pids,
+            );
+        }
+        if query.in_namespace
+            && let Some(inode) = here_ns
+        {
+            let members = namespaces::all().0.remove(&inode).unwrap_or_default();
+            let namespace = namespaces::describe(inode, &members);
             for s in &mut segments {
-                s.set_holders(holders.remove(&s.shmid.0).unwrap_or_default());
+                s.namespace = Some(namespace.clone());
             }
         }
+    }
+    for s in &mut segments {
+        rules.settle(s);
     }
     if query.filter.orphans {
         let viewer = liveness::Viewer::this_process();
@@ -147,10 +242,12 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
             .collect();
     }
     segments.retain(|s| query.filter.matches(s));
+    attached.retain(|id| segments.iter().any(|s| s.shmid == *id));
     Ok(Readings {
         listing: Listing {
             segments,
             unreadable: scan.as_ref().map(holders::unreadable).unwrap_or_default(),
+            attached,
             unknown_creators,
             not_entered,
             hidden_processes,

@@ -6,9 +6,10 @@
 //! A zombie has exited: its parent only has not reaped it yet.
 
 use crate::model::{Liveness, Segment};
+use crate::proc::cmdline;
 use crate::proc::mountinfo::{self, HidePid};
 use crate::proc::processes::{self, Seen};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What this process can see of others in /proc.
 #[derive(Clone, Copy, Debug)]
@@ -97,45 +98,62 @@ pub fn judge_orphan(s: &mut Segment, viewer: &Viewer) {
 }
 
 /// The creators of many segments, each pid looked up once (an application's segments
-/// share their creator).
+/// share their creator), with their command lines.
 pub struct Creators {
     viewer: Viewer,
-    seen: HashMap<i32, (Seen, Option<String>)>,
+    /// The pids in /proc, read once: most creators are long gone, and one read of the
+    /// directory is cheaper than a failed look at each.
+    running: Option<HashSet<i32>>,
+    seen: HashMap<i32, Seen>,
+    commands: HashMap<i32, Option<String>>,
 }
 
 impl Default for Creators {
     fn default() -> Creators {
         Creators {
             viewer: Viewer::this_process(),
+            running: None,
             seen: HashMap::new(),
+            commands: HashMap::new(),
         }
     }
 }
 
 impl Creators {
-    /// What /proc shows of `pid`, and its command.
-    fn lookup(&mut self, pid: i32) -> &(Seen, Option<String>) {
-        self.seen.entry(pid).or_insert_with(|| {
-            let seen = processes::look(pid);
-            let comm = matches!(seen, Seen::Process { .. })
-                .then(|| processes::comm(pid))
-                .flatten();
-            (seen, comm)
-        })
+    /// What /proc shows of `pid`.
+    fn seen(&mut self, pid: i32) -> Seen {
+        let running = self
+            .running
+            .get_or_insert_with(|| processes::pids().into_iter().collect());
+        if !running.contains(&pid) {
+            return Seen::Missing;
+        }
+        *self.seen.entry(pid).or_insert_with(|| processes::look(pid))
     }
 
     /// Whether the process that created `s` still runs (see [`creator`]).
     pub fn state(&mut self, s: &Segment) -> Liveness {
-        let seen = self.lookup(s.cpid).0;
+        let seen = self.seen(s.cpid);
         creator_seen(seen, s.cpid, s.cuid, s.ctime, &self.viewer)
     }
 
-    /// The command of the process that created `s`, while it runs.
+    /// The command line of the process that created `s`, while it runs (a pid reused by
+    /// a process that started later is not its creator).
     pub fn command(&mut self, s: &Segment) -> Option<String> {
         if self.state(s) != Liveness::Running {
             return None;
         }
-        self.lookup(s.cpid).1.clone()
+        self.commands
+            .entry(s.cpid)
+            .or_insert_with(|| cmdline::read(s.cpid))
+            .clone()
+    }
+
+    /// Fill in the creator's command line of each segment.
+    pub fn fill(&mut self, segments: &mut [Segment]) {
+        for s in segments {
+            s.command = self.command(s);
+        }
     }
 
     /// Nobody has it attached and its creator is known to be gone (see [`judge_orphan`]).

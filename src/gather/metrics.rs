@@ -2,7 +2,7 @@
 //! and the limits and usage of each IPC namespace, timed.
 
 use super::liveness::Creators;
-use super::{limits, listing};
+use super::{app, limits, listing};
 use crate::error::Result;
 use crate::model::metrics::{Exposed, Exposition, NamespaceUsage};
 use crate::namespaces;
@@ -11,8 +11,12 @@ use std::time::Instant;
 /// Gather what `query` selects (its holders always: the process counts need them).
 pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
     let started = Instant::now();
+    // Applications only as their holders' mappings show them: a scrape every few seconds
+    // must not attach to what it watches.
     let query = listing::Query {
         pids: true,
+        app: true,
+        attach: app::Attach::Never,
         ..query.clone()
     };
     let listing = listing::gather(&query)?;
@@ -25,7 +29,12 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
                 segment.orphan = Some(creators.is_orphan(&segment));
             }
             Exposed {
-                app: creators.command(&segment).unwrap_or_default(),
+                app: segment
+                    .app
+                    .clone()
+                    .flatten()
+                    .map(|a| a.label())
+                    .unwrap_or_default(),
                 segment,
             }
         })

@@ -3,7 +3,7 @@
 //! object is looked at closely, everything `info` says about it. `/proc/sysvipc/shm` and
 //! each process's maps are read once per refresh, whatever the number of segments.
 
-use super::{info, limits, listing};
+use super::{app, info, limits, listing};
 use crate::error::Result;
 use crate::model::object::{Object, ObjectId};
 use crate::model::ring::{Peer, RingReading};
@@ -185,9 +185,13 @@ impl Gatherer {
 
     /// Take one refresh.
     pub fn refresh(&mut self, request: &Request) -> Result<Overview> {
+        // Applications as the holders' mappings show them: the view never attaches for
+        // them (a ring is read below, on its own terms).
         let query = listing::Query {
             pids: true,
             all_namespaces: request.all_namespaces,
+            app: true,
+            attach: app::Attach::Never,
             ..Default::default()
         };
         let readings = listing::gather_readings(&query, &mut self.names)?;
@@ -236,12 +240,22 @@ impl Gatherer {
         let ObjectId::Sysv { namespace, shmid } = id;
         let result = match (namespace, table, scan) {
             // The namespace the view runs in: from this refresh's readings.
-            (None, Some(table), Some(scan)) => {
-                info::from_readings(shmid, table, scan, here, &mut self.names)
-            }
-            (Some(ns), Some(table), Some(scan)) if Some(ns) == here => {
-                info::from_readings(shmid, table, scan, here, &mut self.names)
-            }
+            (None, Some(table), Some(scan)) => info::from_readings(
+                shmid,
+                table,
+                scan,
+                here,
+                &mut self.names,
+                app::Attach::Never,
+            ),
+            (Some(ns), Some(table), Some(scan)) if Some(ns) == here => info::from_readings(
+                shmid,
+                table,
+                scan,
+                here,
+                &mut self.names,
+                app::Attach::Never,
+            ),
             _ => {
                 let Some(pid) = objects
                     .iter()

@@ -1,7 +1,7 @@
 //! `/proc/sysvipc/shm`, read once per command: the segments of the caller's IPC namespace.
 
 use crate::error::{Error, Result, Status};
-use crate::model::Segment;
+use crate::model::{IdNames, Segment};
 use crate::output;
 use crate::proc::sysvipc::{self, ShmRecord, ShmTable};
 use crate::sys::shm::ShmId;
@@ -38,9 +38,17 @@ pub fn no_such(id: ShmId) -> Error {
     )
 }
 
-/// A record as a segment, with its owner's and group's names.
+/// A record as a segment, with the names of its owner, creator and their groups.
 pub fn segment(r: &ShmRecord, names: &mut Names) -> Segment {
-    Segment::from_record(r, names.user(r.uid), names.group(r.gid))
+    Segment::from_record(
+        r,
+        IdNames {
+            owner: names.user(r.uid),
+            group: names.group_name(r.gid),
+            cuser: names.user_name(r.cuid),
+            cgroup: names.group_name(r.cgid),
+        },
+    )
 }
 
 /// Every segment of the caller's IPC namespace.

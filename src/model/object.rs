@@ -120,11 +120,11 @@ impl Object {
         }
     }
 
-    /// What it is: the program that made it, a database's data directory (none known
-    /// yet: the segment model carries no such field).
-    pub fn app(&self) -> Option<&str> {
+    /// What it is: a database's data directory, the document's ring, or the command of
+    /// the process that made it (see `gather::app`).
+    pub fn app(&self) -> Option<String> {
         match self {
-            Object::Sysv(_) => None,
+            Object::Sysv(s) => s.app.as_ref()?.as_ref().map(|a| a.text()),
         }
     }
 
@@ -150,7 +150,7 @@ impl Object {
         has(self.name())
             || has(self.owner())
             || has(&self.number())
-            || self.app().is_some_and(has)
+            || self.app().is_some_and(|a| has(&a))
             || self.holders().iter().any(|h| has(&h.comm))
     }
 

@@ -1,5 +1,6 @@
 //! A ring's state as `status` reads it, and what one producer or consumer run did.
 
+use super::app::HeaderRead;
 use crate::model::Liveness;
 use crate::sys::shm::{Key, ShmId};
 use serde::Serialize;
@@ -56,6 +57,13 @@ pub struct RingStatus {
     pub lpid: i32,
     pub lpid_alive: bool,
     pub lpid_state: Option<Liveness>,
+    /// The last pid is this status command's own read-only attach.
+    pub lpid_is_status: bool,
+    /// The last pid before this command attached; null when it read without attaching.
+    pub lpid_before_status: Option<i32>,
+    /// How the header was read: "map-files" (through a process that maps the ring,
+    /// changing nothing) or "attach" (a read-only attach the kernel records).
+    pub header_read: HeaderRead,
     pub atime: Option<i64>,
     pub dtime: Option<i64>,
     pub ctime: Option<i64>,

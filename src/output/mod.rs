@@ -97,6 +97,11 @@ pub fn error(message: impl Display) {
     line(format_args!("{message}"));
 }
 
+/// A usage text under an error line (the commands a command line could have named).
+pub fn usage(text: impl Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 fn line(text: std::fmt::Arguments<'_>) {
     #[cfg(test)]
     if capture::take(&text) {

@@ -18,7 +18,7 @@ pub struct SysvMapping {
     pub writable: bool,
     /// `major:minor` of the backing filesystem.
     pub device: String,
-    /// Where it starts in the process's address space (for `/proc/PID/mem`).
+    /// Where it is mapped: `/proc/PID/map_files/{start:x}-{end:x}` opens the segment.
     pub start: u64,
     pub length: u64,
 }

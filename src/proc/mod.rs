@@ -1,6 +1,8 @@
 //! Readers of `/proc`: pure parsers over any `BufRead`, and the thin functions that feed
 //! them the real files.
 
+pub mod cmdline;
+pub mod kernel;
 pub mod locks;
 pub mod maps;
 pub mod mountinfo;

@@ -3,8 +3,34 @@
 
 use super::View;
 use crate::model::Segment;
-use crate::units::{self, size_text};
+use crate::units::{self, TimeFormat, size_text};
 use std::cmp::Ordering;
+
+/// How cells are written for people, besides the [`View`] (lsipc's `--time-format` and
+/// `--numeric-perms`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    pub time_format: TimeFormat,
+    /// Permission bits in octal (`640`) instead of `rw-r-----`.
+    pub numeric_perms: bool,
+}
+
+/// Text from a process or a file, safe to print: control characters (a terminal escape
+/// in a command line, a tab that would split a raw row) are written as `\xHH`.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
@@ -19,7 +45,9 @@ pub enum Column {
     Nattch,
     Status,
     Cuid,
+    Cuser,
     Cgid,
+    Cgroup,
     Cpid,
     Lpid,
     Atime,
@@ -27,6 +55,8 @@ pub enum Column {
     Ctime,
     Rss,
     Swap,
+    Command,
+    App,
     Processes,
     Namespace,
 }
@@ -46,6 +76,7 @@ impl Column {
         Column::Rss,
     ];
 
+    /// `--output-all`: every column that needs no gathering beyond /proc's table.
     pub const ALL: &'static [Column] = &[
         Column::Key,
         Column::Shmid,
@@ -58,7 +89,9 @@ impl Column {
         Column::Nattch,
         Column::Status,
         Column::Cuid,
+        Column::Cuser,
         Column::Cgid,
+        Column::Cgroup,
         Column::Cpid,
         Column::Lpid,
         Column::Atime,
@@ -66,6 +99,30 @@ impl Column {
         Column::Ctime,
         Column::Rss,
         Column::Swap,
+        Column::Command,
+    ];
+
+    /// `--creator`: who made it and who owns it (ipcs -m -c, with the creator's command).
+    pub const CREATOR: &'static [Column] = &[
+        Column::Key,
+        Column::Shmid,
+        Column::Perms,
+        Column::Cuser,
+        Column::Cgroup,
+        Column::Owner,
+        Column::Group,
+        Column::Cpid,
+        Column::Command,
+    ];
+
+    /// `--time`: attach, detach and change times (ipcs -m -t).
+    pub const TIME: &'static [Column] = &[
+        Column::Key,
+        Column::Shmid,
+        Column::Owner,
+        Column::Atime,
+        Column::Dtime,
+        Column::Ctime,
     ];
 
     /// Every column, in the order the command line lists them.
@@ -81,7 +138,9 @@ impl Column {
         Column::Nattch,
         Column::Status,
         Column::Cuid,
+        Column::Cuser,
         Column::Cgid,
+        Column::Cgroup,
         Column::Cpid,
         Column::Lpid,
         Column::Atime,
@@ -89,6 +148,8 @@ impl Column {
         Column::Ctime,
         Column::Rss,
         Column::Swap,
+        Column::Command,
+        Column::App,
         Column::Processes,
         Column::Namespace,
     ];
@@ -107,7 +168,9 @@ impl Column {
             Column::Nattch => "nattch",
             Column::Status => "status",
             Column::Cuid => "cuid",
+            Column::Cuser => "cuser",
             Column::Cgid => "cgid",
+            Column::Cgroup => "cgroup",
             Column::Cpid => "cpid",
             Column::Lpid => "lpid",
             Column::Atime => "atime",
@@ -115,36 +178,100 @@ impl Column {
             Column::Ctime => "ctime",
             Column::Rss => "rss",
             Column::Swap => "swap",
+            Column::Command => "command",
+            Column::App => "app",
             Column::Processes => "processes",
             Column::Namespace => "namespace",
         }
     }
 
-    /// Other names it answers to.
+    /// Other names it answers to: lsipc's column names among them (ID, USER, ATTACH,
+    /// DETACH), so that `-o KEY,ID,SIZE` means what it means to lsipc.
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Column::Shmid => &["id"],
+            Column::Owner => &["user"],
+            Column::Atime => &["attach"],
+            Column::Dtime => &["detach"],
             Column::Processes => &["pids"],
             Column::Namespace => &["ns"],
             _ => &[],
         }
     }
 
-    /// What it shows, where the heading alone does not say.
-    pub fn help(self) -> Option<&'static str> {
+    /// What it shows.
+    pub fn help(self) -> &'static str {
         match self {
-            Column::Processes => Some("The processes that map it (gathered with --pids)"),
-            Column::Namespace => Some("Its IPC namespace (with --all-namespaces)"),
-            _ => None,
+            Column::Key => "The key (0x followed by 8 hex digits)",
+            Column::Shmid => "The segment's id",
+            Column::Owner => "The owner's name (its uid when it has none)",
+            Column::Group => "The owner's group (its gid when it has none)",
+            Column::Uid => "The owner's uid",
+            Column::Gid => "The owner's gid",
+            Column::Perms => "Permission bits",
+            Column::Size => "Size",
+            Column::Nattch => "Number of attachments",
+            Column::Status => "dest (marked for destruction), locked, hugetlb",
+            Column::Cuid => "The creator's uid",
+            Column::Cuser => "The creator's name (its uid when it has none)",
+            Column::Cgid => "The creator's gid",
+            Column::Cgroup => "The creator's group (its gid when it has none)",
+            Column::Cpid => "The creating process's pid",
+            Column::Lpid => "The pid of the last shmat or shmdt",
+            Column::Atime => "Time of the last attach",
+            Column::Dtime => "Time of the last detach",
+            Column::Ctime => "Time of the last change",
+            Column::Rss => "Resident in memory",
+            Column::Swap => "In swap",
+            Column::Command => "The creator's command line, while it runs",
+            Column::App => "The application it belongs to (gathered with --app)",
+            Column::Processes => "The processes that map it (gathered with --pids)",
+            Column::Namespace => "Its IPC namespace (with --all-namespaces or --ns)",
         }
     }
 
-    /// The column a name or alias stands for.
+    /// The column a name or alias stands for, in any case (`KEY` as lsipc writes it).
     pub fn from_name(name: &str) -> Option<Column> {
+        let name = name.to_ascii_lowercase();
         Column::EVERY
             .iter()
             .copied()
-            .find(|c| c.name() == name || c.aliases().contains(&name))
+            .find(|c| c.name() == name || c.aliases().contains(&name.as_str()))
+    }
+
+    /// `key,shmid,size` or `+rss,swap` (added to the columns shown by default), as lsipc's
+    /// `-o` takes them.
+    pub fn parse_list(text: &str) -> Result<ColumnList, String> {
+        let (add, list) = match text.trim().strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, text.trim()),
+        };
+        let columns = list
+            .split(',')
+            .map(|name| {
+                let name = name.trim();
+                Column::from_name(name).ok_or_else(|| {
+                    if name.is_empty() {
+                        format!("columns '{text}': an empty column name")
+                    } else {
+                        format!(
+                            "column '{name}': no such column (one of {})",
+                            Column::EVERY
+                                .iter()
+                                .map(|c| c.name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ColumnList { add, columns })
+    }
+
+    /// The name `--export` gives it: `KEY`, `SHMID`, …
+    pub fn export_name(self) -> String {
+        self.name().to_ascii_uppercase()
     }
 
     pub fn heading(self) -> &'static str {
@@ -160,7 +287,9 @@ impl Column {
             Column::Nattch => "NATTCH",
             Column::Status => "STATUS",
             Column::Cuid => "CUID",
+            Column::Cuser => "CUSER",
             Column::Cgid => "CGID",
+            Column::Cgroup => "CGROUP",
             Column::Cpid => "CPID",
             Column::Lpid => "LPID",
             Column::Atime => "ATTACHED",
@@ -168,6 +297,8 @@ impl Column {
             Column::Ctime => "CHANGED",
             Column::Rss => "RSS",
             Column::Swap => "SWAP",
+            Column::Command => "COMMAND",
+            Column::App => "APP",
             Column::Processes => "PROCESSES",
             Column::Namespace => "NAMESPACE",
         }
@@ -191,14 +322,16 @@ impl Column {
     }
 
     /// The cell for people: human sizes (unless `view.bytes`), local times, `-` for nothing.
-    pub fn cell(self, s: &Segment, view: &View) -> String {
+    pub fn cell(self, s: &Segment, view: &View, style: &Style) -> String {
         let size = |v: Option<u64>| v.map_or("-".to_string(), |v| size_text(v, view.bytes));
+        let time = |t: Option<i64>| units::time_text(t, view.now, style.time_format);
         match self {
+            Column::Perms if style.numeric_perms => s.perms.clone(),
             Column::Perms => units::mode_string(s.mode & 0o777),
             Column::Size => size_text(s.size, view.bytes),
-            Column::Atime => units::short_time(s.atime, view.now),
-            Column::Dtime => units::short_time(s.dtime, view.now),
-            Column::Ctime => units::short_time(s.ctime, view.now),
+            Column::Atime => time(s.atime),
+            Column::Dtime => time(s.dtime),
+            Column::Ctime => time(s.ctime),
             Column::Rss => size(s.rss),
             Column::Swap => size(s.swap),
             Column::Processes => match s.attached.as_deref() {
@@ -224,11 +357,12 @@ impl Column {
     pub fn raw(self, s: &Segment) -> String {
         let opt = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
         let optu = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
+        let name = |name: &Option<String>, id: u32| name.clone().unwrap_or_else(|| id.to_string());
         match self {
             Column::Key => s.key_hex.clone(),
             Column::Shmid => s.shmid.to_string(),
             Column::Owner => s.owner.clone(),
-            Column::Group => s.group.clone(),
+            Column::Group => name(&s.group, s.gid),
             Column::Uid => s.uid.to_string(),
             Column::Gid => s.gid.to_string(),
             Column::Perms => s.perms.clone(),
@@ -242,7 +376,9 @@ impl Column {
                 }
             }
             Column::Cuid => s.cuid.to_string(),
+            Column::Cuser => name(&s.cuser, s.cuid),
             Column::Cgid => s.cgid.to_string(),
+            Column::Cgroup => name(&s.cgroup, s.cgid),
             Column::Cpid => s.cpid.to_string(),
             Column::Lpid => s.lpid.to_string(),
             Column::Atime => opt(s.atime),
@@ -250,6 +386,11 @@ impl Column {
             Column::Ctime => opt(s.ctime),
             Column::Rss => optu(s.rss),
             Column::Swap => optu(s.swap),
+            Column::Command => s.command.as_deref().map_or("-".into(), printable),
+            Column::App => match &s.app {
+                Some(Some(app)) => printable(&app.text()),
+                _ => "-".to_string(),
+            },
             Column::Processes => match s.attached.as_deref() {
                 Some([]) | None => "-".to_string(),
                 Some(holders) => holders
@@ -271,7 +412,7 @@ impl Column {
             Column::Key => a.key.cmp(&b.key),
             Column::Shmid => a.shmid.cmp(&b.shmid),
             Column::Owner => a.owner.cmp(&b.owner),
-            Column::Group => a.group.cmp(&b.group),
+            Column::Group => self.raw(a).cmp(&self.raw(b)),
             Column::Uid => a.uid.cmp(&b.uid),
             Column::Gid => a.gid.cmp(&b.gid),
             Column::Perms => a.mode.cmp(&b.mode),
@@ -279,6 +420,9 @@ impl Column {
             Column::Nattch => a.nattch.cmp(&b.nattch),
             Column::Status => a.status.cmp(&b.status),
             Column::Cuid => a.cuid.cmp(&b.cuid),
+            Column::Cuser | Column::Cgroup | Column::Command | Column::App => {
+                self.raw(a).cmp(&self.raw(b))
+            }
             Column::Cgid => a.cgid.cmp(&b.cgid),
             Column::Cpid => a.cpid.cmp(&b.cpid),
             Column::Lpid => a.lpid.cmp(&b.lpid),
@@ -302,6 +446,13 @@ impl Column {
     }
 }
 
+/// Columns given to `-o`: replacing the default ones, or (`+…`) added to them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnList {
+    pub add: bool,
+    pub columns: Vec<Column>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,11 +468,75 @@ mod tests {
         }
         assert_eq!(Column::from_name("id"), Some(Column::Shmid));
         assert_eq!(Column::from_name("bogus"), None);
+        // lsipc's names, in lsipc's case.
+        for (lsipc, ours) in [
+            ("KEY", Column::Key),
+            ("ID", Column::Shmid),
+            ("OWNER", Column::Owner),
+            ("PERMS", Column::Perms),
+            ("CUID", Column::Cuid),
+            ("CUSER", Column::Cuser),
+            ("CGID", Column::Cgid),
+            ("CGROUP", Column::Cgroup),
+            ("UID", Column::Uid),
+            ("USER", Column::Owner),
+            ("GID", Column::Gid),
+            ("GROUP", Column::Group),
+            ("CTIME", Column::Ctime),
+            ("SIZE", Column::Size),
+            ("NATTCH", Column::Nattch),
+            ("STATUS", Column::Status),
+            ("ATTACH", Column::Atime),
+            ("DETACH", Column::Dtime),
+            ("COMMAND", Column::Command),
+            ("CPID", Column::Cpid),
+            ("LPID", Column::Lpid),
+        ] {
+            assert_eq!(Column::from_name(lsipc), Some(ours), "{lsipc}");
+        }
         assert!(
             Column::ALL
                 .iter()
                 .chain(Column::DEFAULT)
+                .chain(Column::CREATOR)
+                .chain(Column::TIME)
                 .all(|c| Column::EVERY.contains(c))
         );
+    }
+
+    #[test]
+    fn column_lists_as_lsipc_takes_them() {
+        assert_eq!(
+            Column::parse_list("+rss,SWAP"),
+            Ok(ColumnList {
+                add: true,
+                columns: vec![Column::Rss, Column::Swap]
+            })
+        );
+        assert_eq!(
+            Column::parse_list("key,id"),
+            Ok(ColumnList {
+                add: false,
+                columns: vec![Column::Key, Column::Shmid]
+            })
+        );
+        let err = Column::parse_list("key,bogus").unwrap_err();
+        assert!(
+            err.starts_with("column 'bogus': no such column (one of key, shmid,"),
+            "{err}"
+        );
+        assert!(
+            Column::parse_list("key,,size")
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(Column::parse_list("").is_err());
+    }
+
+    #[test]
+    fn text_from_processes_cannot_reach_the_terminal() {
+        assert_eq!(printable("app --x"), "app --x");
+        assert_eq!(printable("evil\u{1b}[2J\tx"), "evil\\x1b[2J\\x09x");
+        assert_eq!(printable("ünï"), "ünï");
     }
 }

@@ -9,11 +9,18 @@ impl Render for Created {
     fn table(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
-            "created shmid {}, key {}, {} ({} bytes), perms {:o} ({})",
+            "created shmid {}, key {}{}, {} ({}), perms {:o} ({})",
             self.shmid,
             self.key,
+            if self.key_random {
+                " (picked at random; --private for none)"
+            } else if self.key.is_private() {
+                " (IPC_PRIVATE)"
+            } else {
+                ""
+            },
             units::human_size(self.size),
-            self.size,
+            units::bytes_text(u128::from(self.size)),
             self.mode,
             units::mode_string(self.mode)
         )
@@ -36,6 +43,7 @@ mod tests {
             shmid: ShmId(7),
             key: Key(0x1234),
             key_hex: "0x00001234".into(),
+            key_random: false,
             size: 65536,
             perms: "640".into(),
             mode: 0o640,
@@ -50,5 +58,14 @@ mod tests {
             serde_json::from_str(&to_string(Format::Json, &c, &v)).unwrap();
         assert_eq!(json["perms"], "640");
         assert!(json.get("mode").is_none());
+        let random = Created {
+            key_random: true,
+            size: 1,
+            ..c
+        };
+        assert_eq!(
+            to_string(Format::Table, &random, &v),
+            "created shmid 7, key 0x00001234 (picked at random; --private for none), 1 B (1 byte), perms 640 (rw-r-----)\n"
+        );
     }
 }

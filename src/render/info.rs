@@ -1,7 +1,9 @@
 //! `info`: one segment in full, its holders, and what could not be looked at.
 
+use super::columns::printable;
 use super::table::{Grid, write_pairs};
 use super::{Render, View, plural};
+use crate::model::app::HeaderRead;
 use crate::model::{Holder, Liveness, SegmentInfo, Unreadable};
 use crate::units;
 use std::io::{self, Write};
@@ -80,8 +82,50 @@ impl Render for SegmentInfo {
         };
         let bytes = |v: Option<u64>| {
             v.map_or("-".into(), |v| {
-                format!("{} ({v} bytes)", units::human_size(v))
+                format!(
+                    "{} ({})",
+                    units::human_size(v),
+                    units::bytes_text(u128::from(v))
+                )
             })
+        };
+        let page = if s.is_hugetlb() {
+            format!(
+                "{} of {}",
+                plural(self.pages, "huge page", "huge pages"),
+                units::human_size(self.page_size)
+            )
+        } else {
+            format!(
+                "{} of {} bytes",
+                plural(self.pages, "page", "pages"),
+                self.page_size
+            )
+        };
+        let name = |name: &Option<String>, id: u32| name.clone().unwrap_or_else(|| id.to_string());
+        let rss = match (s.rss, s.kernel_rss) {
+            (Some(rss), Some(kernel)) if rss != kernel && rss > 0 => format!(
+                "{}; /proc/sysvipc/shm says {}, counting each huge page {} times over",
+                bytes(Some(rss)),
+                units::human_size(kernel),
+                kernel / rss
+            ),
+            (rss, _) => bytes(rss),
+        };
+        let named = match &s.app {
+            Some(Some(app)) => app.text(),
+            _ => "-".to_string(),
+        };
+        let app = match self.header_read {
+            Some(read @ HeaderRead::Attach) => format!("{named} ({})", read.describe()),
+            _ if self.needs_permission.contains(&"app") => format!(
+                "{named} (its header needs read permission, or CAP_SYS_ADMIN to read it through a process that maps it)"
+            ),
+            _ => named,
+        };
+        let seq = match self.seq {
+            Some(seq) => seq.to_string(),
+            None => "- (needs read permission: IPC_STAT)".to_string(),
         };
         let pairs = [
             ("shmid", s.shmid.to_string()),
@@ -89,11 +133,9 @@ impl Render for SegmentInfo {
             (
                 "size",
                 format!(
-                    "{} ({} bytes, {} of {} bytes)",
+                    "{} ({}, {page})",
                     units::human_size(s.size),
-                    s.size,
-                    plural(self.pages, "page", "pages"),
-                    self.page_size
+                    units::bytes_text(u128::from(s.size))
                 ),
             ),
             (
@@ -105,21 +147,48 @@ impl Render for SegmentInfo {
                 "owner",
                 format!(
                     "{} (uid {}), group {} (gid {})",
-                    s.owner, s.uid, s.group, s.gid
+                    s.owner,
+                    s.uid,
+                    name(&s.group, s.gid),
+                    s.gid
                 ),
             ),
-            ("creator", format!("uid {}, gid {}", s.cuid, s.cgid)),
+            (
+                "creator",
+                format!(
+                    "{} (uid {}), group {} (gid {})",
+                    name(&s.cuser, s.cuid),
+                    s.cuid,
+                    name(&s.cgroup, s.cgid),
+                    s.cgid
+                ),
+            ),
+            (
+                "command",
+                s.command.as_deref().map_or("-".into(), printable),
+            ),
+            ("app", printable(&app)),
             ("nattch", s.nattch.to_string()),
             ("cpid", pid_and_state(s.cpid, self.cpid_state)),
             ("lpid", pid_and_state(s.lpid, self.lpid_state)),
             ("attached", units::local_time(s.atime)),
             ("detached", units::local_time(s.dtime)),
             ("changed", units::local_time(s.ctime)),
-            ("rss", bytes(s.rss)),
+            ("rss", rss),
             ("swap", bytes(s.swap)),
-            ("seq", self.seq.to_string()),
+            ("seq", seq),
         ];
         write_pairs(out, &pairs)?;
+        if !self.needs_permission.is_empty() {
+            writeln!(
+                out,
+                "\nuid {} may not read this segment (perms {}, owner {}): {} unknown. Every other figure is /proc/sysvipc/shm's, which every user may read.",
+                self.viewer_uid,
+                s.perms,
+                s.owner,
+                self.needs_permission.join(" and ")
+            )?;
+        }
         let holders = s.attached.as_deref().unwrap_or_default();
         if !holders.is_empty() {
             writeln!(out)?;
@@ -155,11 +224,14 @@ mod tests {
         s.set_holders(vec![holder(42, "app", 2, true)]);
         SegmentInfo {
             segment: s,
-            seq: 3,
+            seq: Some(3),
             cpid_state: Some(Liveness::Running),
             lpid_state: None,
             pages: 1,
             page_size: 4096,
+            header_read: None,
+            needs_permission: Vec::new(),
+            viewer_uid: 0,
             unreadable_processes: 1,
             unreadable: Unreadable {
                 pids: vec![1],
@@ -178,6 +250,10 @@ mod tests {
             "size      4 KiB (4096 bytes, 1 page of 4096 bytes)",
             "perms     600 (rw-------)",
             "status    dest",
+            "owner     root (uid 0), group root (gid 0)",
+            "creator   root (uid 0), group root (gid 0)",
+            "command   -",
+            "app       -",
             "cpid      100 (running)",
             "lpid      0",
             "seq       3",
@@ -193,6 +269,62 @@ mod tests {
             text.ends_with("freed when the last of 1 process detaches.\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn page_counts_say_one_byte_and_huge_pages() {
+        let mut i = info();
+        i.segment.size = 1;
+        let text = to_string(Format::Table, &i, &View::at(NOW));
+        assert!(
+            text.contains("size      1 B (1 byte, 1 page of 4096 bytes)"),
+            "{text}"
+        );
+        i.segment.size = 2 << 20;
+        i.segment.status = vec!["hugetlb"];
+        i.page_size = 2 << 20;
+        i.segment.rss = Some(2 << 20);
+        i.segment.kernel_rss = Some(1 << 30);
+        let text = to_string(Format::Table, &i, &View::at(NOW));
+        assert!(
+            text.contains("size      2 MiB (2097152 bytes, 1 huge page of 2 MiB)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "rss       2 MiB (2097152 bytes); /proc/sysvipc/shm says 1 GiB, counting each huge page 512 times over"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn without_read_permission_info_says_what_it_could_not_read() {
+        let mut i = info();
+        i.seq = None;
+        i.needs_permission = vec!["seq", "app"];
+        i.viewer_uid = 65534;
+        i.segment.command = Some("evil\u{1b}[2J".into());
+        let text = to_string(Format::Table, &i, &View::at(NOW));
+        assert!(
+            text.contains("seq       - (needs read permission: IPC_STAT)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("app       - (its header needs read permission"),
+            "{text}"
+        );
+        assert!(text.contains("command   evil\\x1b[2J"), "{text}");
+        assert!(
+            text.contains(
+                "uid 65534 may not read this segment (perms 600, owner root): seq and app unknown."
+            ),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&to_string(Format::Json, &i, &View::at(NOW))).unwrap();
+        assert_eq!(json["seq"], serde_json::Value::Null);
+        assert_eq!(json["needs_permission"], serde_json::json!(["seq", "app"]));
     }
 
     #[test]

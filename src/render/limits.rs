@@ -3,7 +3,7 @@
 use super::table::Grid;
 use super::{Render, View};
 use crate::model::LimitsReport;
-use crate::units::size_text;
+use crate::units::{human_size_wide, size_text};
 use std::io::{self, Write};
 
 /// ` (0.3%)` of a limit; ` (<0.1%)` for a sliver; nothing for no limit.
@@ -54,7 +54,11 @@ pub fn grid(r: &LimitsReport, bytes: bool) -> Grid {
                 "{} × {} = {}",
                 r.shmall,
                 r.page_size,
-                size_text(r.shmall_bytes, bytes)
+                if bytes {
+                    r.shmall_bytes.to_string()
+                } else {
+                    human_size_wide(r.shmall_bytes)
+                }
             ),
             format!(
                 "{} pages = {}{}",
@@ -68,9 +72,17 @@ pub fn grid(r: &LimitsReport, bytes: bool) -> Grid {
             "pages in memory".into(),
             String::new(),
             format!(
-                "{} pages = {}",
+                "{} pages = {}{}",
                 r.rss_pages,
-                size_text(r.rss_pages.saturating_mul(r.page_size), bytes)
+                size_text(r.rss_pages.saturating_mul(r.page_size), bytes),
+                if r.kernel_rss_pages != r.rss_pages {
+                    format!(
+                        " (SHM_INFO says {}: it counts each huge page of a hugetlb segment many times over)",
+                        r.kernel_rss_pages
+                    )
+                } else {
+                    String::new()
+                }
             ),
         ]),
         row([
@@ -123,12 +135,13 @@ pub(crate) mod tests {
             shmmin: 1,
             shmmni: 4096,
             shmall: 18_446_744_073_692_774_399,
-            shmall_bytes: u64::MAX,
+            shmall_bytes: 18_446_744_073_692_774_399u128 * 4096,
             page_size: 4096,
             segments: 3,
             pages: 274,
             bytes: 274 * 4096,
             rss_pages: 2,
+            kernel_rss_pages: 2,
             swap_pages: 0,
             rmid_forced: Some(false),
         }
@@ -146,6 +159,10 @@ pub(crate) mod tests {
         assert!(lines[2].contains("1 byte"), "{text}");
         assert!(lines[3].ends_with("3 (<0.1%)"), "{text}");
         assert!(lines[4].contains("274 pages = 1.1 MiB (<0.1%)"), "{text}");
+        assert!(
+            lines[4].contains("18446744073692774399 × 4096 = 64 ZiB"),
+            "{text}"
+        );
         assert!(lines[5].ends_with("2 pages = 8 KiB"), "{text}");
         assert!(text.ends_with("segments outlive the processes that made them until removed\n"));
         let bytes = to_string(
@@ -157,5 +174,29 @@ pub(crate) mod tests {
             },
         );
         assert!(bytes.contains("274 pages = 1122304"), "{bytes}");
+        assert!(
+            bytes.contains("18446744073692774399 × 4096 = 75557863725845603938304"),
+            "{bytes}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&to_string(Format::Json, &report(), &View::at(0))).unwrap();
+        assert!(json["shmall_bytes"].is_number());
+        let text = to_string(Format::Json, &report(), &View::at(0));
+        assert!(
+            text.contains("\"shmall_bytes\": 75557863725845603938304"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_miscounted_resident_figure_is_said() {
+        let mut r = report();
+        r.kernel_rss_pages = 262_144;
+        r.rss_pages = 512;
+        let text = to_string(Format::Table, &r, &View::at(0));
+        assert!(
+            text.contains("512 pages = 2 MiB (SHM_INFO says 262144: it counts"),
+            "{text}"
+        );
     }
 }

@@ -1,17 +1,48 @@
 //! `ls`: the segment table, raw rows and JSON, and the frames of `ls --watch`.
 
-use super::columns::Column;
+use super::columns::{Column, Style};
 use super::table::Grid;
 use super::{Render, View};
 use crate::model::{Listing, Segment};
+use crate::sys::shm::ShmId;
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 use std::io::{self, Write};
+
+/// How a listing is laid out, beyond its columns (lsipc's table options).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Look {
+    pub style: Style,
+    /// The heading row (`--noheadings` leaves it out).
+    pub headings: bool,
+    /// Fit the table to the terminal (`--notruncate`: one line per segment, however wide).
+    pub fit: bool,
+    /// `--export` with `--newline`: one pair per line.
+    pub newline: bool,
+}
+
+impl Default for Look {
+    fn default() -> Look {
+        Look {
+            style: Style::default(),
+            headings: true,
+            fit: true,
+            newline: false,
+        }
+    }
+}
+
+impl Look {
+    fn width(&self, view: &View) -> Option<u16> {
+        if self.fit { view.width } else { None }
+    }
+}
 
 /// A listing with the columns chosen for it.
 pub struct Ls<'a> {
     pub listing: &'a Listing,
     pub columns: &'a [Column],
+    pub look: Look,
 }
 
 impl Serialize for Ls<'_> {
@@ -21,7 +52,13 @@ impl Serialize for Ls<'_> {
 }
 
 /// The segments as a grid of `columns`: cells for people, or exact values with `raw`.
-pub fn grid(segments: &[Segment], columns: &[Column], view: &View, raw: bool) -> Grid {
+pub fn grid(
+    segments: &[Segment],
+    columns: &[Column],
+    view: &View,
+    style: &Style,
+    raw: bool,
+) -> Grid {
     Grid {
         headings: columns.iter().map(|c| c.heading().to_string()).collect(),
         right: columns.iter().map(|c| c.is_numeric()).collect(),
@@ -30,20 +67,50 @@ pub fn grid(segments: &[Segment], columns: &[Column], view: &View, raw: bool) ->
             .map(|s| {
                 columns
                     .iter()
-                    .map(|c| if raw { c.raw(s) } else { c.cell(s, view) })
+                    .map(|c| {
+                        if raw {
+                            c.raw(s)
+                        } else {
+                            c.cell(s, view, style)
+                        }
+                    })
                     .collect()
             })
             .collect(),
     }
 }
 
+fn export_names(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| c.export_name()).collect()
+}
+
+impl Ls<'_> {
+    fn grid(&self, view: &View, raw: bool) -> Grid {
+        grid(
+            &self.listing.segments,
+            self.columns,
+            view,
+            &self.look.style,
+            raw,
+        )
+    }
+}
+
 impl Render for Ls<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        grid(&self.listing.segments, self.columns, view, false).write_table(out, view.width)
+        let table = self
+            .grid(view, false)
+            .to_table_with(self.look.width(view), self.look.headings);
+        out.write_all(table.as_bytes())
     }
 
     fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        grid(&self.listing.segments, self.columns, view, true).write_raw(out)
+        self.grid(view, true).write_raw(out)
+    }
+
+    fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        self.grid(view, false)
+            .write_export(out, &export_names(self.columns), self.look.newline)
     }
 }
 
@@ -75,6 +142,24 @@ pub fn not_entered_note(namespaces: &[crate::model::Namespace], hidden_processes
     parts.join("; ")
 }
 
+/// Say which segments were read with a read-only attach, and what that changed.
+pub fn attach_note(ids: &[ShmId]) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = ids.iter().take(SHOWN).map(|id| id.to_string()).collect();
+    if ids.len() > SHOWN {
+        list.push(format!("and {} more", ids.len() - SHOWN));
+    }
+    format!(
+        "app: read the header of {} {} with a read-only attach, which the kernel records as the last attach and detach (lpid, atime, dtime)",
+        if ids.len() == 1 {
+            "segment"
+        } else {
+            "segments"
+        },
+        list.join(", ")
+    )
+}
+
 /// Changes since the last refresh: `+` appeared, `~` nattch changed, `-` vanished. The
 /// marks of `now`, then the segments that vanished (by shmid).
 pub fn marks(
@@ -103,6 +188,7 @@ pub fn marks(
 pub struct Watched<'a> {
     pub listing: &'a Listing,
     pub columns: &'a [Column],
+    pub look: Look,
     /// One mark per segment of the listing (empty on the first refresh).
     pub marks: &'a [&'static str],
     pub vanished: &'a [Segment],
@@ -123,7 +209,7 @@ impl Watched<'_> {
             .chain(self.vanished)
             .cloned()
             .collect();
-        let mut table = grid(&rows, self.columns, view, raw);
+        let mut table = grid(&rows, self.columns, view, &self.look.style, raw);
         table.headings.insert(0, String::new());
         table.right.insert(0, false);
         let marks = (0..self.listing.segments.len())
@@ -138,11 +224,23 @@ impl Watched<'_> {
 
 impl Render for Watched<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        self.grid(view, false).write_table(out, view.width)
+        let table = self.grid(view, false);
+        out.write_all(
+            table
+                .to_table_with(self.look.width(view), self.look.headings)
+                .as_bytes(),
+        )
     }
 
     fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
         self.grid(view, true).write_raw(out)
+    }
+
+    fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let mut names = export_names(self.columns);
+        names.insert(0, "CHANGE".to_string());
+        self.grid(view, false)
+            .write_export(out, &names, self.look.newline)
     }
 }
 
@@ -179,6 +277,7 @@ mod tests {
         let ls = Ls {
             listing: &l,
             columns: &columns,
+            look: Look::default(),
         };
         let text = to_string(Format::Table, &ls, &View::at(NOW));
         let lines: Vec<&str> = text.lines().collect();
@@ -209,6 +308,7 @@ mod tests {
         let ls = Ls {
             listing: &l,
             columns: &columns,
+            look: Look::default(),
         };
         assert_eq!(
             to_string(Format::Raw, &ls, &View::at(NOW)),
@@ -223,6 +323,66 @@ mod tests {
         assert_eq!(json["segments"][1]["key_hex"], "0x81000001");
         assert_eq!(json["segments"][0]["attached"][1]["readonly"], true);
         assert!(json["segments"][1].get("attached").is_none());
+    }
+
+    #[test]
+    fn the_attach_note_stays_one_short_line() {
+        assert_eq!(
+            attach_note(&[ShmId(3)]),
+            "app: read the header of segment 3 with a read-only attach, which the kernel records as the last attach and detach (lpid, atime, dtime)"
+        );
+        let many: Vec<ShmId> = (0..300).map(ShmId).collect();
+        assert!(
+            attach_note(&many).contains("segments 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, and 290 more with")
+        );
+    }
+
+    #[test]
+    fn lsipc_options_shape_table_export_and_times() {
+        let l = listing();
+        let columns = [Column::Key, Column::Perms, Column::Ctime];
+        let look = Look {
+            style: Style {
+                time_format: crate::units::TimeFormat::Iso,
+                numeric_perms: true,
+            },
+            headings: false,
+            fit: false,
+            newline: false,
+        };
+        let ls = Ls {
+            listing: &l,
+            columns: &columns,
+            look,
+        };
+        let view = View {
+            width: Some(10),
+            ..View::at(NOW)
+        };
+        let text = to_string(Format::Table, &ls, &view);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "no heading, not fitted to 10 columns: {text}"
+        );
+        assert!(lines[0].starts_with("0x00001234  600  20"), "{text}");
+        let export = to_string(Format::Export, &ls, &view);
+        assert!(
+            export.starts_with("KEY=\"0x00001234\" PERMS=\"600\" CTIME=\"20"),
+            "{export}"
+        );
+        let newline = Ls {
+            look: Look {
+                newline: true,
+                ..look
+            },
+            ..ls
+        };
+        assert_eq!(
+            to_string(Format::Export, &newline, &view).lines().count(),
+            6
+        );
     }
 
     #[test]
@@ -243,6 +403,7 @@ mod tests {
         let frame = Watched {
             listing: &now,
             columns: &[Column::Shmid],
+            look: Look::default(),
             marks: &marks,
             vanished: &vanished,
         };

@@ -35,6 +35,8 @@ pub enum Format {
     Raw,
     /// The OpenMetrics text exposition.
     OpenMetrics,
+    /// `NAME="value"` pairs, as lsipc's `--export` (raw where a result has no such form).
+    Export,
 }
 
 /// What a renderer may know besides its data.
@@ -75,6 +77,10 @@ pub trait Render: Serialize {
     fn openmetrics(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
         self.table(view, out)
     }
+
+    fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        self.raw(view, out)
+    }
 }
 
 /// Show `value` in `format`.
@@ -89,6 +95,7 @@ pub fn render<T: Render + ?Sized>(
         Format::Json => value.json(out),
         Format::Raw => value.raw(view, out),
         Format::OpenMetrics => value.openmetrics(view, out),
+        Format::Export => value.export(view, out),
     }
 }
 
@@ -124,21 +131,26 @@ pub(crate) mod fixtures {
             uid: 0,
             gid: 0,
             owner: "root".into(),
-            group: "root".into(),
+            group: Some("root".into()),
             cuid: 0,
+            cuser: Some("root".into()),
             cgid: 0,
+            cgroup: Some("root".into()),
             cpid: 100,
+            command: None,
             lpid: 0,
             atime: None,
             dtime: None,
             ctime: Some(NOW - 60),
             rss: Some(0),
             swap: Some(0),
+            kernel_rss: Some(0),
             status: Vec::new(),
             mode: 0o600,
             attached: None,
             namespace: None,
             orphan: None,
+            app: None,
             cpid_state: None,
         }
     }

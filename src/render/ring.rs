@@ -5,13 +5,11 @@ use crate::model::ring::Summary;
 use crate::units;
 use std::io::{self, Write};
 
-/// The line shown for one item: `produced: 81 (total 10)`, `consumed: 81 (left 3)`.
+/// The line shown for one item, with the ring's fill level after it (its `count`
+/// field): `produced: 81 (10 in the ring)`, `consumed: 81 (3 in the ring)`.
 pub fn item_line(producing: bool, value: i32, count_after: i32) -> String {
-    if producing {
-        format!("produced: {value} (total {count_after})")
-    } else {
-        format!("consumed: {value} (left {count_after})")
-    }
+    let verb = if producing { "produced" } else { "consumed" };
+    format!("{verb}: {value} ({count_after} in the ring)")
 }
 
 impl Render for Summary {
@@ -75,7 +73,7 @@ mod tests {
             (json["first"].as_i64(), json["last"].as_i64()),
             (Some(0), Some(9))
         );
-        assert_eq!(item_line(true, 81, 10), "produced: 81 (total 10)");
-        assert_eq!(item_line(false, 81, 3), "consumed: 81 (left 3)");
+        assert_eq!(item_line(true, 81, 10), "produced: 81 (10 in the ring)");
+        assert_eq!(item_line(false, 81, 3), "consumed: 81 (3 in the ring)");
     }
 }

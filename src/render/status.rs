@@ -3,6 +3,7 @@
 use super::table::write_pairs;
 use super::{Render, View, plural};
 use crate::model::Liveness;
+use crate::model::app::HeaderRead;
 use crate::model::ring::RingStatus;
 use crate::units;
 use std::io::{self, Write};
@@ -47,7 +48,30 @@ impl Render for RingStatus {
             ),
             ("attached", plural(s.nattch, "process", "processes")),
             ("creator", pid(s.cpid, s.cpid_state)),
-            ("last pid", pid(s.lpid, s.lpid_state)),
+            (
+                "last pid",
+                if s.lpid_is_status {
+                    format!(
+                        "{} (this status command's own attach; before it: {})",
+                        s.lpid,
+                        s.lpid_before_status
+                            .map_or("-".to_string(), |p| if p > 0 { p.to_string() } else { "none".into() })
+                    )
+                } else {
+                    pid(s.lpid, s.lpid_state)
+                },
+            ),
+            (
+                "read",
+                match s.header_read {
+                    HeaderRead::MapFiles => {
+                        "through a process that maps it (/proc/PID/map_files): nothing changed".to_string()
+                    }
+                    HeaderRead::Attach => {
+                        "with a read-only attach, which the kernel records (lpid and atime now, dtime when this command ends)".to_string()
+                    }
+                },
+            ),
             ("changed", units::local_time(s.ctime)),
             ("state", s.state.name().to_string()),
         ];
@@ -121,6 +145,9 @@ mod tests {
             lpid: 0,
             lpid_alive: false,
             lpid_state: None,
+            lpid_is_status: false,
+            lpid_before_status: None,
+            header_read: HeaderRead::MapFiles,
             atime: None,
             dtime: None,
             ctime: Some(NOW),
@@ -160,6 +187,30 @@ mod tests {
         ] {
             assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
         }
+    }
+
+    #[test]
+    fn its_own_attach_is_not_presented_as_the_rings_last_user() {
+        let mut s = status();
+        s.lpid = 4242;
+        s.lpid_alive = true;
+        s.lpid_is_status = true;
+        s.lpid_before_status = Some(10994);
+        s.header_read = HeaderRead::Attach;
+        let text = to_string(Format::Table, &s, &View::at(NOW));
+        assert!(
+            text.contains(
+                "last pid      4242 (this status command's own attach; before it: 10994)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("read          with a read-only attach"),
+            "{text}"
+        );
+        s.lpid_before_status = Some(0);
+        let text = to_string(Format::Table, &s, &View::at(NOW));
+        assert!(text.contains("before it: none)"), "{text}");
     }
 
     #[test]

@@ -13,9 +13,14 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// Column widths (display cells) of the widest heading or value in each column.
-    fn widths(&self) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.headings.iter().map(|h| h.width()).collect();
+    /// Column widths (display cells) of the widest value in each column, or heading when
+    /// `headings` are shown.
+    fn widths(&self, headings: bool) -> Vec<usize> {
+        let mut widths: Vec<usize> = self
+            .headings
+            .iter()
+            .map(|h| if headings { h.width() } else { 0 })
+            .collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.width());
@@ -28,19 +33,25 @@ impl Grid {
     /// when a terminal `width` is given and the table is wider, comfy-table wraps the
     /// text columns to fit.
     pub fn to_table(&self, width: Option<u16>) -> String {
-        let widths = self.widths();
+        self.to_table_with(width, true)
+    }
+
+    /// [`Grid::to_table`], with or without the heading row.
+    pub fn to_table_with(&self, width: Option<u16>, headings: bool) -> String {
+        let widths = self.widths(headings);
         let total: usize = widths.iter().map(|w| w + 2).sum();
         if width.is_none_or(|w| total <= usize::from(w)) {
-            return self.aligned(&widths);
+            return self.aligned(&widths, headings);
         }
-        self.wrapped(width)
+        self.wrapped(width, headings)
     }
 
     /// The fast path: every cell on one line (what comfy-table prints when nothing wraps).
-    fn aligned(&self, widths: &[usize]) -> String {
+    fn aligned(&self, widths: &[usize], headings: bool) -> String {
         let mut text = String::with_capacity((self.rows.len() + 1) * widths.iter().sum::<usize>());
         let mut line = String::new();
-        for row in std::iter::once(&self.headings).chain(&self.rows) {
+        let heading = headings.then_some(&self.headings);
+        for row in heading.into_iter().chain(&self.rows) {
             line.clear();
             for (i, cell) in row.iter().enumerate() {
                 let pad = widths[i].saturating_sub(cell.width());
@@ -60,17 +71,19 @@ impl Grid {
     }
 
     /// comfy-table, fitted to `width`.
-    fn wrapped(&self, width: Option<u16>) -> String {
+    fn wrapped(&self, width: Option<u16>, headings: bool) -> String {
         let mut table = Table::new();
         table.load_style(presets::NOTHING);
-        table.set_header(self.headings.iter().zip(&self.right).map(|(h, right)| {
-            let cell = Cell::new(h);
-            if *right {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
+        if headings {
+            table.set_header(self.headings.iter().zip(&self.right).map(|(h, right)| {
+                let cell = Cell::new(h);
+                if *right {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            }));
+        }
         match width {
             Some(w) => {
                 table.set_content_arrangement(ContentArrangement::Dynamic);
@@ -123,6 +136,44 @@ impl Grid {
     pub fn write_table(&self, out: &mut dyn Write, width: Option<u16>) -> std::io::Result<()> {
         out.write_all(self.to_table(width).as_bytes())
     }
+
+    /// `NAME="value"` pairs, a row per line (or, with `newline`, a pair per line), as
+    /// lsipc's `--export` writes them: `"`, `\`, `` ` ``, `$` and every byte that is not
+    /// printable ASCII written as `\xHH`, so that a shell's `eval` reads them back.
+    pub fn write_export(
+        &self,
+        out: &mut dyn Write,
+        names: &[String],
+        newline: bool,
+    ) -> std::io::Result<()> {
+        for row in &self.rows {
+            let pairs: Vec<String> = names
+                .iter()
+                .zip(row)
+                .map(|(name, value)| format!("{name}=\"{}\"", export_quoted(value)))
+                .collect();
+            if newline {
+                for pair in pairs {
+                    writeln!(out, "{pair}")?;
+                }
+            } else {
+                writeln!(out, "{}", pairs.join(" "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn export_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if matches!(b, b'"' | b'\\' | b'`' | b'$') || !(0x20..0x7f).contains(&b) {
+            out.push_str(&format!("\\x{b:02x}"));
+        } else {
+            out.push(char::from(b));
+        }
+    }
+    out
 }
 
 /// `name   value` lines for one object, names padded to one width.
@@ -165,8 +216,38 @@ mod tests {
         let mut g = grid();
         g.rows.push(vec!["0x7fffffff".into(), "16 EiB".into()]);
         g.rows.push(vec!["ünïcode".into(), "".into()]);
-        assert_eq!(g.aligned(&g.widths()), g.wrapped(None));
-        assert_eq!(g.to_table(Some(200)), g.wrapped(Some(200)));
+        assert_eq!(g.aligned(&g.widths(true), true), g.wrapped(None, true));
+        assert_eq!(g.to_table(Some(200)), g.wrapped(Some(200), true));
+        assert_eq!(g.aligned(&g.widths(false), false), g.wrapped(None, false));
+        let headless = g.to_table_with(None, false);
+        assert_eq!(headless.lines().count(), 4);
+        assert!(headless.starts_with("0x00001234"), "{headless}");
+        let narrow = g.to_table_with(Some(12), false);
+        assert!(!narrow.contains("KEY"), "{narrow}");
+    }
+
+    #[test]
+    fn export_pairs_survive_a_shell() {
+        let mut g = grid();
+        g.rows
+            .push(vec!["a \"b\" $HOME `x` \\".into(), "ü\n".into()]);
+        let names = ["KEY".to_string(), "SIZE".to_string()];
+        let mut out = Vec::new();
+        g.write_export(&mut out, &names, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "KEY=\"0x00001234\" SIZE=\"4 KiB\"");
+        assert_eq!(
+            lines[2],
+            "KEY=\"a \\x22b\\x22 \\x24HOME \\x60x\\x60 \\x5c\" SIZE=\"\\xc3\\xbc\\x0a\""
+        );
+        let mut out = Vec::new();
+        g.write_export(&mut out, &names, true).unwrap();
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .starts_with("KEY=\"0x00001234\"\nSIZE=\"4 KiB\"\nKEY=")
+        );
     }
 
     #[test]

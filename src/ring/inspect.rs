@@ -1,93 +1,155 @@
-//! Inspecting a ring for `status`: its state from /proc plus a live read-only attach. It
+//! Inspecting a ring for `status`: its state from /proc plus a read of its header. It
 //! never calls a semaphore function: it only reads.
+//!
+//! The header is read through `/proc/PID/map_files` of a process that maps the ring
+//! when the caller may (CAP_SYS_ADMIN), which changes nothing; otherwise with one
+//! read-only attach, held for as long as the command runs (`--watch` included), which
+//! the kernel records as the ring's last attach (lpid, atime) and, when it ends, detach.
 
-use super::{layout, open};
+use super::{health, layout};
 use crate::error::{Error, Result};
+use crate::gather::peek::{self, Peek};
 use crate::gather::{liveness, table};
 use crate::model::Liveness;
 use crate::model::ring::RingStatus;
 use crate::model::ring::State;
-use crate::sys::shm::{self, ShmId};
+use crate::proc::processes;
+use crate::sys::shm::ShmId;
 use crate::users::Names;
+use std::time::Duration;
 
-/// Read a ring's state once (a torn reading of a live ring is retaken; see
-/// [`open::read_header`]).
-pub fn gather(id: ShmId) -> Result<RingStatus> {
-    let table = table::read()?;
-    let record = table::find(&table, id)?;
-    let what = format!("segment {id}");
-    let attachment = shm::attach(id, true).map_err(|e| Error::sys(&what, e))?;
-    let mut names = Names::default();
-    let viewer = liveness::Viewer::this_process();
-    let cpid_state = Some(liveness::creator(
-        record.cpid,
-        record.cuid,
-        record.ctime,
-        &viewer,
-    ));
-    let lpid_state = liveness::of(record.lpid, None, &viewer);
-    let running = |s: Option<Liveness>| s == Some(Liveness::Running);
-    let mut status = RingStatus {
-        shmid: id,
-        key: record.key,
-        key_hex: record.key.to_string(),
-        size: record.size,
-        perms: format!("{:o}", record.perms()),
-        owner: names.user(record.uid),
-        nattch: record.nattch,
-        cpid: record.cpid,
-        cpid_alive: running(cpid_state),
-        cpid_state,
-        lpid: record.lpid,
-        lpid_alive: running(lpid_state),
-        lpid_state,
-        atime: record.atime,
-        dtime: record.dtime,
-        ctime: record.ctime,
-        capacity: layout::CAPACITY,
-        state: State::TooSmall,
-        head: None,
-        tail: None,
-        count: None,
-        free_slots: None,
-        filled_slots: None,
-        in_flight: None,
-        producer_waiters: None,
-        consumer_waiters: None,
-        producer_pshared: None,
-        consumer_pshared: None,
-        fill_percent: None,
-        problems: Vec::new(),
-        warnings: Vec::new(),
-    };
-    if attachment.len() < layout::SIZE {
-        status.problems.push(format!(
-            "the segment has {} bytes; a ring needs {}",
-            attachment.len(),
-            layout::SIZE
+/// A ring being inspected, and the way its header is read.
+pub struct Inspector {
+    id: ShmId,
+    peek: Peek,
+    /// The ring's last pid before this command attached (when it did).
+    lpid_before: Option<i32>,
+}
+
+impl Inspector {
+    /// Find a way to read the ring's header: a holder's mapping, or an attach.
+    pub fn open(id: ShmId) -> Result<Inspector> {
+        let table = table::read()?;
+        let record = table::find(&table, id)?;
+        let namespace = processes::current_namespace();
+        let windows = peek::windows_by_shmid(&processes::scan(namespace), namespace)
+            .remove(&id.0)
+            .unwrap_or_default();
+        if let Some(peek) = Peek::through(&windows) {
+            return Ok(Inspector {
+                id,
+                peek,
+                lpid_before: None,
+            });
+        }
+        let lpid_before = Some(record.lpid);
+        let swapped = record.swap.is_some_and(|b| b > 0);
+        let peek = Peek::attach(id, swapped).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+        Ok(Inspector {
+            id,
+            peek,
+            lpid_before,
+        })
+    }
+
+    /// Read the ring's state now (a torn reading of a live ring is retaken; see
+    /// [`health::judge_live`]). Should the mapping's file stop answering, another way in
+    /// is found.
+    pub fn gather(&mut self) -> Result<RingStatus> {
+        if !self.peek.is_attached() && self.peek.read(0, 4).is_none() {
+            *self = Inspector::open(self.id)?;
+        }
+        self.read()
+    }
+
+    fn read(&self) -> Result<RingStatus> {
+        let id = self.id;
+        let table = table::read()?;
+        let record = table::find(&table, id)?;
+        let mut names = Names::default();
+        let me = std::process::id() as i32;
+        let attached = self.peek.is_attached();
+        // Our own read-only attach counts in nattch; judge as if we were not here.
+        let others = if attached {
+            record.nattch.saturating_sub(1)
+        } else {
+            record.nattch
+        };
+        let viewer = liveness::Viewer::this_process();
+        let cpid_state = Some(liveness::creator(
+            record.cpid,
+            record.cuid,
+            record.ctime,
+            &viewer,
         ));
-        return Ok(status);
+        let lpid_state = liveness::of(record.lpid, None, &viewer);
+        let running = |s: Option<Liveness>| s == Some(Liveness::Running);
+        let mut status = RingStatus {
+            shmid: id,
+            key: record.key,
+            key_hex: record.key.to_string(),
+            size: record.size,
+            perms: format!("{:o}", record.perms()),
+            owner: names.user(record.uid),
+            nattch: others,
+            cpid: record.cpid,
+            cpid_alive: running(cpid_state),
+            cpid_state,
+            lpid: record.lpid,
+            lpid_alive: running(lpid_state),
+            lpid_state,
+            lpid_is_status: attached && record.lpid == me,
+            lpid_before_status: self.lpid_before,
+            header_read: self.peek.how(),
+            atime: record.atime,
+            dtime: record.dtime,
+            ctime: record.ctime,
+            capacity: layout::CAPACITY,
+            state: State::TooSmall,
+            head: None,
+            tail: None,
+            count: None,
+            free_slots: None,
+            filled_slots: None,
+            in_flight: None,
+            producer_waiters: None,
+            consumer_waiters: None,
+            producer_pshared: None,
+            consumer_pshared: None,
+            fill_percent: None,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        };
+        if record.size < layout::SIZE as u64 {
+            status.problems.push(format!(
+                "the segment has {} bytes; a ring needs {}",
+                record.size,
+                layout::SIZE
+            ));
+            return Ok(status);
+        }
+        let (header, verdict) = health::judge_live(
+            || self.peek.read(0, layout::SIZE),
+            Some(others),
+            Duration::from_millis(2),
+        )
+        .ok_or_else(|| Error::other(format!("segment {id}: cannot read the header")))?;
+        status.state = verdict.state;
+        status.problems = verdict.problems;
+        status.warnings = verdict.warnings;
+        status.producer_pshared = Some(header.producer.is_shared());
+        status.consumer_pshared = Some(header.consumer.is_shared());
+        status.producer_waiters = Some(header.producer.waiters);
+        status.consumer_waiters = Some(header.consumer.waiters);
+        status.head = Some(header.head);
+        status.tail = Some(header.tail);
+        status.count = Some(header.count);
+        if verdict.state.joinable() {
+            status.free_slots = Some(verdict.free);
+            status.filled_slots = Some(verdict.filled);
+            status.in_flight = Some(verdict.in_flight);
+            status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / layout::CAPACITY as f64);
+        }
+        Ok(status)
     }
-    // Our own read-only attach counts in nattch; judge as if we were not here.
-    let others = shm::stat(id).map(|s| s.nattch.saturating_sub(1)).ok();
-    let (header, verdict) = open::read_header(&attachment, others)
-        .ok_or_else(|| Error::other(format!("{what}: cannot read the header")))?;
-    drop(attachment);
-    status.state = verdict.state;
-    status.problems = verdict.problems;
-    status.warnings = verdict.warnings;
-    status.producer_pshared = Some(header.producer.is_shared());
-    status.consumer_pshared = Some(header.consumer.is_shared());
-    status.producer_waiters = Some(header.producer.waiters);
-    status.consumer_waiters = Some(header.consumer.waiters);
-    status.head = Some(header.head);
-    status.tail = Some(header.tail);
-    status.count = Some(header.count);
-    if verdict.state.joinable() {
-        status.free_slots = Some(verdict.free);
-        status.filled_slots = Some(verdict.filled);
-        status.in_flight = Some(verdict.in_flight);
-        status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / layout::CAPACITY as f64);
-    }
-    Ok(status)
 }

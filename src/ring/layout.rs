@@ -17,6 +17,12 @@ pub const SIZE: usize = 4176;
 pub const PSHARED_FLAG: usize = 8;
 pub const PSHARED_SHARED: u32 = 128;
 
+/// Whether a segment of `size` bytes can hold a ring, and of how many slots. Today only
+/// the document's `struct shared_data` (4176 bytes, 1024 slots).
+pub fn capacity_for_size(size: u64) -> Option<usize> {
+    (size == SIZE as u64).then_some(CAPACITY)
+}
+
 const _: () = assert!(std::mem::size_of::<libc::sem_t>() == SEM_SIZE);
 const _: () = assert!(BUFFER + 4 * CAPACITY == HEAD);
 
@@ -110,5 +116,7 @@ pub(crate) mod tests {
         assert_eq!(decode(&encode(&h)), Some(h));
         assert_eq!(decode(&[0u8; SIZE - 1]), None);
         assert_eq!(decode(&[]), None);
+        assert_eq!(capacity_for_size(4176), Some(1024));
+        assert_eq!(capacity_for_size(4096), None);
     }
 }

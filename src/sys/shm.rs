@@ -339,6 +339,31 @@ impl Attachment {
         Some(out)
     }
 
+    /// Which pages of the mapping, from the one holding `offset` to the one holding
+    /// `offset + len - 1`, are in memory (mincore(2)). A page of a segment that was never
+    /// touched is in no memory at all: reading it through the mapping would allocate it,
+    /// where its bytes read as zero anyway. `None` when out of bounds or mincore fails.
+    pub fn resident_pages(&self, offset: usize, len: usize) -> Option<Vec<bool>> {
+        let end = offset.checked_add(len)?;
+        if end > self.len || len == 0 {
+            return None;
+        }
+        let page = usize::try_from(page_size()).ok()?;
+        let first = offset / page * page;
+        let mut vec = vec![0u8; (end - first).div_ceil(page)];
+        // SAFETY: addr + first is page-aligned and inside this live mapping (first < len,
+        // and the mapping spans whole pages); vec has one byte per page of the range.
+        let rc = unsafe {
+            libc::mincore(
+                self.addr.as_ptr().add(first).cast(),
+                end - first,
+                vec.as_mut_ptr(),
+            )
+        };
+        Errno::result(rc).ok()?;
+        Some(vec.iter().map(|b| b & 1 == 1).collect())
+    }
+
     /// An `i32` in the segment that this and other processes may update concurrently.
     /// `None` when out of bounds, misaligned, or the attachment is read-only.
     pub fn atomic_i32(&self, offset: usize) -> Option<&AtomicI32> {

@@ -306,7 +306,7 @@ fn heading_lines(app: &App, p: &Palette) -> [Line<'static>; 2] {
         first.push(format!(
             "SHMALL {}/{}{}",
             human_size(l.bytes),
-            human_size(l.shmall_bytes),
+            crate::units::human_size_wide(l.shmall_bytes),
             percent(l.pages, l.shmall)
         ));
     }
@@ -731,7 +731,7 @@ mod tests {
         let (lines, buffer) = draw(&app, 170, 40);
         assert_eq!(
             lines[0].trim_end(),
-            "SHMMNI 3/4096 (<0.1%)  SHMALL 1.1 MiB/16 EiB (<0.1%)  SysV 3 segments, 1.1 MiB"
+            "SHMMNI 3/4096 (<0.1%)  SHMALL 1.1 MiB/64 ZiB (<0.1%)  SysV 3 segments, 1.1 MiB"
         );
         assert!(lines[1].starts_with("shmctl-rs top at "), "{}", lines[1]);
         assert!(
@@ -846,11 +846,14 @@ mod tests {
             id,
             Detail::Sysv(Box::new(SegmentInfo {
                 segment,
-                seq: 0,
+                seq: Some(0),
                 cpid_state: None,
                 lpid_state: None,
                 pages: 2,
                 page_size: 4096,
+                header_read: None,
+                needs_permission: Vec::new(),
+                viewer_uid: 0,
                 unreadable_processes: 0,
                 unreadable: Default::default(),
                 key_from_maps: false,

@@ -444,3 +444,55 @@ pub fn summary(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("bad summary {e}: {} / {}", stdout(out), stderr(out)))
 }
+
+/// A process from tests/c/holder.c, once it printed its first line (`ready`, or the
+/// shmid it made), with that line.
+pub fn c_holder(args: &[&str]) -> (Spawned, String) {
+    let mut c = Command::new(c_program("holder"));
+    c.args(args);
+    let mut p = Spawned::new(c);
+    let mut lines = p.lines();
+    let first = read_until(&mut lines, |_| true);
+    (p, first)
+}
+
+/// A "container": a sleeping process in an IPC namespace of its own, where this tool
+/// first ran `create ARGS` (quietly). Returns it and its pid.
+pub fn container(create: &str) -> (Spawned, String) {
+    let mut c = Command::new("unshare");
+    c.arg("--ipc").arg("--").arg("sh").arg("-c").arg(format!(
+        "'{}' create {create} -q >/dev/null && exec sleep 600",
+        bin().display()
+    ));
+    let p = Spawned::new(c);
+    let pid = p.pid().as_raw().to_string();
+    eventually(Duration::from_secs(10), "the container's sleep", || {
+        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
+    });
+    (p, pid)
+}
+
+/// The fields of segment `id`'s line in a `/proc/sysvipc/shm` text, as numbers: key 0,
+/// shmid 1, perms 2 (as printed), size 3, cpid 4, lpid 5, nattch 6, uid 7, gid 8, cuid 9,
+/// cgid 10, atime 11, dtime 12, ctime 13, rss 14, swap 15.
+pub fn sysvipc_fields(text: &str, id: i64) -> Option<Vec<i64>> {
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            l.split_whitespace()
+                .map(|v| v.parse::<i128>().map_or(-1, |v| v as i64))
+                .collect::<Vec<i64>>()
+        })
+        .find(|f| f.get(1) == Some(&id))
+}
+
+/// The JSON `status` list of a segment as one string, joined with `sep`.
+pub fn status_text(segment: &Value, sep: &str) -> String {
+    segment["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
