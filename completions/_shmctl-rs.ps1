@@ -21,16 +21,16 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'shmctl-rs' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List segments (like ipcs -m and lsipc -m, with more columns)')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about one segment')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about one segment, POSIX object or memfd')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or a POSIX object (--posix)')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout')
-            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an attached segment is marked for destruction, a held object lives on until let go')
             [CompletionResult]::new('chmod', 'chmod', [CompletionResultType]::ParameterValue, 'Change a segment''s permission bits (IPC_SET)')
             [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
@@ -41,16 +41,16 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;ls' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key, shmid, owner, perms, size, nattch, status, cpid, lpid, ctime, rss; with --posix: name, owner, perms, size, allocated, status, mtime, holders; with --memfd: name, inode, owner, size, allocated, seals, holders)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Columns to show, comma-separated (default: key, shmid, owner, perms, size, nattch, status, cpid, lpid, ctime, rss; with --posix: name, owner, perms, size, allocated, status, mtime, holders; with --memfd: name, inode, owner, size, allocated, seals, holders)')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only segments owned by this user (name or uid)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Only the segment with this key (0x1234 or decimal)')
             [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'Only segments of at least this size (4096, 64K, 1M, 2GiB)')
-            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column (default: the kernel''s order, as ipcs)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by this column (default: the kernel''s order, as ipcs; objects by name)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; openmetrics prints Prometheus metrics (for node-exporter''s textfile collector)')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--output-all', '--output-all', [CompletionResultType]::ParameterName, 'Show every column')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (field names are stable; see the man page)')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print tab-separated values without headings, exact numbers and Unix times')
@@ -65,12 +65,15 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--orphans', '--orphans', [CompletionResultType]::ParameterName, 'Only orphans: nobody attached and the creating process is gone')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
+            [CompletionResult]::new('--posix', '--posix', [CompletionResultType]::ParameterName, 'POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*, which are POSIX semaphores) and objects unlinked but still held (deleted), each with the processes that map it or hold it open')
+            [CompletionResult]::new('--memfd', '--memfd', [CompletionResultType]::ParameterName, 'memfds instead of segments (with --posix: as well): every memfd some process maps or holds open, by inode, with its seals and holders')
+            [CompletionResult]::new('--unheld', '--unheld', [CompletionResultType]::ParameterName, 'With --posix: only objects no process maps or holds open (refused while some process''s maps or fds cannot be read)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'shmctl-rs;info' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -84,13 +87,14 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (''A'')')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits in octal')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits in octal')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--posix', '--posix', [CompletionResultType]::ParameterName, 'A POSIX object instead: shm_open(NAME, O_CREAT|O_EXCL) and ftruncate to --size, in /dev/shm (that of the --ns process); --mode is set exactly (no umask)')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given')
             [CompletionResult]::new('--hugetlb', '--hugetlb', [CompletionResultType]::ParameterName, 'Back the segment with huge pages (SHM_HUGETLB)')
             [CompletionResult]::new('--noreserve', '--noreserve', [CompletionResultType]::ParameterName, 'Do not reserve swap space for it (SHM_NORESERVE)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the new shmid')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the new shmid')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the new shmid (or the object''s name)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the new shmid (or the object''s name)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -98,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;attach' {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Attach read-only (SHM_RDONLY)')
             [CompletionResult]::new('--readonly', '--readonly', [CompletionResultType]::ParameterName, 'Attach read-only (SHM_RDONLY)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Attach even if the segment is marked for destruction')
@@ -111,8 +115,10 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;rm' {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'A key to remove (0x1234 or decimal); may be repeated')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'A key to remove (0x1234 or decimal); may be repeated')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--orphans', '--orphans', [CompletionResultType]::ParameterName, 'Remove every orphan: nobody attached and the creating process is gone')
+            [CompletionResult]::new('--posix', '--posix', [CompletionResultType]::ParameterName, 'With --unheld: POSIX objects')
+            [CompletionResult]::new('--unheld', '--unheld', [CompletionResultType]::ParameterName, 'With --posix: remove every POSIX object no process maps or holds open (refused while some process''s maps or fds cannot be read)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, remove nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON')
@@ -121,19 +127,19 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;chmod' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'shmctl-rs;chown' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'shmctl-rs;limits' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
@@ -145,14 +151,14 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'The ring''s key as ftok(PATH, PROJ)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION until Ctrl-C')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'shmctl-rs;ring' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
@@ -173,7 +179,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 10ms)')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits of a ring this creates')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits of a ring this creates')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
@@ -194,7 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 15ms)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the ring to appear or for the next item')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the ring to appear or for the next item')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
@@ -217,7 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also measure the round trip of one item (median and p99), this many times')
             [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'Attempts to take a permit before a per-item ring wait sleeps in the kernel')
             [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'Checks for a full batch before a batched ring wait takes what is there')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -231,7 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'cpu')
             [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'spin')
             [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'batch-spin')
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -260,17 +266,17 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;generate' {
-            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'shmctl-rs;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List segments (like ipcs -m and lsipc -m, with more columns)')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about one segment')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show everything known about one segment, POSIX object or memfd')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or a POSIX object (--posix)')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout')
-            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an attached segment is marked for destruction, a held object lives on until let go')
             [CompletionResult]::new('chmod', 'chmod', [CompletionResultType]::ParameterValue, 'Change a segment''s permission bits (IPC_SET)')
             [CompletionResult]::new('chown', 'chown', [CompletionResultType]::ParameterValue, 'Change a segment''s owner and group (IPC_SET)')
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')

@@ -217,7 +217,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__create)
-            opts="-s -k -m -q -h --size --key --ftok --private --mode --hugetlb --noreserve --json --quiet --ns --help"
+            opts="-s -k -m -q -h --size --key --ftok --private --mode --hugetlb --noreserve --posix --json --quiet --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +248,10 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --posix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -555,18 +559,18 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ls)
-            opts="-o -b -r -p -A -w -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --pids --orphans --all-namespaces --watch --format --ns --help"
+            opts="-o -b -r -p -A -w -h --output --output-all --json --raw --bytes --owner --key --min-size --attached --unattached --sort --reverse --pids --orphans --all-namespaces --watch --format --posix --memfd --unheld --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace kind name inode allocated mtime seals holders" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace kind name inode allocated mtime seals holders" -- "${cur}"))
                     return 0
                     ;;
                 --owner)
@@ -582,7 +586,7 @@ _shmctl__rs() {
                     return 0
                     ;;
                 --sort)
-                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "key shmid owner group uid gid perms size nattch status cuid cgid cpid lpid atime dtime ctime rss swap processes namespace kind name inode allocated mtime seals holders" -- "${cur}"))
                     return 0
                     ;;
                 --watch)
@@ -931,7 +935,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__rm)
-            opts="-k -n -h --orphans --key --dry-run --json --ns --help"
+            opts="-k -n -h --orphans --posix --unheld --key --dry-run --json --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -997,6 +1001,14 @@ _shmctl_rs_ids() {
     done
 }
 
+# POSIX object names (/NAME) that start with $1, each once, quoted for the command line.
+_shmctl_rs_posix() {
+    local name
+    while IFS= read -r name; do
+        [[ $name == "$1"* ]] && printf '%q\n' "$name"
+    done < <(command shmctl-rs ls --posix --raw -o name 2>/dev/null | LC_ALL=C sort -u)
+}
+
 _shmctl_rs_complete() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -1016,7 +1028,14 @@ _shmctl_rs_complete() {
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
                 return 0
             fi ;;
-        rm,*|info,*|attach,*|status,*)
+        rm,*|info,*)
+            if [[ $cur != -* ]]; then
+                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
+                local name
+                while IFS= read -r name; do COMPREPLY+=("$name"); done < <(_shmctl_rs_posix "$cur")
+                return 0
+            fi ;;
+        attach,*|status,*)
             if [[ $cur != -* ]]; then
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
                 return 0

@@ -24,14 +24,14 @@ function __fish_shmctl_rs_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s V -l version -d 'Print version'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show everything known about one segment, POSIX object or memfd'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or a POSIX object (--posix)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an attached segment is marked for destruction, a held object lives on until let go'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
@@ -39,7 +39,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "status" -d 'Dec
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "generate" -d 'Write the man pages and shell completions (man/, completions/) below DIR'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)' -r -f -a "key\t''
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated (default: key, shmid, owner, perms, size, nattch, status, cpid, lpid, ctime, rss; with --posix: name, owner, perms, size, allocated, status, mtime, holders; with --memfd: name, inode, owner, size, allocated, seals, holders)' -r -f -a "key\t''
 shmid\t''
 owner\t''
 group\t''
@@ -59,11 +59,18 @@ ctime\t''
 rss\t''
 swap\t''
 processes\t'The processes that map it (gathered with --pids)'
-namespace\t'Its IPC namespace (with --all-namespaces)'"
+namespace\t'Its IPC namespace (with --all-namespaces)'
+kind\t'(--posix, --memfd) posix or memfd'
+name\t'(--posix, --memfd) /NAME as given to shm_open, memfd:NAME'
+inode\t'(--posix, --memfd) the file\'s inode'
+allocated\t'(--posix, --memfd) bytes the object occupies in memory and swap (tmpfs blocks)'
+mtime\t'(--posix, --memfd) last modification'
+seals\t'(--memfd) the memfd\'s seals (F_GET_SEALS)'
+holders\t'(--posix, --memfd) the processes that map it or hold it open, with their fds and mappings'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l owner -d 'Only segments owned by this user (name or uid)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l key -d 'Only the segment with this key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l min-size -d 'Only segments of at least this size (4096, 64K, 1M, 2GiB)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l sort -d 'Sort by this column (default: the kernel\'s order, as ipcs)' -r -f -a "key\t''
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l sort -d 'Sort by this column (default: the kernel\'s order, as ipcs; objects by name)' -r -f -a "key\t''
 shmid\t''
 owner\t''
 group\t''
@@ -83,13 +90,20 @@ ctime\t''
 rss\t''
 swap\t''
 processes\t'The processes that map it (gathered with --pids)'
-namespace\t'Its IPC namespace (with --all-namespaces)'"
+namespace\t'Its IPC namespace (with --all-namespaces)'
+kind\t'(--posix, --memfd) posix or memfd'
+name\t'(--posix, --memfd) /NAME as given to shm_open, memfd:NAME'
+inode\t'(--posix, --memfd) the file\'s inode'
+allocated\t'(--posix, --memfd) bytes the object occupies in memory and swap (tmpfs blocks)'
+mtime\t'(--posix, --memfd) last modification'
+seals\t'(--memfd) the memfd\'s seals (F_GET_SEALS)'
+holders\t'(--posix, --memfd) the processes that map it or hold it open, with their fds and mappings'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints Prometheus metrics (for node-exporter\'s textfile collector)' -r -f -a "table\t''
 json\t''
 raw\t''
 openmetrics\t''"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l output-all -d 'Show every column'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l json -d 'Print JSON (field names are stable; see the man page)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l raw -d 'Print tab-separated values without headings, exact numbers and Unix times'
@@ -100,47 +114,53 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s r -l reverse 
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s p -l pids -d 'Add the processes that have each segment mapped (pid, command, count, ro)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l orphans -d 'Only orphans: nobody attached and the creating process is gone'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), with a namespace column'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l posix -d 'POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*, which are POSIX semaphores) and objects unlinked but still held (deleted), each with the processes that map it or hold it open'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l memfd -d 'memfds instead of segments (with --posix: as well): every memfd some process maps or holds open, by inode, with its seals and holders'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l unheld -d 'With --posix: only objects no process maps or holds open (refused while some process\'s maps or fds cannot be read)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s s -l size -d 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s k -l key -d 'The key, 0x1234 or decimal' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ftok -d 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (\'A\')' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s m -l mode -d 'Permission bits in octal' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l posix -d 'A POSIX object instead: shm_open(NAME, O_CREAT|O_EXCL) and ftruncate to --size, in /dev/shm (that of the --ns process); --mode is set exactly (no umask)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l private -d 'No key (IPC_PRIVATE): reachable only by shmid. The default when no key is given'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l hugetlb -d 'Back the segment with huge pages (SHM_HUGETLB)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l noreserve -d 'Do not reserve swap space for it (SHM_NORESERVE)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l json -d 'Print JSON'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s q -l quiet -d 'Print only the new shmid'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s q -l quiet -d 'Print only the new shmid (or the object\'s name)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s t -l timeout -d 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s r -l readonly -d 'Attach read-only (SHM_RDONLY)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s f -l force -d 'Attach even if the segment is marked for destruction'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l json -d 'Print the attachment as JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s k -l key -d 'A key to remove (0x1234 or decimal); may be repeated' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l orphans -d 'Remove every orphan: nobody attached and the creating process is gone'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l posix -d 'With --unheld: POSIX objects'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l unheld -d 'With --posix: remove every POSIX object no process maps or holds open (refused while some process\'s maps or fds cannot be read)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s n -l dry-run -d 'Say what would be removed, remove nothing'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l json -d 'Print the results as JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION until Ctrl-C' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
@@ -153,7 +173,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s i -l interval -d 'Pause after each item (0, 250us, 10ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s m -l mode -d 'Permission bits of a ring this creates' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l json -d 'Print the summary as JSON (implies --quiet)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
@@ -164,7 +184,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s i -l interval -d 'Pause after each item (0, 250us, 15ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s t -l timeout -d 'Give up after waiting this long for the ring to appear or for the next item' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l json -d 'Print the summary as JSON (implies --quiet)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
@@ -183,7 +203,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l latency -d 'Also measure the round trip of one item (median and p99), this many times' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'Attempts to take a permit before a per-item ring wait sleeps in the kernel' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Checks for a full batch before a batched ring wait takes what is there' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l transport -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
@@ -201,20 +221,20 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l cpu -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l spin -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l batch-spin -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "info" -d 'Show everything known about one segment, POSIX object or memfd'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or a POSIX object (--posix)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an attached segment is marked for destruction, a held object lives on until let go'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
@@ -238,3 +258,12 @@ function __shmctl_rs_ids
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
+
+# POSIX object names (with size and owner) where info and rm take one.
+function __shmctl_rs_posix
+    command shmctl-rs ls --posix --raw -o name,size,owner 2>/dev/null | while read -l line
+        set -l f (string split \t -- $line)
+        printf '%s\tPOSIX object, %s bytes, owner %s\n' $f[1] $f[2] $f[3]
+    end
+end
+complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_posix)"

@@ -47,6 +47,15 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
             r.text([bold(name)]);
             r.text([roman(meaning)]);
         }
+        if let Some((intro, fields)) = docs::object_json_fields(path) {
+            r.control("PP", []);
+            r.text([roman(intro)]);
+            for (name, meaning) in fields {
+                r.control("TP", []);
+                r.text([bold(name)]);
+                r.text([roman(meaning)]);
+            }
+        }
     }
     r.control("SH", ["EXIT STATUS"]);
     for line in EXIT_STATUS_HELP.lines().skip(1) {
@@ -137,7 +146,10 @@ pub fn man_pages() -> Vec<Generated> {
 }
 
 /// Live segment ids for bash: `rm`, `info`, `attach`, `status` complete ids and keys by
-/// asking the tool itself; everything else is clap's completion, untouched.
+/// asking the tool itself, and `rm` and `info` the names of POSIX objects too; everything
+/// else is clap's completion, untouched. Names are matched in the shell, never through
+/// `compgen -W`, which would expand what a name contains (`$(...)` in a file name of
+/// /dev/shm, which any user may make).
 const BASH_LIVE_IDS: &str = r#"
 # Live segment ids and keys where an ID is expected (asks shmctl-rs itself).
 _shmctl_rs_ids() {
@@ -145,6 +157,14 @@ _shmctl_rs_ids() {
         [[ $1 != keys ]] && printf '%s\n' "$id"
         [[ $key != 0x00000000 ]] && printf '%s\n' "$key"
     done
+}
+
+# POSIX object names (/NAME) that start with $1, each once, quoted for the command line.
+_shmctl_rs_posix() {
+    local name
+    while IFS= read -r name; do
+        [[ $name == "$1"* ]] && printf '%q\n' "$name"
+    done < <(command shmctl-rs ls --posix --raw -o name 2>/dev/null | LC_ALL=C sort -u)
 }
 
 _shmctl_rs_complete() {
@@ -166,7 +186,14 @@ _shmctl_rs_complete() {
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
                 return 0
             fi ;;
-        rm,*|info,*|attach,*|status,*)
+        rm,*|info,*)
+            if [[ $cur != -* ]]; then
+                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
+                local name
+                while IFS= read -r name; do COMPREPLY+=("$name"); done < <(_shmctl_rs_posix "$cur")
+                return 0
+            fi ;;
+        attach,*|status,*)
             if [[ $cur != -* ]]; then
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
                 return 0
@@ -190,6 +217,17 @@ _shmctl_rs_ids() {
     _describe -t segments 'segment' segments
 }
 
+# Segments and POSIX objects (with size and owner), where info and rm take either.
+_shmctl_rs_objects() {
+    local -a objects
+    local name size owner
+    command shmctl-rs ls --posix --raw -o name,size,owner 2>/dev/null | while IFS=$'\t' read -r name size owner; do
+        objects+=("${name//:/\\:}:POSIX object, $size bytes, owner $owner")
+    done
+    _shmctl_rs_ids
+    _describe -t objects 'POSIX object' objects
+}
+
 "#;
 
 const FISH_LIVE_IDS: &str = r#"
@@ -204,6 +242,15 @@ function __shmctl_rs_ids
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
+
+# POSIX object names (with size and owner) where info and rm take one.
+function __shmctl_rs_posix
+    command shmctl-rs ls --posix --raw -o name,size,owner 2>/dev/null | while read -l line
+        set -l f (string split \t -- $line)
+        printf '%s\tPOSIX object, %s bytes, owner %s\n' $f[1] $f[2] $f[3]
+    end
+end
+complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_posix)"
 "#;
 
 fn completion(shell: Shell) -> String {
@@ -223,22 +270,25 @@ fn completion(shell: Shell) -> String {
             format!("{}\n{}", &text[..at], BASH_LIVE_IDS.trim_start())
         }
         Shell::Zsh => {
-            // ID positionals: complete live segments instead of files.
+            // ID positionals: complete live segments (and for info and rm, POSIX objects)
+            // instead of files.
             let mut replaced = 0;
             let lines: Vec<String> = text
                 .lines()
                 .map(|l| {
                     let t = l.trim_start();
-                    if (t.starts_with("':id -- ")
-                        || t.starts_with("'::id -- ")
-                        || t.starts_with("'*::ids -- "))
-                        && l.ends_with(":_default' \\")
-                    {
-                        replaced += 1;
-                        l.replace(":_default' \\", ":_shmctl_rs_ids' \\")
+                    let helper = if t.starts_with("':id -- ") || t.starts_with("'::id -- ") {
+                        "_shmctl_rs_ids"
+                    } else if t.starts_with("':object -- ") || t.starts_with("'*::objects -- ") {
+                        "_shmctl_rs_objects"
                     } else {
-                        l.to_string()
+                        return l.to_string();
+                    };
+                    if !l.ends_with(":_default' \\") {
+                        return l.to_string();
                     }
+                    replaced += 1;
+                    l.replace(":_default' \\", &format!(":{helper}' \\"))
                 })
                 .collect();
             assert_eq!(

@@ -1,5 +1,6 @@
 //! IPC namespaces: entering one (on a dedicated thread: setns affects only the calling
-//! thread) and finding every one on the host through `/proc/*/ns/ipc`.
+//! thread) and finding every one on the host through `/proc/*/ns/ipc`; and the mount
+//! namespaces, whose `/dev/shm` each may be its own.
 
 use crate::error::{Error, Result, Status};
 use crate::model::Namespace;
@@ -57,9 +58,19 @@ pub fn describe(inode: u64, members: &[i32]) -> Namespace {
 
 /// Every IPC namespace that some process is in, with its processes (lowest pid first).
 pub fn all() -> BTreeMap<u64, Vec<i32>> {
+    all_of("ipc")
+}
+
+/// Every mount namespace that some process is in (each may have its own `/dev/shm`),
+/// with its processes (lowest pid first).
+pub fn all_mount() -> BTreeMap<u64, Vec<i32>> {
+    all_of("mnt")
+}
+
+fn all_of(kind: &str) -> BTreeMap<u64, Vec<i32>> {
     let mut found: BTreeMap<u64, Vec<i32>> = BTreeMap::new();
     for pid in processes::pids() {
-        if let Some(ns) = processes::namespace_of(&format!("/proc/{pid}/ns/ipc")) {
+        if let Some(ns) = processes::namespace_of(&format!("/proc/{pid}/ns/{kind}")) {
             found.entry(ns).or_default().push(pid);
         }
     }

@@ -4,13 +4,16 @@
 
 use crate::bench;
 use crate::cli::{self, Cli, Command, LsFormat, RingCommand};
-use crate::commands::{attach, create, generate, info, limits, ls, rm, set, status};
+use crate::commands::{attach, create, generate, info, limits, ls, posix, rm, set, status};
 use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
-use crate::ids::{FtokSpec, SegmentRef};
+use crate::gather::objects;
+use crate::gather::posix::Place;
+use crate::ids::{FtokSpec, ObjectRef, SegmentRef};
 use crate::output;
 use crate::render::Format;
 use crate::render::columns::Column;
+use crate::render::posix::{ColumnName, ObjectColumn};
 use crate::ring::{Location, consumer, producer};
 use crate::sys::shm::{CreateFlags, Key, ShmId};
 use crate::users::Names;
@@ -30,8 +33,11 @@ pub struct Invocation {
 #[derive(Clone, Debug)]
 pub enum Settings {
     Ls(ls::Settings),
+    LsObjects(posix::LsSettings),
     Info(info::Settings),
+    ObjectInfo(posix::InfoSettings),
     Create(create::Settings),
+    CreateObject(posix::CreateSettings),
     Attach(attach::Settings),
     Rm(rm::Settings),
     Set(set::Settings),
@@ -70,6 +76,44 @@ fn namespace_path(spec: &str) -> String {
     }
 }
 
+/// Whose `/dev/shm` POSIX objects are in: `--ns PID` (or `/proc/PID/ns/ipc`) names a
+/// process, whose mount namespace has it; an ipc namespace file alone names none.
+fn place(ns: Option<&str>) -> Result<Place> {
+    let Some(spec) = ns else {
+        return Ok(Place::Here);
+    };
+    let pid = spec
+        .strip_prefix("/proc/")
+        .and_then(|rest| rest.strip_suffix("/ns/ipc"))
+        .unwrap_or(spec);
+    let digits = !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit());
+    match pid.parse::<i32>() {
+        Ok(pid) if digits && pid > 0 => Ok(Place::Process(pid)),
+        _ => Err(Error::usage(format!(
+            "--ns {spec}: POSIX shared memory lives in a mount namespace's /dev/shm, which an ipc namespace file does not name: give a process instead (--ns PID)"
+        ))),
+    }
+}
+
+/// An `ls -o` or `--sort` column for segments, or for objects.
+fn segment_column(c: ColumnName) -> Result<Column> {
+    c.segment.ok_or_else(|| {
+        Error::usage(format!(
+            "column '{}' is a column of POSIX objects and memfds: add --posix or --memfd",
+            c.name
+        ))
+    })
+}
+
+fn object_column(c: ColumnName) -> Result<ObjectColumn> {
+    c.object.ok_or_else(|| {
+        Error::usage(format!(
+            "column '{}' is a column of System V segments, not of POSIX objects and memfds",
+            c.name
+        ))
+    })
+}
+
 /// The ring a produce, consume or status command names: a key, a `ftok` key or a shmid,
 /// the document's `ftok("/tmp", 65)` by default.
 fn ring_location(l: &cli::RingLocation) -> Result<Location> {
@@ -104,19 +148,72 @@ pub fn parse_owner(text: &str) -> Result<set::Change> {
     Ok(set::Change::Owner { uid, gid })
 }
 
-fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
+/// `ls --posix`, `ls --memfd`: the same options as for segments, on objects.
+fn ls_objects(args: cli::LsArgs, owner: Option<u32>, ns: Option<&str>) -> Result<Settings> {
+    let mut columns = if args.output_all {
+        ObjectColumn::ALL.to_vec()
+    } else if args.output.is_empty() {
+        ObjectColumn::defaults(args.posix, args.memfd).to_vec()
+    } else {
+        args.output
+            .into_iter()
+            .map(object_column)
+            .collect::<Result<Vec<_>>>()?
+    };
+    if args.all_namespaces && !columns.contains(&ObjectColumn::Namespace) {
+        columns.insert(0, ObjectColumn::Namespace);
+    }
+    Ok(Settings::LsObjects(posix::LsSettings {
+        query: objects::Query {
+            posix: args.posix,
+            memfd: args.memfd,
+            place: place(ns)?,
+            all_namespaces: args.all_namespaces,
+            names: None,
+        },
+        filter: objects::Filter {
+            owner,
+            min_size: args.min_size,
+            held: if args.attached {
+                Some(true)
+            } else if args.unheld {
+                Some(false)
+            } else {
+                None
+            },
+        },
+        columns,
+        sort: args.sort.map(object_column).transpose()?,
+        reverse: args.reverse,
+    }))
+}
+
+fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
     let owner = args
         .owner
         .as_deref()
         .map(Names::parse_user)
         .transpose()
         .map_err(Error::usage)?;
+    let format = match (args.format, args.format_args.json, args.format_args.raw) {
+        (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
+        (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
+        (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
+        _ => Format::Table,
+    };
+    let bytes = args.format_args.bytes;
+    if args.posix || args.memfd {
+        return Ok((format, bytes, ls_objects(args, owner, ns)?));
+    }
     let mut columns = if args.output_all {
         Column::ALL.to_vec()
     } else if args.output.is_empty() {
         Column::DEFAULT.to_vec()
     } else {
         args.output
+            .into_iter()
+            .map(segment_column)
+            .collect::<Result<Vec<_>>>()?
     };
     let pids = args.pids || columns.contains(&Column::Processes);
     if pids && !columns.contains(&Column::Processes) {
@@ -125,13 +222,6 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
     if args.all_namespaces && !columns.contains(&Column::Namespace) {
         columns.insert(0, Column::Namespace);
     }
-    let format = match (args.format, args.format_args.json, args.format_args.raw) {
-        (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
-        (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
-        (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
-        _ => Format::Table,
-    };
-    let bytes = args.format_args.bytes;
     let settings = ls::Settings {
         columns,
         query: Query {
@@ -151,26 +241,37 @@ fn ls(args: cli::LsArgs) -> Result<(Format, bool, ls::Settings)> {
             pids,
             all_namespaces: args.all_namespaces,
         },
-        sort: args.sort,
+        sort: args.sort.map(segment_column).transpose()?,
         reverse: args.reverse,
         watch: args.watch,
     };
-    Ok((format, bytes, settings))
+    Ok((format, bytes, Settings::Ls(settings)))
 }
 
 /// Check the command line and turn it into an [`Invocation`].
 pub fn from_cli(cli: Cli) -> Result<Invocation> {
     let mut format = Format::Table;
     let mut bytes = false;
+    let ns = cli.ns.as_deref();
     let command = match cli.command {
         Command::Ls(args) => {
-            let (f, b, s) = ls(args)?;
+            let (f, b, s) = ls(args, ns)?;
             (format, bytes) = (f, b);
-            Settings::Ls(s)
+            s
         }
         Command::Info(a) => {
             format = json_or_table(a.json);
-            Settings::Info(info::Settings { id: a.id })
+            match a.object {
+                ObjectRef::Segment(id) => Settings::Info(info::Settings { id }),
+                ObjectRef::Posix(name) => Settings::ObjectInfo(posix::InfoSettings {
+                    target: posix::Target::Posix(name),
+                    place: place(ns)?,
+                }),
+                ObjectRef::Memfd(inode) => Settings::ObjectInfo(posix::InfoSettings {
+                    target: posix::Target::Memfd(inode),
+                    place: Place::Here,
+                }),
+            }
         }
         Command::Create(a) => {
             format = if a.json {
@@ -180,20 +281,27 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
             } else {
                 Format::Table
             };
-            let key = match (a.key, a.ftok) {
-                (Some(k), _) => k,
-                (_, Some(f)) => ftok_key(&f)?,
-                _ => Key::PRIVATE,
-            };
-            Settings::Create(create::Settings {
-                size: a.size,
-                key,
-                mode: a.mode,
-                flags: CreateFlags {
-                    hugetlb: a.hugetlb,
-                    noreserve: a.noreserve,
-                },
-            })
+            match a.posix {
+                Some(name) => Settings::CreateObject(posix::CreateSettings {
+                    name,
+                    size: a.size,
+                    mode: a.mode,
+                    place: place(ns)?,
+                }),
+                None => Settings::Create(create::Settings {
+                    size: a.size,
+                    key: match (a.key, a.ftok) {
+                        (Some(k), _) => k,
+                        (_, Some(f)) => ftok_key(&f)?,
+                        _ => Key::PRIVATE,
+                    },
+                    mode: a.mode,
+                    flags: CreateFlags {
+                        hugetlb: a.hugetlb,
+                        noreserve: a.noreserve,
+                    },
+                }),
+            }
         }
         Command::Attach(a) => {
             format = json_or_table(a.json);
@@ -206,12 +314,24 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         }
         Command::Rm(a) => {
             format = json_or_table(a.json);
-            let mut targets = a.ids;
-            targets.extend(a.key.into_iter().map(SegmentRef::Key));
+            let mut targets = a.objects;
+            targets.extend(
+                a.key
+                    .into_iter()
+                    .map(|k| ObjectRef::Segment(SegmentRef::Key(k))),
+            );
+            let names_objects =
+                a.unheld || targets.iter().any(|t| matches!(t, ObjectRef::Posix(_)));
             Settings::Rm(rm::Settings {
                 targets,
                 orphans: a.orphans,
+                unheld: a.unheld,
                 dry_run: a.dry_run,
+                place: if names_objects {
+                    place(ns)?
+                } else {
+                    Place::Here
+                },
             })
         }
         Command::Chmod(a) => Settings::Set(set::Settings {
@@ -293,7 +413,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         Command::Generate { dir } => Settings::Generate(generate::Settings { dir }),
     };
     Ok(Invocation {
-        namespace: cli.ns.as_deref().map(namespace_path),
+        namespace: ns.map(namespace_path),
         format,
         bytes,
         command,

@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::world::World;
 use common::*;
 use serde_json::Value;
 use shmctl_rs::generate;
@@ -161,8 +162,9 @@ fn documented_json_fields_are_the_printed_ones() {
     assert_eq!(object_keys(&consumed), documented("ring consume"));
 }
 
-/// Run a bash completion for `words` (the last one is being completed).
-fn bash_complete(words: &[&str]) -> Vec<String> {
+/// Run a bash completion for `words` (the last one is being completed) in world `w`
+/// (its /dev/shm holds exactly the objects the test made), from the directory `cwd`.
+fn bash_complete_in(w: &World, cwd: &std::path::Path, words: &[&str]) -> Vec<String> {
     let bin_dir = bin().parent().unwrap().to_path_buf();
     let script = format!(
         "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs_complete shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
@@ -174,9 +176,11 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
             .join(" "),
         words.len() - 1
     );
-    let out = Command::new("bash")
+    let out = w
+        .command("bash")
         .arg("-c")
         .arg(script)
+        .current_dir(cwd)
         .env(
             "PATH",
             format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
@@ -198,6 +202,9 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
 #[test]
 fn bash_completes_commands_and_live_segment_ids() {
     isolate();
+    let w = World::new();
+    let here = repo();
+    let bash_complete = |words: &[&str]| bash_complete_in(&w, &here, words);
     assert_eq!(bash_complete(&["shmctl-rs", "ri"]), vec!["ring"]);
     assert_eq!(bash_complete(&["shmctl-rs", "ring", "p"]), vec!["produce"]);
     assert!(
@@ -230,6 +237,74 @@ fn bash_completes_commands_and_live_segment_ids() {
     );
     let opts = bash_complete(&["shmctl-rs", "attach", "--re"]);
     assert_eq!(opts, vec!["--readonly"]);
+}
+
+#[test]
+fn rm_and_info_complete_posix_names_and_never_run_what_a_name_holds() {
+    isolate();
+    let w = World::new();
+    let cwd = tempfile::tempdir().unwrap();
+    // Any user may name a file of /dev/shm; this one would run `touch pwned` if a
+    // completion expanded it.
+    w.sh("touch /dev/shm/app-one /dev/shm/app-two /dev/shm/sem.app '/dev/shm/$(touch pwned)' '/dev/shm/two words'");
+    let id = w.json(&["create", "--size", "4096", "--json"])["shmid"].to_string();
+    let complete = |words: &[&str]| {
+        let mut got = bash_complete_in(&w, cwd.path(), words);
+        got.sort();
+        got
+    };
+    assert_eq!(
+        complete(&["shmctl-rs", "rm", "/app"]),
+        ["/app-one", "/app-two"]
+    );
+    assert_eq!(complete(&["shmctl-rs", "info", "/t"]), ["/two\\ words"]);
+    let all = complete(&["shmctl-rs", "rm", ""]);
+    assert!(
+        all.contains(&id) && all.contains(&"/app-one".to_string()),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&"/\\$\\(touch\\ pwned\\)".to_string()),
+        "quoted as typed: {all:?}"
+    );
+    assert!(!cwd.path().join("pwned").exists(), "a name was run");
+    assert!(
+        !all.iter().any(|n| n.contains("sem.")),
+        "semaphores are not offered"
+    );
+    assert_eq!(
+        complete(&["shmctl-rs", "attach", "/"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(complete(&["shmctl-rs", "rm", "/n"]), Vec::<String>::new());
+
+    if !shells() {
+        return;
+    }
+    let fish = repo().join("completions/shmctl-rs.fish");
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let out = w
+        .command("fish")
+        .arg("-c")
+        .arg(format!(
+            "source '{}'; and complete -C 'shmctl-rs info /app'",
+            fish.display()
+        ))
+        .current_dir(cwd.path())
+        .env(
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("HOME", cwd.path())
+        .output()
+        .expect("fish");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("/app-one\tPOSIX object, 0 bytes, owner root"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!cwd.path().join("pwned").exists(), "a name was run");
 }
 
 /// fish and zsh, from Debian's packages (`.ci/run` installs them).

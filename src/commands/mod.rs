@@ -8,6 +8,7 @@ pub mod generate;
 pub mod info;
 pub mod limits;
 pub mod ls;
+pub mod posix;
 pub mod ring;
 pub mod rm;
 pub mod set;

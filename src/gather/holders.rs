@@ -47,11 +47,7 @@ pub fn unreadable(scan: &Scan) -> Unreadable {
 /// segments live there unless made with SHM_HUGETLB (then on hugetlbfs). A memfd lives on
 /// the same mount, so its `st_dev` tells the device without guessing.
 fn shm_device() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let fd =
-        nix::sys::memfd::memfd_create("shmctl-rs-probe", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
-            .ok()?;
-    let dev = std::fs::File::from(fd).metadata().ok()?.dev();
+    let dev = super::objects::memfd_device(false)?;
     Some(format!(
         "{:02x}:{:02x}",
         nix::sys::stat::major(dev),

@@ -7,4 +7,6 @@ pub mod info;
 pub mod limits;
 pub mod listing;
 pub mod liveness;
+pub mod objects;
+pub mod posix;
 pub mod table;

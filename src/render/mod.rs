@@ -13,6 +13,7 @@ pub mod json;
 pub mod limits;
 pub mod ls;
 pub mod openmetrics;
+pub mod posix;
 pub mod ring;
 pub mod rm;
 pub mod set;

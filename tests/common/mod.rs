@@ -3,6 +3,8 @@
 //! binary, and children that are killed if the test fails.
 #![allow(dead_code)]
 
+pub mod world;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -250,10 +252,9 @@ pub fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-/// Run the binary as user and group 65534 (nobody), from a world-readable copy in a
-/// private temporary directory (the build directory may not be reachable for nobody),
-/// removed again when the call ends.
-pub fn as_nobody(args: &[&str]) -> Output {
+/// A world-readable copy of the binary in a private temporary directory (the build
+/// directory may not be reachable for another user), removed with the directory.
+pub fn shared_binary() -> (tempfile::TempDir, PathBuf) {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new()
         .prefix("shmctl-rs-test")
@@ -265,6 +266,12 @@ pub fn as_nobody(args: &[&str]) -> Output {
         std::fs::copy(bin(), &binary).unwrap();
     }
     std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, binary)
+}
+
+/// Run the binary as user and group 65534 (nobody), from a [`shared_binary`] copy.
+pub fn as_nobody(args: &[&str]) -> Output {
+    let (_dir, binary) = shared_binary();
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(&binary)
