@@ -397,6 +397,18 @@ fn an_object_in_another_mount_namespace_is_found_through_ns_and_all_namespaces()
     };
     let (theirs, ours) = (mnt(&pid), mnt("self"));
     assert_ne!(theirs, ours);
+    // A mount namespace that shares our /dev/shm: its objects are ours, listed once.
+    let sharing = w.spawn(
+        "unshare",
+        &[
+            "--mount",
+            "--",
+            "sh",
+            "-c",
+            "echo ready $$; exec sleep 3600",
+        ],
+    );
+    assert_ne!(mnt(&sharing.pid.to_string()), ours);
 
     assert_eq!(names(&w.objects(&["--posix"])), ["/here"]);
     let there = w.objects(&["--posix", "--ns", &pid]);
@@ -693,6 +705,11 @@ fn ls_posix_filters_sorts_and_prints_like_ls() {
          : > \"/dev/shm/new\nline\"; : > /dev/shm/sem.lock",
     );
     let _c = w.holder(&["open", "/c"]);
+    // A FIFO of /dev/shm held open and unlinked is no object, deleted or not.
+    let _fifo = w.spawn(
+        "sh",
+        &["-c", "mkfifo /dev/shm/fifo && exec 3<>/dev/shm/fifo && rm /dev/shm/fifo && echo ready $$ && exec sleep 3600"],
+    );
     let list = |args: &[&str]| {
         let mut all = vec!["--posix"];
         all.extend_from_slice(args);

@@ -316,7 +316,7 @@ fn compose(
     let mut list: Vec<(Option<usize>, ShmObject)> = found
         .into_iter()
         .filter(|f| f.in_scope)
-        .map(|f| {
+        .filter_map(|f| {
             let order = f.dir;
             let namespace = match f.dir {
                 Some(d) => dirs[d].namespace.clone(),
@@ -328,15 +328,15 @@ fn compose(
             let path = (f.linked)
                 .then(|| f.dir.map(|d| format!("{}/{}", dirs[d].path, &f.name[1..])))
                 .flatten();
-            let object = finish(f, complete, hugetlb, &by_pid, &mut names);
-            (
+            let object = finish(f, complete, hugetlb, &by_pid, &mut names)?;
+            Some((
                 order,
                 ShmObject {
                     namespace,
                     path,
                     ..object
                 },
-            )
+            ))
         })
         .collect();
     list.sort_by(|(da, a), (db, b)| {
@@ -349,14 +349,15 @@ fn compose(
 }
 
 /// The object as shown: its file's metadata (read through a holder when it has no name
-/// left), its holders and its status.
+/// left), its holders and its status; `None` for a file found not to be a regular one
+/// (a FIFO or a device node of /dev/shm is no shared memory).
 fn finish(
     f: Found,
     complete: bool,
     hugetlb: Option<u64>,
     by_pid: &HashMap<i32, &ProcessMaps>,
     names: &mut Names,
-) -> ShmObject {
+) -> Option<ShmObject> {
     let same = |st: &FileStat| st.device == f.device && st.inode == f.inode;
     let stat = f.stat.or_else(|| {
         // Only mapped: map_files reaches the file (with CAP_SYS_ADMIN).
@@ -365,6 +366,9 @@ fn finish(
             .and_then(fds::stat)
             .filter(|st| same(st))
     });
+    if stat.is_some_and(|st| !st.is_regular()) {
+        return None;
+    }
     let seals = (f.kind == Kind::Memfd)
         .then(|| {
             f.via_fd
@@ -401,7 +405,7 @@ fn finish(
     if f.kind == Kind::Memfd && hugetlb == Some(f.device) {
         status.push(HUGETLB);
     }
-    ShmObject {
+    Some(ShmObject {
         kind: f.kind,
         name: f.name,
         inode: f.inode,
@@ -420,5 +424,5 @@ fn finish(
         mode: stat.map(|s| s.mode),
         path: None,
         device: f.device,
-    }
+    })
 }
