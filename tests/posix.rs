@@ -597,6 +597,16 @@ fn create_posix_makes_an_exact_object_that_a_c_program_opens() {
         "left as it was"
     );
 
+    // A name another user planted as a symlink is not followed, nor its target made.
+    let target = tempfile::tempdir().unwrap();
+    w.sh(&format!(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups ln -s '{}/made-by-root' /dev/shm/planted",
+        target.path().display()
+    ));
+    let err = w.fails(&["create", "--posix", "/planted", "--size", "1"], 5);
+    assert!(err.contains("already exists"), "{err}");
+    assert!(!target.path().join("made-by-root").exists());
+
     for bad in ["/a/b", "/sem.x", "x", "/", "/.."] {
         w.fails(&["create", "--posix", bad, "--size", "1"], 2);
     }
@@ -908,4 +918,83 @@ print(json.dumps(out))
         .find(|s| s[0]["inode"].as_str() == Some(memfd.inode.to_string().as_str()))
         .unwrap();
     assert_eq!(m[1], 1.0);
+}
+
+#[test]
+fn a_process_root_whose_dev_shm_is_a_symlink_resolves_inside_that_root() {
+    if !python() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let jail = |root: &std::path::Path| {
+        w.python(&format!(
+            "import os, time\nos.chroot({:?})\nos.chdir('/')\nprint('ready', os.getpid(), flush=True)\ntime.sleep(3600)",
+            root.display().to_string()
+        ))
+    };
+    // A hostile root: its /dev/shm points at a directory of ours, by an absolute path.
+    let victim = tempfile::tempdir().unwrap();
+    std::fs::write(victim.path().join("precious"), b"keep").unwrap();
+    let hostile = tempfile::tempdir().unwrap();
+    std::fs::create_dir(hostile.path().join("dev")).unwrap();
+    std::os::unix::fs::symlink(victim.path(), hostile.path().join("dev/shm")).unwrap();
+    let h = jail(hostile.path()).pid.to_string();
+    w.fails(&["ls", "--posix", "--ns", &h], 3);
+    w.fails(&["rm", "--ns", &h, "/precious"], 3);
+    w.fails(
+        &["create", "--ns", &h, "--posix", "/planted", "--size", "1"],
+        3,
+    );
+    assert!(victim.path().join("precious").exists());
+    assert!(!victim.path().join("planted").exists());
+    assert!(
+        !names(&w.objects(&["--posix", "-A"])).contains(&"/precious".to_string()),
+        "nothing of ours is listed as theirs"
+    );
+    // An old-style root whose /dev/shm -> /run/shm: that root's /run/shm.
+    let old = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(old.path().join("run/shm")).unwrap();
+    std::fs::create_dir(old.path().join("dev")).unwrap();
+    std::fs::write(old.path().join("run/shm/inside"), b"x").unwrap();
+    std::os::unix::fs::symlink("/run/shm", old.path().join("dev/shm")).unwrap();
+    let o = jail(old.path()).pid.to_string();
+    assert_eq!(names(&w.objects(&["--posix", "--ns", &o])), ["/inside"]);
+}
+
+#[test]
+fn objects_and_holders_that_come_and_go_under_ls_give_no_crash() {
+    isolate();
+    let w = World::new();
+    let holder = c_program("shm_holder");
+    // Objects made, held, unlinked and let go in a loop while ls looks.
+    let churn = w
+        .command("sh")
+        .args([
+            "-c",
+            &format!(
+                "i=0; while [ $i -lt 200 ]; do \
+                   '{h}' posix /churn.$i 8192 unlink & p=$!; : > /dev/shm/plain.$i; \
+                   sleep 0.01; kill -9 $p; rm -f /dev/shm/plain.$i; wait $p 2>/dev/null; i=$((i+1)); done",
+                h = holder.display()
+            ),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut churn = Spawned::from(churn);
+    let mut runs = 0;
+    while matches!(churn.child().try_wait(), Ok(None)) && runs < 200 {
+        for args in [
+            &["ls", "--posix", "--memfd", "--json"][..],
+            &["ls", "--posix", "--output-all"],
+            &["ls", "--posix", "--unheld"],
+        ] {
+            let o = w.run(args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        }
+        runs += 1;
+    }
+    assert!(runs > 3, "listed {runs} times");
 }

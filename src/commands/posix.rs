@@ -205,7 +205,7 @@ fn refused(name: &PosixName, place: Place, err: sys::SysError) -> Error {
 pub fn create(settings: &CreateSettings, out: &mut Output) -> Result<Status> {
     let dir = posix::open(settings.place)?;
     let st = sys::posix::create(
-        &dir.path,
+        settings.place.open_dir()?,
         settings.name.file(),
         settings.size,
         settings.mode,
@@ -323,7 +323,7 @@ impl Removal {
             (false, false) => Action::Marked,
         };
         if !dry_run {
-            sys::posix::unlink(&self.place.dir(), name.file(), o.inode)
+            sys::posix::unlink(self.place.open_dir()?, name.file(), o.inode)
                 .map_err(|e| refused(name, self.place, e))?;
         }
         Ok(Outcome {

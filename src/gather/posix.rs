@@ -2,7 +2,9 @@
 //!
 //! glibc's `shm_open("/NAME")` opens `/dev/shm/NAME`, so an object belongs to the mount
 //! namespace whose `/dev/shm` holds it: a container's are reached through
-//! `/proc/PID/root/dev/shm` of one of its processes. Files named `sem.*` are POSIX
+//! `/proc/PID/root/dev/shm` of one of its processes, opened with `RESOLVE_IN_ROOT` so that
+//! a symlink there (a container's `/dev/shm -> /run/shm`, or a hostile `-> /etc`) resolves
+//! inside that process's root, never in ours. Files named `sem.*` are POSIX
 //! semaphores (`sem_open`), not shared memory, and are left out; so are anything but
 //! regular files (shm_open opens with O_NOFOLLOW: a symlink is no object).
 
@@ -13,10 +15,10 @@ use crate::namespaces;
 use crate::proc::fds::{self, FileStat};
 use crate::proc::processes;
 use nix::dir::Dir;
-use nix::fcntl::OFlag;
+use nix::fcntl::{OFlag, OpenHow, ResolveFlag};
 use nix::sys::stat::Mode;
 use std::collections::BTreeMap;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 
 /// Whose `/dev/shm`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,6 +39,30 @@ impl Place {
         }
     }
 
+    /// The directory, opened as this place's processes see it: through another process's
+    /// root, a symlink resolves within that root.
+    pub fn open_dir(self) -> Result<OwnedFd> {
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let opened = match self {
+            Place::Here => nix::fcntl::open("/dev/shm", flags, Mode::empty()),
+            Place::Process(pid) => nix::fcntl::open(
+                format!("/proc/{pid}/root").as_str(),
+                OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            )
+            .and_then(|root| {
+                nix::fcntl::openat2(
+                    root,
+                    "dev/shm",
+                    OpenHow::new()
+                        .flags(flags)
+                        .resolve(ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS),
+                )
+            }),
+        };
+        opened.map_err(|e| unreadable(&self.dir(), std::io::Error::from(e)))
+    }
+
     /// Its mount namespace's inode.
     pub fn mount_namespace(self) -> Option<u64> {
         processes::namespace_of(&match self {
@@ -50,6 +76,8 @@ impl Place {
 /// `--all-namespaces`) the mount namespace it is listed under.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShmDir {
+    pub place: Place,
+    /// How a person reaches it (`/dev/shm`, `/proc/PID/root/dev/shm`).
     pub path: String,
     pub device: u64,
     pub namespace: Option<Namespace>,
@@ -74,7 +102,6 @@ fn unreadable(path: &str, e: std::io::Error) -> Error {
 
 /// The `/dev/shm` of `place`.
 pub fn open(place: Place) -> Result<ShmDir> {
-    let path = place.dir();
     if let Place::Process(pid) = place
         && !processes::is_running(pid)
     {
@@ -83,11 +110,14 @@ pub fn open(place: Place) -> Result<ShmDir> {
             format!("process {pid}: no such process"),
         ));
     }
-    let meta = std::fs::metadata(&path).map_err(|e| unreadable(&path, e))?;
-    use std::os::unix::fs::MetadataExt;
+    let fd = place.open_dir()?;
+    let device = fds::stat_at(&fd, ".", false)
+        .ok_or_else(|| Error::other(format!("{}: cannot stat it", place.dir())))?
+        .device;
     Ok(ShmDir {
-        path,
-        device: meta.dev(),
+        place,
+        path: place.dir(),
+        device,
         namespace: None,
     })
 }
@@ -98,27 +128,24 @@ pub fn open(place: Place) -> Result<ShmDir> {
 pub fn all(mounts: &BTreeMap<u64, Vec<i32>>) -> Vec<ShmDir> {
     let ours = Place::Here.mount_namespace();
     let mut dirs: Vec<ShmDir> = Vec::new();
-    let mut consider = |path: String, inode: u64, members: &[i32]| {
-        use std::os::unix::fs::MetadataExt;
-        let Ok(meta) = std::fs::metadata(&path) else {
-            return; // no /dev/shm there, or its only process exited meanwhile
+    let mut consider = |place: Place, inode: u64, members: &[i32]| {
+        // No /dev/shm there, or its only process exited meanwhile.
+        let Ok(mut dir) = open(place) else {
+            return;
         };
-        if dirs.iter().any(|d| d.device == meta.dev()) {
+        if dirs.iter().any(|d| d.device == dir.device) {
             return;
         }
-        dirs.push(ShmDir {
-            path,
-            device: meta.dev(),
-            namespace: Some(namespaces::describe(inode, members)),
-        });
+        dir.namespace = Some(namespaces::describe(inode, members));
+        dirs.push(dir);
     };
     if let Some(inode) = ours {
         let members = mounts.get(&inode).cloned().unwrap_or_default();
-        consider(Place::Here.dir(), inode, &members);
+        consider(Place::Here, inode, &members);
     }
     for (inode, members) in mounts {
         if Some(*inode) != ours && !members.is_empty() {
-            consider(Place::Process(members[0]).dir(), *inode, members);
+            consider(Place::Process(members[0]), *inode, members);
         }
     }
     dirs
@@ -131,13 +158,8 @@ pub struct LiveFile {
     pub stat: FileStat,
 }
 
-fn open_dir(path: &str) -> Result<Dir> {
-    Dir::open(
-        path,
-        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-        Mode::empty(),
-    )
-    .map_err(|e| unreadable(path, std::io::Error::from(e)))
+fn open_dir(dir: &ShmDir) -> Result<Dir> {
+    Dir::from_fd(dir.place.open_dir()?).map_err(|e| unreadable(&dir.path, std::io::Error::from(e)))
 }
 
 /// Is a file of `/dev/shm` a shared-memory object?
@@ -147,7 +169,7 @@ fn is_object(name: &str, stat: &FileStat) -> bool {
 
 /// Every object in `dir`, in the directory's order.
 pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
-    let mut handle = open_dir(&dir.path)?;
+    let mut handle = open_dir(dir)?;
     let mut names = Vec::new();
     for entry in handle.iter() {
         let Ok(entry) = entry else { break };
@@ -168,7 +190,7 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
 
 /// The object called `name` in `dir`, if there is one.
 pub fn lookup(dir: &ShmDir, name: &PosixName) -> Result<Option<LiveFile>> {
-    let handle = open_dir(&dir.path)?;
+    let handle = open_dir(dir)?;
     Ok(fds::stat_at(handle.as_fd(), name.file(), false)
         .filter(|stat| is_object(name.file(), stat))
         .map(|stat| LiveFile {

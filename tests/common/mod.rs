@@ -173,6 +173,11 @@ impl Spawned {
         Spawned { child: Some(child) }
     }
 
+    /// Take charge of a child spawned elsewhere.
+    pub fn from(child: Child) -> Spawned {
+        Spawned { child: Some(child) }
+    }
+
     pub fn child(&mut self) -> &mut Child {
         self.child.as_mut().expect("running")
     }
