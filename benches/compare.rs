@@ -410,45 +410,14 @@ fn objects(holder: &Path) {
     for i in 0..objects {
         std::fs::write(format!("/dev/shm/bench.{i}"), [1u8; 4096]).expect("an object");
     }
-    let tool = |args: &[&str]| -> Vec<String> {
-        std::iter::once(tool())
-            .chain(args.iter().copied())
-            .map(String::from)
-            .collect()
-    };
-    let lsfd = |filter: &str| -> Vec<String> {
-        ["lsfd", "-Q", filter]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    };
-    let mut kids = holders(holder, processes, |i| {
-        [
-            "many-posix".to_string(),
-            "/bench".into(),
-            (i * per).to_string(),
-            per.to_string(),
-        ]
-        .to_vec()
-    });
-    let posix = [
-        tool(&["ls", "--posix"]),
-        tool(&["ls", "--posix", "--json"]),
-        vec!["lsfd".to_string()],
-        lsfd("NAME =~ \"^/dev/shm/\""),
-    ];
-    let t = side_by_side(&posix, runs);
     println!("{:<40} {:>9}", "command", "ms");
-    let names = [
-        "shmctl-rs ls --posix",
-        "shmctl-rs ls --posix --json",
-        "lsfd",
-        "lsfd -Q 'NAME =~ \"^/dev/shm/\"'",
-    ];
-    for (n, v) in names.iter().zip(&t) {
-        println!("{n:<40} {v:>9.1}");
-    }
-    println!("ls --posix / lsfd -Q: {:.2}x", t[0] / t[3]);
+    let mut kids = holders(holder, processes, |i| {
+        let from = (i * per).to_string();
+        ["many-posix", "/bench", &from, &per.to_string()]
+            .map(String::from)
+            .to_vec()
+    });
+    against_lsfd("--posix", "^/dev/shm/", runs);
     for k in &mut kids {
         let _ = k.kill();
         let _ = k.wait();
@@ -457,29 +426,41 @@ fn objects(holder: &Path) {
         let _ = std::fs::remove_file(format!("/dev/shm/bench.{i}"));
     }
     let mut kids = holders(holder, processes, |_| {
-        ["many-memfd".to_string(), per.to_string(), "4096".into()].to_vec()
+        ["many-memfd", &per.to_string(), "4096"]
+            .map(String::from)
+            .to_vec()
     });
-    let memfd = [
-        tool(&["ls", "--memfd"]),
-        tool(&["ls", "--memfd", "--json"]),
-        vec!["lsfd".to_string()],
-        lsfd("NAME =~ \"^/memfd:\""),
-    ];
-    let t = side_by_side(&memfd, runs);
-    let names = [
-        "shmctl-rs ls --memfd",
-        "shmctl-rs ls --memfd --json",
-        "lsfd",
-        "lsfd -Q 'NAME =~ \"^/memfd:\"'",
-    ];
-    for (n, v) in names.iter().zip(&t) {
-        println!("{n:<40} {v:>9.1}");
-    }
-    println!("ls --memfd / lsfd -Q: {:.2}x", t[0] / t[3]);
+    against_lsfd("--memfd", "^/memfd:", runs);
     for k in &mut kids {
         let _ = k.kill();
         let _ = k.wait();
     }
+}
+
+/// `ls KIND` and `ls KIND --json` against `lsfd` and `lsfd` filtered to the files whose
+/// names match `pattern`, side by side.
+fn against_lsfd(kind: &str, pattern: &str, runs: u64) {
+    let filter = format!("NAME =~ \"{pattern}\"");
+    let commands: Vec<Vec<String>> = [
+        vec![tool(), "ls", kind],
+        vec![tool(), "ls", kind, "--json"],
+        vec!["lsfd"],
+        vec!["lsfd", "-Q", &filter],
+    ]
+    .iter()
+    .map(|c| c.iter().map(|s| s.to_string()).collect())
+    .collect();
+    let t = side_by_side(&commands, runs);
+    let names = [
+        format!("shmctl-rs ls {kind}"),
+        format!("shmctl-rs ls {kind} --json"),
+        "lsfd".to_string(),
+        format!("lsfd -Q '{filter}'"),
+    ];
+    for (n, v) in names.iter().zip(&t) {
+        println!("{n:<40} {v:>9.1}");
+    }
+    println!("ls {kind} / lsfd -Q: {:.2}x", t[0] / t[3]);
 }
 
 fn main() {

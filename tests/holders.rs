@@ -304,16 +304,6 @@ fn watch_marks_changes_and_ctrl_c_ends_it() {
     assert_eq!(out.status.code(), Some(130));
 }
 
-/// Python's prometheus_client (`.ci/run` installs it from PyPI).
-fn prometheus_client() -> bool {
-    let available = Command::new("python3")
-        .args(["-c", "import prometheus_client"])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    prerequisite(available, "python3 with prometheus_client")
-}
-
 #[test]
 fn openmetrics_output_parses_with_a_real_parser() {
     isolate();
@@ -326,36 +316,7 @@ fn openmetrics_output_parses_with_a_real_parser() {
     if !prometheus_client() {
         return;
     }
-    let script = r#"
-import sys, json
-from prometheus_client.openmetrics.parser import text_string_to_metric_families
-out = {}
-for family in text_string_to_metric_families(sys.stdin.read()):
-    for s in family.samples:
-        out.setdefault(s.name, []).append([s.labels, s.value])
-print(json.dumps(out))
-"#;
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the parser rejected it: {}\n{text}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parsed = parse_openmetrics(&text);
     let size = &parsed["sysv_shm_segment_size_bytes"][0];
     assert_eq!(size[0]["key"], "0x00000e0e");
     assert_eq!(size[0]["shmid"], id.to_string());

@@ -852,16 +852,6 @@ fn a_reader_that_stops_and_a_full_stdout_are_handled() {
     assert_eq!(stdout(&quiet_err).trim(), "2");
 }
 
-/// Python's prometheus_client (`.ci/run` installs it from PyPI).
-fn prometheus_client() -> bool {
-    let available = std::process::Command::new("python3")
-        .args(["-c", "import prometheus_client"])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    prerequisite(available, "python3 with prometheus_client")
-}
-
 #[test]
 fn openmetrics_has_per_object_gauges_that_a_real_parser_reads() {
     isolate();
@@ -875,36 +865,7 @@ fn openmetrics_has_per_object_gauges_that_a_real_parser_reads() {
     if !prometheus_client() {
         return;
     }
-    let script = r#"
-import sys, json
-from prometheus_client.openmetrics.parser import text_string_to_metric_families
-out = {}
-for family in text_string_to_metric_families(sys.stdin.read()):
-    for s in family.samples:
-        out.setdefault(s.name, []).append([s.labels, s.value])
-print(json.dumps(out))
-"#;
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the parser rejected it: {}\n{text}",
-        stderr(&out)
-    );
-    let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parsed = parse_openmetrics(&text);
     let size = &parsed["posix_shm_object_size_bytes"][0];
     assert_eq!(size[0]["name"], "/metric");
     assert_eq!(size[0]["inode"], gone.inode.to_string());

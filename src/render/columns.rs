@@ -2,7 +2,7 @@
 //! each sorts.
 
 use super::View;
-use crate::model::Segment;
+use crate::model::{Namespace, Segment};
 use crate::units::{self, size_text};
 use std::cmp::Ordering;
 
@@ -209,13 +209,7 @@ impl Column {
                     .collect::<Vec<_>>()
                     .join(", "),
             },
-            Column::Namespace => match &s.namespace {
-                Some(ns) => match (ns.pid, &ns.comm) {
-                    (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", ns.inode),
-                    _ => ns.inode.to_string(),
-                },
-                None => "-".to_string(),
-            },
+            Column::Namespace => namespace_cell(s.namespace.as_ref()),
             _ => self.raw(s),
         }
     }
@@ -299,6 +293,17 @@ impl Column {
                 .cmp(&b.namespace.as_ref().map(|n| n.inode)),
         }
         .then(a.shmid.cmp(&b.shmid))
+    }
+}
+
+/// A namespace for people: `4026532178 (4242 sleep)`, its inode and one process in it.
+pub fn namespace_cell(namespace: Option<&Namespace>) -> String {
+    match namespace {
+        Some(ns) => match (ns.pid, &ns.comm) {
+            (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", ns.inode),
+            _ => ns.inode.to_string(),
+        },
+        None => "-".to_string(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! as a table, raw rows, JSON and OpenMetrics, one object in full (`info /NAME`), and what
 //! `create --posix` made.
 
-use super::columns::Column;
+use super::columns::{Column, namespace_cell};
 use super::info::unreadable_note;
 use super::table::{Grid, write_pairs};
 use super::{Render, View, openmetrics, plural};
@@ -69,24 +69,9 @@ impl ObjectColumn {
         ObjectColumn::Holders,
     ];
 
-    /// What `--output-all` shows: every column but the namespace (which
+    /// What `--output-all` shows: every column but the namespace (the last, which
     /// `--all-namespaces` adds).
-    pub const ALL: &'static [ObjectColumn] = &[
-        ObjectColumn::Kind,
-        ObjectColumn::Name,
-        ObjectColumn::Inode,
-        ObjectColumn::Owner,
-        ObjectColumn::Group,
-        ObjectColumn::Uid,
-        ObjectColumn::Gid,
-        ObjectColumn::Perms,
-        ObjectColumn::Size,
-        ObjectColumn::Allocated,
-        ObjectColumn::Mtime,
-        ObjectColumn::Status,
-        ObjectColumn::Seals,
-        ObjectColumn::Holders,
-    ];
+    pub const ALL: &'static [ObjectColumn] = Self::EVERY.split_at(Self::EVERY.len() - 1).0;
 
     /// Every column, in the order the command line lists them.
     pub const EVERY: &'static [ObjectColumn] = &[
@@ -221,13 +206,7 @@ impl ObjectColumn {
                         .join(", ")
                 }
             }
-            ObjectColumn::Namespace => match &o.namespace {
-                Some(ns) => match (ns.pid, &ns.comm) {
-                    (Some(pid), Some(comm)) => format!("{} ({pid} {})", ns.inode, printable(comm)),
-                    _ => ns.inode.to_string(),
-                },
-                None => "-".to_string(),
-            },
+            ObjectColumn::Namespace => printable(&namespace_cell(o.namespace.as_ref())),
             _ => self.raw(o),
         }
     }

@@ -126,13 +126,18 @@ pub fn json(args: &[&str]) -> Value {
 
 /// Run, expect failure with `code`, and one clear line on stderr with no panic.
 pub fn fails(args: &[&str], code: i32) -> String {
-    let o = run(args);
-    let err = stderr(&o);
+    failed(&run(args), args, code)
+}
+
+/// What a run of `args` that must fail with `code` said on stderr: a line naming the tool,
+/// and no panic.
+pub fn failed(o: &Output, args: &[&str], code: i32) -> String {
+    let err = stderr(o);
     assert_eq!(
         o.status.code(),
         Some(code),
         "{args:?}: stdout {} stderr {err}",
-        stdout(&o)
+        stdout(o)
     );
     assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     assert!(err.starts_with("shmctl-rs: "), "{args:?}: {err}");
@@ -276,8 +281,13 @@ pub fn shared_binary() -> (tempfile::TempDir, PathBuf) {
 
 /// Run the binary as user and group 65534 (nobody), from a [`shared_binary`] copy.
 pub fn as_nobody(args: &[&str]) -> Output {
+    nobody_through(Command::new("setpriv"), args)
+}
+
+/// `setpriv` (as `setpriv`, the command that runs it) making the binary nobody's.
+pub fn nobody_through(mut setpriv: Command, args: &[&str]) -> Output {
     let (_dir, binary) = shared_binary();
-    let out = Command::new("setpriv")
+    let out = setpriv
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(&binary)
         .args(args)
@@ -285,6 +295,51 @@ pub fn as_nobody(args: &[&str]) -> Output {
         .expect("setpriv (util-linux)");
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     out
+}
+
+/// Python's prometheus_client (`.ci/run` installs it from PyPI).
+pub fn prometheus_client() -> bool {
+    let available = Command::new("python3")
+        .args(["-c", "import prometheus_client"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    prerequisite(available, "python3 with prometheus_client")
+}
+
+/// OpenMetrics text as prometheus_client's parser reads it: sample name -> [[labels,
+/// value], ...]. Fails the test when the parser rejects the text.
+pub fn parse_openmetrics(text: &str) -> Value {
+    let script = r#"
+import sys, json
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+out = {}
+for family in text_string_to_metric_families(sys.stdin.read()):
+    for s in family.samples:
+        out.setdefault(s.name, []).append([s.labels, s.value])
+print(json.dumps(out))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the parser rejected it: {}\n{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// A C program from tests/c, built once per test binary with the system C compiler.

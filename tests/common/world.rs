@@ -97,15 +97,7 @@ impl World {
 
     /// Run, expect failure with `code` and one clear line on stderr.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
-        let o = self.run(args);
-        let err = stderr(&o);
-        assert_eq!(
-            o.status.code(),
-            Some(code),
-            "{args:?}: stdout {} stderr {err}",
-            stdout(&o)
-        );
-        assert!(err.starts_with("shmctl-rs: "), "{args:?}: {err}");
+        let err = failed(&self.run(args), args, code);
         assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
         err
     }
@@ -161,15 +153,6 @@ impl World {
 
     /// The tool as user and group 65534 (nobody), inside the world.
     pub fn as_nobody(&self, args: &[&str]) -> Output {
-        let (_dir, binary) = shared_binary();
-        let out = self
-            .command("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&binary)
-            .args(args)
-            .output()
-            .expect("setpriv (util-linux)");
-        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-        out
+        nobody_through(self.command("setpriv"), args)
     }
 }
