@@ -86,13 +86,14 @@ fn place(ns: Option<&str>) -> Result<Place> {
         .strip_prefix("/proc/")
         .and_then(|rest| rest.strip_suffix("/ns/ipc"))
         .unwrap_or(spec);
-    let digits = !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit());
-    match pid.parse::<i32>() {
-        Ok(pid) if digits && pid > 0 => Ok(Place::Process(pid)),
-        _ => Err(Error::usage(format!(
+    if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::usage(format!(
             "--ns {spec}: POSIX shared memory lives in a mount namespace's /dev/shm, which an ipc namespace file does not name: give a process instead (--ns PID)"
-        ))),
+        )));
     }
+    pid.parse()
+        .map(Place::Process)
+        .map_err(|_| Error::usage(format!("--ns {spec}: not a process id")))
 }
 
 /// An `ls -o` or `--sort` column for segments, or for objects.

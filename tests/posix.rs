@@ -484,6 +484,20 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
     );
     w.sh("head -c 10000 /dev/zero > /dev/shm/idle-full");
     let busy = w.holder(&["posix", "/busy", "4096"]);
+    // Held only by an fd (a shell's, opened for reading): held all the same.
+    let reader = w.spawn(
+        "sh",
+        &[
+            "-c",
+            ": > /dev/shm/fd-only && exec 3</dev/shm/fd-only && echo ready $$ && exec sleep 3600",
+        ],
+    );
+    let fd_only = by_name(&w.objects(&["--posix"]), "/fd-only").clone();
+    assert_eq!(fd_only["status"], json!([]));
+    assert_eq!(
+        fd_only["holders"],
+        json!([{"pid": reader.pid, "command": "sleep", "uid": 0, "user": "root", "fds": 1, "mappings": 0, "readonly": true}])
+    );
 
     let unheld = w.objects(&["--posix", "--unheld"]);
     assert_eq!(names(&unheld), ["/idle-empty", "/idle-full"]);
@@ -492,7 +506,10 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         by_name(&w.objects(&["--posix"]), "/busy")["status"],
         json!([])
     );
-    assert_eq!(names(&w.objects(&["--posix", "--attached"])), ["/busy"]);
+    assert_eq!(
+        names(&w.objects(&["--posix", "--attached"])),
+        ["/busy", "/fd-only"]
+    );
 
     let dry = w.run(&["rm", "--posix", "--unheld", "--dry-run"]);
     assert_eq!(
@@ -503,7 +520,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
     );
     assert_eq!(
         w.objects(&["--posix"]).len(),
-        3,
+        4,
         "a dry run removes nothing"
     );
 
@@ -540,7 +557,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
             .all(|r| r["action"] == "removed" && r["shmid"].is_null())
     );
     assert_eq!(results[1]["allocated"], 12288);
-    assert_eq!(names(&w.objects(&["--posix"])), ["/busy"]);
+    assert_eq!(names(&w.objects(&["--posix"])), ["/busy", "/fd-only"]);
     assert!(w.objects(&["--posix", "--unheld"]).is_empty());
     let none = stdout(&w.run(&["rm", "--posix", "--unheld"]));
     assert_eq!(none, "removed 0 unheld POSIX objects, 0 B freed\n");

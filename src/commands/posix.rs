@@ -11,8 +11,7 @@ use crate::model::posix::{
 use crate::model::{Action, Outcome, Unreadable};
 use crate::output::{self, Output};
 use crate::render::Format;
-use crate::render::info::unreadable_note;
-use crate::render::posix::{ObjectColumn, Objects};
+use crate::render::posix::{ObjectColumn, Objects, unreadable_objects_note};
 use crate::sys;
 use nix::errno::Errno;
 
@@ -34,11 +33,9 @@ fn complete(unreadable: &Unreadable) -> Result<()> {
         Status::PermissionDenied,
         format!(
             "cannot tell which POSIX objects are unheld: {}",
-            unreadable_note(unreadable).trim_end_matches('.').replacen(
-                "The maps",
-                "the maps or fds",
-                1
-            )
+            unreadable_objects_note(unreadable)
+                .trim_end_matches('.')
+                .replacen("The maps", "the maps", 1)
         ),
     ))
 }
@@ -70,7 +67,7 @@ pub fn ls(settings: &LsSettings, out: &mut Output) -> Result<Status> {
     if !listing.unreadable.is_empty() && out.format() == Format::Table {
         output::note(format!(
             "{} Their holds are not counted, and no object is called unheld.",
-            unreadable_note(&listing.unreadable).replacen("The maps", "The maps or fds", 1)
+            unreadable_objects_note(&listing.unreadable)
         ));
     }
     Ok(Status::Ok)

@@ -9,7 +9,7 @@ use super::{Render, View, openmetrics, plural};
 use crate::model::posix::{
     CreatedObject, Kind, ObjectHolder, ObjectInfo, ObjectListing, RemovedObject, ShmObject,
 };
-use crate::model::{Action, Outcome};
+use crate::model::{Action, Outcome, Unreadable};
 use crate::units::{self, size_text};
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
@@ -340,6 +340,11 @@ impl ColumnName {
     }
 }
 
+/// Say which processes could not be looked at: for objects, their maps or their fds.
+pub fn unreadable_objects_note(u: &Unreadable) -> String {
+    unreadable_note(u).replacen("The maps", "The maps or fds", 1)
+}
+
 /// Names that print as one line: control characters (a newline in a file name) as `\xNN`.
 pub fn printable(text: &str) -> String {
     if !text.chars().any(char::is_control) {
@@ -504,7 +509,7 @@ impl Render for ObjectInfo {
             holders_grid(&o.holders).write_table(out, view.width)?;
         }
         if !self.unreadable.is_empty() {
-            writeln!(out, "\n{}", unreadable_note(&self.unreadable))?;
+            writeln!(out, "\n{}", unreadable_objects_note(&self.unreadable))?;
         }
         let allocated = o.allocated.map(units::human_size);
         if o.is_deleted() {
@@ -578,9 +583,14 @@ pub fn describe_removal(o: &Outcome, r: &RemovedObject) -> String {
             shown.join(", ")
         )
     };
+    // Unlinked but not known to be freed, with no holder seen: some process could not be
+    // read.
+    let unknown = "no holder seen, but some processes could not be read: freed when the last process that may hold it lets go";
     match o.action {
         Action::Removed => format!("removed {what}"),
         Action::WouldRemove => format!("would remove {what}"),
+        Action::Marked if r.holders.is_empty() => format!("unlinked {what}: {unknown}"),
+        Action::WouldMark if r.holders.is_empty() => format!("would unlink {what}: {unknown}"),
         Action::Marked => format!(
             "unlinked {what}: still held by {}, freed when the last one lets go",
             held()
@@ -859,6 +869,14 @@ pub(crate) mod tests {
         assert_eq!(
             describe_removal(&o, &r),
             "unlinked POSIX object /app (64 KiB, 8 KiB allocated): still held by 1 process (42 python3), freed when the last one lets go"
+        );
+        let unknown = RemovedObject {
+            holders: Vec::new(),
+            ..r.clone()
+        };
+        assert_eq!(
+            describe_removal(&o, &unknown),
+            "unlinked POSIX object /app (64 KiB, 8 KiB allocated): no holder seen, but some processes could not be read: freed when the last process that may hold it lets go"
         );
         let dry = Outcome {
             action: Action::WouldRemove,
