@@ -133,6 +133,18 @@ pub const OBJECT_INFO_FIELDS: &[Field] = &[
     ),
 ];
 
+/// What `create --posix --json` prints.
+pub const OBJECT_CREATE_FIELDS: &[Field] = &[
+    ("name", "the new object's name, /NAME"),
+    ("path", "its file (through /proc/PID/root with --ns PID)"),
+    ("inode", "its inode"),
+    ("size", "size in bytes"),
+    (
+        "perms",
+        "permission bits as the file has them, octal string",
+    ),
+];
+
 const INFO_FIELDS: &[Field] = &[
     ("attached", "the processes that map it (see ls --pids)"),
     (
@@ -386,6 +398,10 @@ pub fn object_json_fields(path: &str) -> Option<(&'static str, Vec<Field>)> {
         "info" => (
             "For a POSIX object (/NAME) or a memfd (memfd:INODE), the fields of ls --posix --json (see shmctl-rs-ls(1)) and these.",
             OBJECT_INFO_FIELDS.to_vec(),
+        ),
+        "create" => (
+            "With --posix and --json, one object with these fields.",
+            OBJECT_CREATE_FIELDS.to_vec(),
         ),
         _ => return None,
     })

@@ -577,6 +577,14 @@ fn create_posix_makes_an_exact_object_that_a_c_program_opens() {
         bin().display()
     ));
     let made: Value = serde_json::from_str(&made).unwrap();
+    let mut printed: Vec<&String> = made.as_object().unwrap().keys().collect();
+    printed.sort();
+    let mut documented: Vec<String> = shmctl_rs::docs::OBJECT_CREATE_FIELDS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    documented.sort();
+    assert_eq!(printed, documented.iter().collect::<Vec<_>>());
     assert_eq!(made["name"], "/made");
     assert_eq!(made["path"], "/dev/shm/made");
     assert_eq!(made["size"], 65536);
