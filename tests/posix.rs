@@ -984,3 +984,59 @@ fn objects_and_holders_that_come_and_go_under_ls_give_no_crash() {
     }
     assert!(runs > 3, "listed {runs} times");
 }
+
+#[test]
+fn one_pass_over_proc_serves_segments_and_posix_objects() {
+    use shmctl_rs::gather::{holders, objects};
+    use shmctl_rs::proc::processes;
+    isolate();
+    // The host's /dev/shm, under a name no one else uses, removed however the test ends.
+    struct Unlink(String);
+    impl Drop for Unlink {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(format!("/dev/shm{}", self.0));
+        }
+    }
+    let name = format!("/shmctl-rs-test-one-pass.{}", std::process::id());
+    let _unlink = Unlink(name.clone());
+    let id = create(&["--size", "4096"]);
+    let mut c = std::process::Command::new(c_program("holder"));
+    c.args(["attach", &id.to_string(), "1", "rw"]);
+    let mut segment_holder = Spawned::new(c);
+    read_until(&mut segment_holder.lines(), |l| l.starts_with("ready"));
+    let mut c = std::process::Command::new(c_program("shm_holder"));
+    c.args(["posix", &name, "4096"]);
+    let mut object_holder = Spawned::new(c);
+    read_until(&mut object_holder.lines(), |l| l.starts_with("ready"));
+
+    let namespace = processes::current_namespace();
+    let scan = processes::scan_with(processes::Options {
+        namespace,
+        files: true,
+    });
+    let mut names = shmctl_rs::users::Names::default();
+    let by_shmid = holders::by_shmid(&scan, namespace, &mut names);
+    let segment: Vec<i32> = by_shmid[&(id as i32)].iter().map(|h| h.pid).collect();
+    assert_eq!(segment, [segment_holder.pid().as_raw()]);
+    let query = objects::Query {
+        posix: true,
+        names: Some(vec![name.parse().unwrap()]),
+        ..Default::default()
+    };
+    let listing = objects::gather_from(&query, &scan).unwrap();
+    assert_eq!(listing.objects.len(), 1);
+    let holders: Vec<i32> = listing.objects[0].holders.iter().map(|h| h.pid).collect();
+    assert_eq!(holders, [object_holder.pid().as_raw()]);
+    // Without files asked for, the scan is the System V one: no fds read.
+    let sysv = processes::scan(namespace);
+    assert!(
+        sysv.processes
+            .iter()
+            .all(|p| p.fds.is_empty() && p.file_mappings.is_empty())
+    );
+    assert!(
+        sysv.processes
+            .iter()
+            .any(|p| p.pid == segment_holder.pid().as_raw())
+    );
+}

@@ -256,13 +256,19 @@ fn directories(
 
 /// Gather the objects a query asks for, with their holders, from one scan of /proc.
 pub fn gather(query: &Query) -> Result<ObjectListing> {
-    let mounts = query.all_namespaces.then(namespaces::all_mount);
-    let with_files = directories(query, mounts.as_ref())?;
     let scan = processes::scan_with(Options {
         namespace: processes::current_namespace(),
         files: true,
     });
-    Ok(compose(query, with_files, &scan, mounts.as_ref()))
+    gather_from(query, &scan)
+}
+
+/// The same from a scan made with [`Options::files`]: one pass over /proc that also
+/// serves the holders of System V segments ([`holders::by_shmid`]).
+pub fn gather_from(query: &Query, scan: &Scan) -> Result<ObjectListing> {
+    let mounts = query.all_namespaces.then(namespaces::all_mount);
+    let with_files = directories(query, mounts.as_ref())?;
+    Ok(compose(query, with_files, scan, mounts.as_ref()))
 }
 
 /// Put the objects together from the directories' files and the scan.
