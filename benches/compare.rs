@@ -7,12 +7,15 @@
 //! 2. Transports: `shmctl-rs ring bench` (ring against pipes and Unix sockets).
 //! 3. Listing at 1024, 2048 and 4096 segments with processes attached: `ls`, `ls --json`,
 //!    `ls --pids`, `info` against `ipcs -m` and `lsipc -m`.
+//! 4. POSIX objects and memfds: 2,000 of each held by 500 processes, `ls --posix` and
+//!    `ls --memfd` (one row per object, with its holders) against `lsfd` (one row per fd
+//!    and mapping), in a private /dev/shm.
 //!
 //! 4. One refresh of `top` at 4096 segments and 200 holding processes (10 of the segments
 //!    rings, 2 of those attached): CPU time per refresh, from getrusage.
 //!
 //! `SHMCTL_RS_BENCH_ITEMS` (default 5000000) and `SHMCTL_RS_BENCH_RUNS` (default 9) scale
-//! it; `SHMCTL_RS_BENCH_ONLY=protocol|transports|listing|top` runs one part.
+//! it; `SHMCTL_RS_BENCH_ONLY=protocol|transports|listing|objects|top` runs one part.
 
 use shmctl_rs::ring::layout;
 use shmctl_rs::sys::shm::{self, CreateFlags, Key};
@@ -475,6 +478,126 @@ fn top(holder: &Path) {
     }
 }
 
+/// Start `count` holders, each `args(i)`, and wait until every one is ready.
+fn holders(
+    holder: &Path,
+    count: usize,
+    args: impl Fn(usize) -> Vec<String>,
+) -> Vec<std::process::Child> {
+    let mut children = Vec::new();
+    for i in 0..count {
+        let mut child = Command::new(holder)
+            .args(args(i))
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("shm_holder");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert!(line.starts_with("ready"), "a holder failed: {line}");
+        children.push(child);
+    }
+    children
+}
+
+/// Medians of interleaved runs of each command, in ms.
+fn side_by_side(commands: &[Vec<String>], runs: u64) -> Vec<f64> {
+    let mut times = vec![Vec::new(); commands.len()];
+    for _ in 0..runs {
+        for (i, cmd) in commands.iter().enumerate() {
+            let args: Vec<&str> = cmd.iter().map(String::as_str).collect();
+            times[i].push(time_command(&args, 1));
+        }
+    }
+    times.iter_mut().map(|t| median(t)).collect()
+}
+
+fn objects(holder: &Path) {
+    let (objects, processes, runs) = (2000usize, 500usize, 15);
+    let per = objects / processes;
+    // A private /dev/shm: this part's objects never meet the host's.
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS).expect("unshare(CLONE_NEWNS)");
+    for args in [
+        &["--make-rprivate", "/"][..],
+        &[
+            "-t",
+            "tmpfs",
+            "-o",
+            "mode=1777,size=1g",
+            "tmpfs",
+            "/dev/shm",
+        ],
+    ] {
+        assert!(
+            Command::new("mount")
+                .args(args)
+                .status()
+                .is_ok_and(|s| s.success()),
+            "mount {args:?}"
+        );
+    }
+    println!(
+        "\n## 4. POSIX objects and memfds: {objects} of each, held by {processes} processes ({per} each, mapped and open), median of {runs} interleaved runs, ms\n"
+    );
+    for i in 0..objects {
+        std::fs::write(format!("/dev/shm/bench.{i}"), [1u8; 4096]).expect("an object");
+    }
+    println!("{:<40} {:>9}", "command", "ms");
+    let mut kids = holders(holder, processes, |i| {
+        let from = (i * per).to_string();
+        ["many-posix", "/bench", &from, &per.to_string()]
+            .map(String::from)
+            .to_vec()
+    });
+    against_lsfd("--posix", "^/dev/shm/", runs);
+    for k in &mut kids {
+        let _ = k.kill();
+        let _ = k.wait();
+    }
+    for i in 0..objects {
+        let _ = std::fs::remove_file(format!("/dev/shm/bench.{i}"));
+    }
+    let mut kids = holders(holder, processes, |_| {
+        ["many-memfd", &per.to_string(), "4096"]
+            .map(String::from)
+            .to_vec()
+    });
+    against_lsfd("--memfd", "^/memfd:", runs);
+    for k in &mut kids {
+        let _ = k.kill();
+        let _ = k.wait();
+    }
+}
+
+/// `ls KIND` and `ls KIND --json` against `lsfd` and `lsfd` filtered to the files whose
+/// names match `pattern`, side by side.
+fn against_lsfd(kind: &str, pattern: &str, runs: u64) {
+    let filter = format!("NAME =~ \"{pattern}\"");
+    let commands: Vec<Vec<String>> = [
+        vec![tool(), "ls", kind],
+        vec![tool(), "ls", kind, "--json"],
+        vec!["lsfd"],
+        vec!["lsfd", "-Q", &filter],
+    ]
+    .iter()
+    .map(|c| c.iter().map(|s| s.to_string()).collect())
+    .collect();
+    let t = side_by_side(&commands, runs);
+    let names = [
+        format!("shmctl-rs ls {kind}"),
+        format!("shmctl-rs ls {kind} --json"),
+        "lsfd".to_string(),
+        format!("lsfd -Q '{filter}'"),
+    ];
+    for (n, v) in names.iter().zip(&t) {
+        println!("{n:<40} {v:>9.1}");
+    }
+    println!("ls {kind} / lsfd -Q: {:.2}x", t[0] / t[3]);
+}
+
 fn main() {
     if !nix::unistd::geteuid().is_root() {
         eprintln!("skipped: the benchmarks need root (a private IPC namespace, and taskset)");
@@ -494,6 +617,7 @@ fn main() {
     );
     let c_peer = build_c("ring_peer");
     let holder = build_c("holder");
+    let shm_holder = build_c("shm_holder");
     if part("protocol") {
         protocol(&c_peer, n, runs);
     }
@@ -502,6 +626,9 @@ fn main() {
     }
     if part("listing") {
         listing(&holder);
+    }
+    if part("objects") {
+        objects(&shm_holder);
     }
     if part("top") {
         top(&holder);

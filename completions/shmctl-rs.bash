@@ -16,11 +16,11 @@ _shmctl_rs_commands() {
 _shmctl_rs_options() {
     case $1 in
         '') echo '--ns -h --help -V --version' ;;
-        'ls') echo '-o --output --output-all -c --creator -t --time --app -J --json --raw -b --bytes --noheadings --notruncate --time-format -P --numeric-perms -e --export -n --newline --owner --key --min-size --attached --unattached --sort -r --reverse -p --pids --orphans --include-unknown -A --all-namespaces -w --watch --format --ns -h --help' ;;
+        'ls') echo '-o --output --output-all -c --creator -t --time --app -J --json --raw -b --bytes --noheadings --notruncate --time-format -P --numeric-perms -e --export -n --newline --owner --key --min-size --attached --unattached --sort -r --reverse -p --pids --orphans --include-unknown -A --all-namespaces -w --watch --format --posix --memfd --unheld --ns -h --help' ;;
         'info') echo '--json --ns -h --help' ;;
-        'create') echo '-s --size -k --key --ftok --private -m --mode --hugetlb --noreserve --json -q --quiet --ns -h --help' ;;
+        'create') echo '-s --size -k --key --ftok --private -m --mode --hugetlb --noreserve --posix --json -q --quiet --ns -h --help' ;;
         'attach') echo '-r --readonly -t --timeout -f --force --json --ns -h --help' ;;
-        'rm') echo '--orphans --include-unknown -a --all -k --key -n --dry-run --json --ns -h --help' ;;
+        'rm') echo '--orphans --posix --unheld --include-unknown -a --all -k --key -n --dry-run --json --ns -h --help' ;;
         'chmod') echo '--ns -h --help' ;;
         'chown') echo '--ns -h --help' ;;
         'limits') echo '--json -b --bytes --ns -h --help' ;;
@@ -43,7 +43,7 @@ _shmctl_rs_value_kind() {
         'ls,--owner') echo 'users' ;;
         'ls,--key') echo 'keys' ;;
         'ls,--min-size') echo 'none' ;;
-        'ls,--sort') echo 'one:key shmid owner group uid gid perms size nattch status cuid cuser cgid cgroup cpid lpid atime dtime ctime rss swap command app processes namespace' ;;
+        'ls,--sort') echo 'one:key shmid owner group uid gid perms size nattch status cuid cuser cgid cgroup cpid lpid atime dtime ctime rss swap command app processes namespace kind name inode allocated mtime seals holders' ;;
         'ls,-w'|'ls,--watch') echo 'none' ;;
         'ls,--format') echo 'one:table json raw openmetrics export' ;;
         'ls,--ns') echo 'files' ;;
@@ -52,6 +52,7 @@ _shmctl_rs_value_kind() {
         'create,-k'|'create,--key') echo 'keys' ;;
         'create,--ftok') echo 'files' ;;
         'create,-m'|'create,--mode') echo 'modes' ;;
+        'create,--posix') echo 'none' ;;
         'create,--ns') echo 'files' ;;
         'attach,-t'|'attach,--timeout') echo 'none' ;;
         'attach,--ns') echo 'files' ;;
@@ -96,9 +97,9 @@ _shmctl_rs_value_kind() {
 # How positional number $2 (from 0) of command path $1 is completed.
 _shmctl_rs_positional_kind() {
     case "$1,$2" in
-        'info,0') echo 'ids' ;;
+        'info,0') echo 'objects' ;;
         'attach,0') echo 'ids' ;;
-        'rm,'*) echo 'ids' ;;
+        'rm,'*) echo 'objects' ;;
         'chmod,0') echo 'modes' ;;
         'chmod,1') echo 'ids' ;;
         'chown,0') echo 'users' ;;
@@ -117,15 +118,30 @@ _shmctl_rs_ids() {
         done
 }
 
+# POSIX object names (/NAME) that start with $1, of the namespace --ns named, each once,
+# quoted for the command line. Names are matched here, never through `compgen -W`,
+# which would expand what a name contains (`$(...)` in a file name of /dev/shm, which
+# any user may make).
+_shmctl_rs_posix() {
+    local name
+    while IFS= read -r name; do
+        [[ $name == "$1"* ]] && printf '%q\n' "$name"
+    done < <(command shmctl-rs "${_shmctl_rs_ns[@]}" ls --posix --raw -o name 2>/dev/null | LC_ALL=C sort -u)
+}
+
 # Complete $2 as a value of kind $1.
 _shmctl_rs_value() {
     local kind=$1 cur=$2 prefix="" last
     case $kind in
         ids | keys | shmids)
             COMPREPLY=($(compgen -W "$(_shmctl_rs_ids "$kind")" -- "$cur")) ;;
+        objects)
+            COMPREPLY=($(compgen -W "$(_shmctl_rs_ids ids)" -- "$cur"))
+            local name
+            while IFS= read -r name; do COMPREPLY+=("$name"); done < <(_shmctl_rs_posix "$cur") ;;
         columns | list:*)
             # A comma-separated list: complete its last item, keep what comes before.
-            local words="key shmid owner group uid gid perms size nattch status cuid cuser cgid cgroup cpid lpid atime dtime ctime rss swap command app processes namespace"
+            local words="key shmid owner group uid gid perms size nattch status cuid cuser cgid cgroup cpid lpid atime dtime ctime rss swap command app processes namespace kind name inode allocated mtime seals holders"
             [[ $kind == list:* ]] && words=${kind#list:}
             last=$cur
             if [[ $cur == *,* ]]; then

@@ -24,14 +24,14 @@ function __fish_shmctl_rs_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -s V -l version -d 'Print version'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "info" -d 'Show everything known about one segment, POSIX object or memfd'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or a POSIX object (--posix)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an attached segment is marked for destruction, a held object lives on until let go'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
@@ -40,7 +40,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "status" -d 'Dec
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "top" -d 'A live view of every segment, refreshed in place: sort, filter, details, removal'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "ring" -d 'Run the shared-memory producer/consumer ring'
 complete -c shmctl-rs -n "__fish_shmctl_rs_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated, in any case (lsipc\'s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)' -r -f -a "key\t'The key (0x followed by 8 hex digits)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s o -l output -d 'Columns to show, comma-separated, in any case (lsipc\'s names too: ID, ATTACH, DETACH, USER); +COLUMNS adds them to the default ones (default: key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss; with --posix: name,owner,perms,size,allocated,status,mtime,holders; with --memfd: name,inode,owner,size,allocated,seals,holders)' -r -f -a "key\t'The key (0x followed by 8 hex digits)'
 shmid\t'The segment\'s id'
 owner\t'The owner\'s name (its uid when it has none)'
 group\t'The owner\'s group (its gid when it has none)'
@@ -64,7 +64,14 @@ swap\t'In swap'
 command\t'The creator\'s command line, while it runs'
 app\t'The application it belongs to (gathered with --app)'
 processes\t'The processes that map it (gathered with --pids)'
-namespace\t'Its IPC namespace (with --all-namespaces or --ns)'"
+namespace\t'Its IPC namespace (with --all-namespaces or --ns)'
+kind\t'(--posix, --memfd) posix or memfd'
+name\t'(--posix, --memfd) /NAME as given to shm_open, memfd:NAME'
+inode\t'(--posix, --memfd) the file\'s inode'
+allocated\t'(--posix, --memfd) bytes the object occupies in memory and swap (tmpfs blocks)'
+mtime\t'(--posix, --memfd) last modification'
+seals\t'(--memfd) the memfd\'s seals (F_GET_SEALS)'
+holders\t'(--posix, --memfd) the processes that map it or hold it open, with their fds and mappings'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l time-format -d 'How times are shown in the table and with --export (raw rows and JSON keep Unix seconds)' -r -f -a "short\t'03:28:14 today, Nov 27 03:28 this year, else 2025-11-27'
 full\t'Fri Nov 27 03:28:14 2026'
 iso\t'2026-11-27T03:28:14+01:00'"
@@ -95,14 +102,21 @@ swap\t'In swap'
 command\t'The creator\'s command line, while it runs'
 app\t'The application it belongs to (gathered with --app)'
 processes\t'The processes that map it (gathered with --pids)'
-namespace\t'Its IPC namespace (with --all-namespaces or --ns)'"
+namespace\t'Its IPC namespace (with --all-namespaces or --ns)'
+kind\t'(--posix, --memfd) posix or memfd'
+name\t'(--posix, --memfd) /NAME as given to shm_open, memfd:NAME'
+inode\t'(--posix, --memfd) the file\'s inode'
+allocated\t'(--posix, --memfd) bytes the object occupies in memory and swap (tmpfs blocks)'
+mtime\t'(--posix, --memfd) last modification'
+seals\t'(--memfd) the memfd\'s seals (F_GET_SEALS)'
+holders\t'(--posix, --memfd) the processes that map it or hold it open, with their fds and mappings'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments' -r -f -a "table\t''
 json\t''
 raw\t''
 openmetrics\t''
 export\t''"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l output-all -d 'Show every column that needs nothing but /proc (not app, processes, namespace)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s c -l creator -d 'Show who created and who owns each segment: creator\'s and owner\'s names, the creator\'s pid and command line (ipcs -m -c)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s t -l time -d 'Show attach, detach and change times (ipcs -m -t)'
@@ -122,40 +136,46 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s p -l pids -d 
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l orphans -d 'Only orphans: nobody attached and the creating process is known to be gone (one that cannot be seen from here, in another PID namespace or hidden by hidepid=, is not called gone)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l include-unknown -d 'With --orphans, also segments nobody has attached whose creator cannot be seen: it may still run and come back to them'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), with a namespace column'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l posix -d 'POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*, which are POSIX semaphores) and objects unlinked but still held (deleted), each with the processes that map it or hold it open'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l memfd -d 'memfds instead of segments (with --posix: as well): every memfd some process maps or holds open, by inode, with its seals and holders'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l unheld -d 'With --posix: only objects no process maps or holds open (refused while some process\'s maps or fds cannot be read)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand info" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s s -l size -d 'Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s k -l key -d 'The key: 0x1234, or decimal (a negative one as /proc prints keys from 0x80000000)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ftok -d 'Derive the key with ftok(PATH, PROJ) as C programs do; PROJ defaults to 65 (\'A\')' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s m -l mode -d 'Permission bits in octal (ipcmk\'s default is 0644)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l posix -d 'A POSIX object instead: shm_open(NAME, O_CREAT|O_EXCL) and ftruncate to --size, in /dev/shm (that of the --ns process); --mode is set exactly (no umask)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l private -d 'No key (IPC_PRIVATE): reachable only by shmid. Without --key, --ftok or --private an unused key is picked at random, as ipcmk does'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l hugetlb -d 'Back the segment with huge pages (SHM_HUGETLB)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l noreserve -d 'Do not reserve swap space for it (SHM_NORESERVE)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -l json -d 'Print JSON'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s q -l quiet -d 'Print only the new shmid'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s q -l quiet -d 'Print only the new shmid (or the object\'s name)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand create" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s t -l timeout -d 'Detach and exit after this long (10s, 500ms, 2m) instead of waiting for a signal' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s r -l readonly -d 'Attach read-only (SHM_RDONLY)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s f -l force -d 'Attach even if the segment is marked for destruction'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l json -d 'Print the attachment as JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s k -l key -d 'A key to remove (0x1234 or decimal); may be repeated' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l orphans -d 'Remove every orphan: nobody attached and the creating process is known to be gone'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l posix -d 'With --unheld: POSIX objects'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l unheld -d 'With --posix: remove every POSIX object no process maps or holds open (refused while some process\'s maps or fds cannot be read)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l include-unknown -d 'With --orphans, also remove segments nobody has attached whose creator cannot be seen from here (another PID namespace, hidepid=): it may still run and need them'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s a -l all -d 'Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm); try it with --dry-run first'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s n -l dry-run -d 'Say what would be removed, remove nothing'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l json -d 'Print the results as JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chmod" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand chown" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s h -l help -d 'Print help'
@@ -164,20 +184,20 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l listen -
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l max-scrapes -d 'With --listen: at most N scrapes at once; more are answered 503 at once' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l format -d 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper\'s Accept header chooses' -r -f -a "openmetrics\t'OpenMetrics 1.0 (ends with # EOF)'
 text\t'The Prometheus text format 0.0.4 (what node_exporter\'s textfile collector reads)'"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l aggregate -d 'Only totals per owner and per namespace, no per-segment series (every new shmid is a new series: on busy hosts they pile up)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), each series with a namespace label'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION until Ctrl-C' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s d -l interval -d 'Refresh every DURATION (at least 100ms)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), with a namespace column'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
@@ -189,7 +209,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s i -l interval -d 'Pause after each item (0, 250us, 10ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s m -l mode -d 'Permission bits of a ring this creates' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l json -d 'Print the summary as JSON (implies --quiet)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
@@ -200,7 +220,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s i -l interval -d 'Pause after each item (0, 250us, 15ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s t -l timeout -d 'Give up after waiting this long for the ring to appear or for the next item' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l json -d 'Print the summary as JSON (implies --quiet)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
@@ -217,7 +237,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s r -l repeat -d 'Runs per transport; the median is reported' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l pin -d 'Pin the producer and the consumer to these CPUs, e.g. 0,1' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l latency -d 'Also measure the round trip of one item (median and p99), this many times' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
@@ -225,10 +245,10 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "ls" -d 'List segments (like ipcs -m and lsipc -m, with more columns)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "info" -d 'Show everything known about one segment'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "info" -d 'Show everything known about one segment, POSIX object or memfd'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "create" -d 'Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or a POSIX object (--posix)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "attach" -d 'Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "rm" -d 'Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an attached segment is marked for destruction, a held object lives on until let go'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "chmod" -d 'Change a segment\'s permission bits (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "chown" -d 'Change a segment\'s owner and group (IPC_SET)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits metrics status top ring help" -f -a "limits" -d 'Show the kernel\'s shared-memory limits and how much is in use'
@@ -252,3 +272,12 @@ function __shmctl_rs_ids
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
+
+# POSIX object names (with size and owner) where info and rm take one.
+function __shmctl_rs_posix
+    command shmctl-rs ls --posix --raw -o name,size,owner 2>/dev/null | while read -l line
+        set -l f (string split \t -- $line)
+        printf '%s\tPOSIX object, %s bytes, owner %s\n' $f[1] $f[2] $f[3]
+    end
+end
+complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_posix)"

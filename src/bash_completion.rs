@@ -28,6 +28,7 @@ fn value_kind(arg: &Arg) -> String {
         (_, "COLUMNS") => "columns".into(),
         (_, "SHMID") => "shmids".into(),
         ("id" | "ids", _) => "ids".into(),
+        ("object" | "objects", _) => "objects".into(),
         ("key", _) => "keys".into(),
         ("mode", _) => "modes".into(),
         ("owner", _) | (_, "USER") => "users".into(),
@@ -186,12 +187,27 @@ _shmctl_rs_ids() {
         done
 }
 
+# POSIX object names (/NAME) that start with $1, of the namespace --ns named, each once,
+# quoted for the command line. Names are matched here, never through `compgen -W`,
+# which would expand what a name contains (`$(...)` in a file name of /dev/shm, which
+# any user may make).
+_shmctl_rs_posix() {
+    local name
+    while IFS= read -r name; do
+        [[ $name == "$1"* ]] && printf '%q\n' "$name"
+    done < <(command shmctl-rs "${_shmctl_rs_ns[@]}" ls --posix --raw -o name 2>/dev/null | LC_ALL=C sort -u)
+}
+
 # Complete $2 as a value of kind $1.
 _shmctl_rs_value() {
     local kind=$1 cur=$2 prefix="" last
     case $kind in
         ids | keys | shmids)
             COMPREPLY=($(compgen -W "$(_shmctl_rs_ids "$kind")" -- "$cur")) ;;
+        objects)
+            COMPREPLY=($(compgen -W "$(_shmctl_rs_ids ids)" -- "$cur"))
+            local name
+            while IFS= read -r name; do COMPREPLY+=("$name"); done < <(_shmctl_rs_posix "$cur") ;;
         columns | list:*)
             # A comma-separated list: complete its last item, keep what comes before.
             local words="@COLUMNS@"

@@ -3,9 +3,9 @@
 //! and nothing after it sees a clap type.
 
 use crate::bench::peer::Role;
-use crate::ids::{FtokSpec, SegmentRef, parse_key};
+use crate::ids::{FtokSpec, ObjectRef, PosixName, SegmentRef, parse_key};
 use crate::model::bench::Transport;
-use crate::render::columns::{Column, ColumnList};
+use crate::render::column_names::{ColumnList, ColumnName};
 use crate::sys::shm::Key;
 use crate::units;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -18,9 +18,9 @@ Exit status:
   0    success
   1    any other error
   2    bad usage (unknown option, malformed id, key, size, mode or duration)
-  3    no such segment, or it vanished while the command ran
+  3    no such segment or object, or it vanished while the command ran
   4    permission denied (EACCES or EPERM from the kernel)
-  5    a segment with that key already exists
+  5    a segment with that key (or an object with that name) already exists
   6    a kernel limit (SHMMIN, SHMMAX, SHMALL, SHMMNI) or out of memory
   7    not a valid or consistent ring
   8    timed out
@@ -33,13 +33,18 @@ Exit status:
 /// shared-memory producer/consumer ring, byte-compatible with its C program.
 ///
 /// An ID is a shmid (decimal, e.g. 32769) or a key (hex with 0x, e.g. 0x4100c4a7), in
-/// every command.
+/// every command. POSIX shared memory (the files of /dev/shm, as shm_open makes them) and
+/// memfds are listed with ls --posix and ls --memfd, each with the processes that hold
+/// it; info and rm take a POSIX object's name (/NAME) too, and info a memfd's inode
+/// (memfd:INODE).
 #[derive(Debug, Parser)]
 #[command(name = "shmctl-rs", version, after_help = EXIT_STATUS_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Work in another IPC namespace: a process's (its pid) or an ipc namespace file
+    /// Work in another IPC namespace: a process's (its pid) or an ipc namespace file; with
+    /// a pid, POSIX objects are those of its mount namespace's /dev/shm (through
+    /// /proc/PID/root)
     #[arg(long, global = true, value_name = "PID|PATH")]
     pub ns: Option<String>,
 }
@@ -48,13 +53,15 @@ pub struct Cli {
 pub enum Command {
     /// List segments (like ipcs -m and lsipc -m, with more columns)
     Ls(LsArgs),
-    /// Show everything known about one segment
+    /// Show everything known about one segment, POSIX object or memfd
     Info(InfoArgs),
-    /// Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key)
+    /// Create a segment (shmget with IPC_CREAT|IPC_EXCL; never reuses an existing key), or
+    /// a POSIX object (--posix)
     Create(CreateArgs),
     /// Attach to a segment and hold it until Ctrl-C, SIGTERM or a timeout
     Attach(AttachArgs),
-    /// Remove segments (IPC_RMID), by id or key; an attached one is marked for destruction
+    /// Remove segments (IPC_RMID), by id or key, and POSIX objects (shm_unlink), by name; an
+    /// attached segment is marked for destruction, a held object lives on until let go
     Rm(RmArgs),
     /// Change a segment's permission bits (IPC_SET)
     Chmod(ChmodArgs),
@@ -116,7 +123,13 @@ fn key(text: &str) -> Result<Key, String> {
     parse_key(text)
 }
 fn column_list(text: &str) -> Result<ColumnList, String> {
-    Column::parse_list(text)
+    ColumnName::parse_list(text)
+}
+fn object_ref(text: &str) -> Result<ObjectRef, String> {
+    text.parse()
+}
+fn posix_name(text: &str) -> Result<PosixName, String> {
+    text.parse()
 }
 fn size(text: &str) -> Result<u64, String> {
     units::parse_size(text)
@@ -161,21 +174,18 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for Named<T> {
     }
 }
 
+/// Every column name, of segments and of objects; aliases are accepted, not listed.
 fn column_values() -> Vec<PossibleValue> {
-    Column::EVERY
-        .iter()
-        .map(|c| {
-            PossibleValue::new(c.name())
-                .aliases(c.aliases().iter().copied())
-                .help(c.help())
-        })
+    ColumnName::every()
+        .into_iter()
+        .map(|c| PossibleValue::new(c.name).help(c.help()).hide(c.alias))
         .collect()
 }
 
-fn columns() -> Named<Column> {
+fn columns() -> Named<ColumnName> {
     Named {
         values: column_values,
-        from_name: Column::from_name,
+        from_name: ColumnName::from_name,
     }
 }
 
@@ -255,7 +265,9 @@ pub struct OutputArgs {
 pub struct LsArgs {
     /// Columns to show, comma-separated, in any case (lsipc's names too: ID, ATTACH,
     /// DETACH, USER); +COLUMNS adds them to the default ones (default:
-    /// key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss)
+    /// key,shmid,owner,perms,size,nattch,status,cpid,lpid,ctime,rss; with --posix:
+    /// name,owner,perms,size,allocated,status,mtime,holders; with --memfd:
+    /// name,inode,owner,size,allocated,seals,holders)
     #[arg(short, long, value_parser = Columns, value_name = "COLUMNS")]
     pub output: Option<ColumnList>,
     /// Show every column that needs nothing but /proc (not app, processes, namespace)
@@ -311,7 +323,7 @@ pub struct LsArgs {
     pub unattached: bool,
     /// Sort by this column, any of --output's (default: the kernel's order, as ipcs)
     #[arg(long, value_parser = columns(), value_name = "COLUMN", hide_possible_values = true)]
-    pub sort: Option<Column>,
+    pub sort: Option<ColumnName>,
     /// Reverse the order
     #[arg(short, long)]
     pub reverse: bool,
@@ -338,6 +350,19 @@ pub struct LsArgs {
     /// Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments
     #[arg(long, value_enum, conflicts_with_all = ["json", "raw"])]
     pub format: Option<LsFormat>,
+    /// POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*,
+    /// which are POSIX semaphores) and objects unlinked but still held (deleted), each with
+    /// the processes that map it or hold it open
+    #[arg(long, conflicts_with_all = ["key", "unattached", "orphans", "watch", "app", "creator", "time"])]
+    pub posix: bool,
+    /// memfds instead of segments (with --posix: as well): every memfd some process maps or
+    /// holds open, by inode, with its seals and holders
+    #[arg(long, conflicts_with_all = ["key", "unattached", "orphans", "watch", "app", "creator", "time"])]
+    pub memfd: bool,
+    /// With --posix: only objects no process maps or holds open (refused while some
+    /// process's maps or fds cannot be read)
+    #[arg(long, requires = "posix", conflicts_with = "attached")]
+    pub unheld: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -411,9 +436,9 @@ pub struct TopArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct InfoArgs {
-    /// The segment: a shmid or a key (0x1234)
-    #[arg(value_parser = segment_ref)]
-    pub id: SegmentRef,
+    /// The segment (a shmid or a key, 0x1234), POSIX object (/NAME) or memfd (memfd:INODE)
+    #[arg(value_parser = object_ref, value_name = "ID")]
+    pub object: ObjectRef,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -421,7 +446,7 @@ pub struct InfoArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
-#[command(group(clap::ArgGroup::new("keysource").args(["key", "ftok", "private"])))]
+#[command(group(clap::ArgGroup::new("keysource").args(["key", "ftok", "private", "posix"])))]
 pub struct CreateArgs {
     /// Size of the segment: 4096, 64K, 1M, 2GiB (K, M, G are powers of 1024; KB, MB of 1000)
     #[arg(short, long, value_parser = size, allow_negative_numbers = true)]
@@ -445,10 +470,14 @@ pub struct CreateArgs {
     /// Do not reserve swap space for it (SHM_NORESERVE)
     #[arg(long)]
     pub noreserve: bool,
+    /// A POSIX object instead: shm_open(NAME, O_CREAT|O_EXCL) and ftruncate to --size, in
+    /// /dev/shm (that of the --ns process); --mode is set exactly (no umask)
+    #[arg(long, value_parser = posix_name, value_name = "/NAME", conflicts_with_all = ["hugetlb", "noreserve"])]
+    pub posix: Option<PosixName>,
     /// Print JSON
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
-    /// Print only the new shmid
+    /// Print only the new shmid (or the object's name)
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -476,19 +505,26 @@ pub struct AttachArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct RmArgs {
-    /// Segments to remove: shmids or keys (0x1234)
-    #[arg(value_parser = segment_ref, required_unless_present_any = ["key", "orphans", "all"])]
-    pub ids: Vec<SegmentRef>,
+    /// Segments (shmids or keys, 0x1234) and POSIX objects (/NAME) to remove
+    #[arg(value_parser = object_ref, value_name = "ID", required_unless_present_any = ["key", "orphans", "all", "unheld"])]
+    pub objects: Vec<ObjectRef>,
     /// Remove every orphan: nobody attached and the creating process is known to be gone
-    #[arg(long, conflicts_with_all = ["ids", "key"])]
+    #[arg(long, conflicts_with_all = ["objects", "key"])]
     pub orphans: bool,
+    /// With --unheld: POSIX objects
+    #[arg(long, requires = "unheld")]
+    pub posix: bool,
+    /// With --posix: remove every POSIX object no process maps or holds open (refused
+    /// while some process's maps or fds cannot be read)
+    #[arg(long, requires = "posix", conflicts_with_all = ["objects", "key", "orphans", "all"])]
+    pub unheld: bool,
     /// With --orphans, also remove segments nobody has attached whose creator cannot be
     /// seen from here (another PID namespace, hidepid=): it may still run and need them
     #[arg(long, requires = "orphans")]
     pub include_unknown: bool,
     /// Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm);
     /// try it with --dry-run first
-    #[arg(short, long, conflicts_with_all = ["ids", "key", "orphans"])]
+    #[arg(short, long, conflicts_with_all = ["objects", "key", "orphans"])]
     pub all: bool,
     /// A key to remove (0x1234 or decimal); may be repeated
     #[arg(short, long, value_parser = key, allow_negative_numbers = true)]
@@ -756,6 +792,11 @@ mod tests {
         );
         let e = Cli::try_parse_from(["shmctl-rs", "info", "abc"]).unwrap_err();
         assert!(one_line(&e.to_string()).starts_with("invalid value 'abc' for '<ID>'"));
+        let e = Cli::try_parse_from(["shmctl-rs", "rm", "/a/b"]).unwrap_err();
+        assert!(
+            one_line(&e.to_string()).contains("one slash, then up to 255 bytes"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -94,6 +94,92 @@ pub const OPTIONAL_SEGMENT_FIELDS: &[Field] = &[
     ),
 ];
 
+/// The fields of one object of `ls --posix --json` and `ls --memfd --json`.
+pub const OBJECT_FIELDS: &[Field] = &[
+    (
+        "kind",
+        "\"posix\" (a file of /dev/shm, shm_open) or \"memfd\" (memfd_create)",
+    ),
+    (
+        "name",
+        "/NAME as given to shm_open, or memfd:NAME as given to memfd_create (not unique: several memfds may share a name)",
+    ),
+    (
+        "inode",
+        "the file's inode: what tells two objects of one name apart",
+    ),
+    (
+        "size",
+        "size in bytes; null when no reading was allowed (an object only mapped, read without CAP_SYS_ADMIN)",
+    ),
+    (
+        "allocated",
+        "bytes it occupies in memory and swap (tmpfs blocks times 512); null as size",
+    ),
+    ("uid", "owner's uid (null as size)"),
+    ("gid", "owner's gid"),
+    ("owner", "owner's user name, or the uid as a string"),
+    ("group", "owner's group name, or the gid as a string"),
+    ("perms", "permission bits as an octal string, e.g. \"600\""),
+    (
+        "mtime",
+        "last modification (write, ftruncate), Unix seconds",
+    ),
+    (
+        "status",
+        "list of flags: \"deleted\" (unlinked, alive while held), \"unheld\" (no process maps or holds it, and every process could be read), \"hugetlb\" (a memfd of huge pages)",
+    ),
+    (
+        "holders",
+        "the processes that map it or hold it open, each an object: pid, command, uid, user, fds, mappings, readonly",
+    ),
+    ("holders[].pid", "the process's pid"),
+    ("holders[].command", "its command name (/proc/PID/comm)"),
+    ("holders[].uid", "its uid"),
+    ("holders[].user", "its user's name"),
+    ("holders[].fds", "its open file descriptors of the object"),
+    (
+        "holders[].mappings",
+        "its mappings of the object (lines of /proc/PID/maps)",
+    ),
+    (
+        "holders[].readonly",
+        "every mapping is read-only and every fd was opened for reading only",
+    ),
+    (
+        "seals",
+        "a memfd's seals (F_GET_SEALS): \"seal\", \"shrink\", \"grow\", \"write\", \"future-write\", \"exec\"; null for a POSIX object or when no holder's file could be opened",
+    ),
+    (
+        "namespace",
+        "with --all-namespaces: the mount namespace whose /dev/shm holds it (a memfd: that of its first holder), an object: inode, pid and comm of one process in it",
+    ),
+];
+
+/// What `info /NAME --json` and `info memfd:INODE --json` add to an object.
+pub const OBJECT_INFO_FIELDS: &[Field] = &[
+    (
+        "path",
+        "the file's path (through /proc/PID/root with --ns), or null once unlinked and for a memfd",
+    ),
+    (
+        "unreadable_processes",
+        "processes whose maps or fds could not be read (permission); holders may miss them",
+    ),
+];
+
+/// What `create --posix --json` prints.
+pub const OBJECT_CREATE_FIELDS: &[Field] = &[
+    ("name", "the new object's name, /NAME"),
+    ("path", "its file (through /proc/PID/root with --ns PID)"),
+    ("inode", "its inode"),
+    ("size", "size in bytes"),
+    (
+        "perms",
+        "permission bits as the file has them, octal string",
+    ),
+];
+
 const INFO_FIELDS: &[Field] = &[
     ("attached", "the processes that map it (see ls --pids)"),
     (
@@ -175,12 +261,25 @@ const RM_FIELDS: &[Field] = &[
     ),
     (
         "results[].action",
-        "\"removed\", \"marked\" (attached: freed at the last detach), \"would-remove\", \"would-mark\", \"would-fail\" (a dry run the kernel would refuse: no permission) or \"failed\"",
+        "\"removed\", \"marked\" (attached, or for a POSIX object still held: unlinked, freed when the last holder lets go), \"would-remove\", \"would-mark\", \"would-fail\" (a dry run the kernel would refuse: no permission) or \"failed\"",
     ),
     ("results[].error", "why it failed, or null"),
     (
+        "results[].name",
+        "a POSIX object's name (only for POSIX objects, which have null shmid, key and nattch)",
+    ),
+    ("results[].inode", "a POSIX object's inode"),
+    (
+        "results[].allocated",
+        "the bytes a POSIX object occupies, freed at once when unheld, else when its last holder lets go",
+    ),
+    (
+        "results[].holders",
+        "the processes that still hold a POSIX object (see ls --posix)",
+    ),
+    (
         "freed_bytes",
-        "bytes freed at once (a segment still attached is freed at its last detach)",
+        "bytes freed at once: a segment's size, a POSIX object's allocated bytes (one still attached or held is freed later)",
     ),
 ];
 
@@ -380,6 +479,26 @@ pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
     })
 }
 
+/// What a command prints with --json for POSIX objects and memfds, beside its segments: a
+/// sentence, then the fields.
+pub fn object_json_fields(path: &str) -> Option<(&'static str, Vec<Field>)> {
+    Some(match path {
+        "ls" => (
+            "With --posix or --memfd and --json, one object {\"objects\": [...]} whose list holds one object per POSIX object or memfd with these fields.",
+            OBJECT_FIELDS.to_vec(),
+        ),
+        "info" => (
+            "For a POSIX object (/NAME) or a memfd (memfd:INODE), the fields of ls --posix --json (see shmctl-rs-ls(1)) and these.",
+            OBJECT_INFO_FIELDS.to_vec(),
+        ),
+        "create" => (
+            "With --posix and --json, one object with these fields.",
+            OBJECT_CREATE_FIELDS.to_vec(),
+        ),
+        _ => return None,
+    })
+}
+
 /// Example command lines with what they do.
 pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
     match path {
@@ -434,10 +553,31 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "eval \"$(shmctl-rs ls -e -o shmid,size -b --key 0x1234)\"; echo $SHMID $SIZE",
                 "Shell variables from --export, as lsipc -e gives them.",
             ),
+            (
+                "shmctl-rs ls --posix",
+                "POSIX shared memory (/dev/shm, and objects unlinked but still held) with the processes that hold each.",
+            ),
+            (
+                "shmctl-rs ls --memfd --sort allocated -r",
+                "Every memfd some process holds, the largest first.",
+            ),
+            (
+                "shmctl-rs ls --posix --unheld",
+                "POSIX objects no process maps or holds open.",
+            ),
+            (
+                "shmctl-rs ls --posix -A",
+                "The /dev/shm of every mount namespace (containers too).",
+            ),
         ],
         "info" => &[
             ("shmctl-rs info 32769", "By shmid."),
             ("shmctl-rs info 0x4100c4a7 --json", "By key, as JSON."),
+            (
+                "shmctl-rs info /PostgreSQL.1804289383",
+                "A POSIX object: size, allocated bytes, owner and the processes that hold it.",
+            ),
+            ("shmctl-rs info memfd:524232", "A memfd, by its inode."),
         ],
         "create" => &[
             (
@@ -459,6 +599,10 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "id=$(shmctl-rs create -q -s 2GiB --hugetlb)",
                 "A huge-page segment; only its id is printed.",
+            ),
+            (
+                "shmctl-rs create --posix /myapp --size 1M --mode 640",
+                "A POSIX object /dev/shm/myapp of 1 MiB, mode exactly 640.",
             ),
         ],
         "attach" => &[
@@ -482,6 +626,18 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "shmctl-rs rm --ns 4242 32769",
                 "Remove a segment inside the IPC namespace of process 4242.",
+            ),
+            (
+                "shmctl-rs rm /myapp",
+                "Unlink a POSIX object (shm_unlink); one still held lives on until its last holder lets go.",
+            ),
+            (
+                "shmctl-rs rm --posix --unheld --dry-run",
+                "Which POSIX objects nobody holds would go, and the bytes freed.",
+            ),
+            (
+                "shmctl-rs rm --ns 4242 /myapp",
+                "Unlink an object in the /dev/shm of process 4242's mount namespace.",
             ),
         ],
         "chmod" => &[(
@@ -637,6 +793,36 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         ));
     }
     match path {
+        "" | "ls" | "info" | "rm" | "create" => {
+            f.push((
+                "/dev/shm",
+                "POSIX shared-memory objects (shm_open); sem.* files are POSIX semaphores and are left out",
+            ));
+            f.push((
+                "/proc/PID/root/dev/shm",
+                "the /dev/shm of process PID's mount namespace (--ns PID, --all-namespaces)",
+            ));
+        }
+        _ => {}
+    }
+    match path {
+        "" | "ls" | "info" | "rm" => {
+            f.push((
+                "/proc/PID/fd, /proc/PID/fdinfo",
+                "open files of each process (holders of POSIX objects and memfds, by device and inode; fdinfo's flags tell read-only)",
+            ));
+            f.push((
+                "/proc/PID/map_files",
+                "the files mapped by each process: size and seals of objects no name reaches (needs CAP_SYS_ADMIN)",
+            ));
+            f.push((
+                "/proc/PID/ns/mnt",
+                "each process's mount namespace (--all-namespaces, memfds)",
+            ));
+        }
+        _ => {}
+    }
+    match path {
         "" | "limits" | "create" | "ls" | "top" | "metrics" => {
             f.push(("/proc/sys/kernel/shmmax", "largest segment in bytes"));
             f.push(("/proc/sys/kernel/shmall", "most pages in all segments"));
@@ -680,6 +866,9 @@ pub const SEE_ALSO: &[(&str, &str)] = &[
     ("shmat", "2"),
     ("shmctl", "2"),
     ("sem_overview", "7"),
+    ("shm_open", "3"),
+    ("memfd_create", "2"),
+    ("lsfd", "1"),
 ];
 
 const APPLICATIONS: &[&str] = &[

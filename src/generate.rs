@@ -5,7 +5,7 @@
 
 use crate::cli::{Cli, EXIT_STATUS_HELP};
 use crate::docs;
-use crate::render::columns::Column;
+use crate::render::column_names::ColumnName;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{Roff, bold, italic, roman};
@@ -47,6 +47,15 @@ fn extra_sections(path: &str, subpages: &[String]) -> String {
             r.control("TP", []);
             r.text([bold(name)]);
             r.text([roman(meaning)]);
+        }
+        if let Some((intro, fields)) = docs::object_json_fields(path) {
+            r.control("PP", []);
+            r.text([roman(intro)]);
+            for (name, meaning) in fields {
+                r.control("TP", []);
+                r.text([bold(name)]);
+                r.text([roman(meaning)]);
+            }
         }
     }
     let keys = docs::keys(path);
@@ -271,6 +280,17 @@ _shmctl_rs_ids() {
     _describe -t segments 'segment' segments
 }
 
+# Segments and POSIX objects (with size and owner), where info and rm take either.
+_shmctl_rs_objects() {
+    local -a objects
+    local name size owner
+    command shmctl-rs ls --posix --raw -o name,size,owner 2>/dev/null | while IFS=$'\t' read -r name size owner; do
+        objects+=("${name//:/\\:}:POSIX object, $size bytes, owner $owner")
+    done
+    _shmctl_rs_ids
+    _describe -t objects 'POSIX object' objects
+}
+
 "#;
 
 const FISH_LIVE_IDS: &str = r#"
@@ -285,6 +305,15 @@ function __shmctl_rs_ids
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
+
+# POSIX object names (with size and owner) where info and rm take one.
+function __shmctl_rs_posix
+    command shmctl-rs ls --posix --raw -o name,size,owner 2>/dev/null | while read -l line
+        set -l f (string split \t -- $line)
+        printf '%s\tPOSIX object, %s bytes, owner %s\n' $f[1] $f[2] $f[3]
+    end
+end
+complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_posix)"
 "#;
 
 /// The command line as completions offer it: without its hidden commands and options
@@ -309,7 +338,11 @@ fn completion(shell: Shell) -> String {
     let mut cmd = visible(&Cli::command());
     if shell == Shell::Bash {
         cmd.build();
-        let columns: Vec<&str> = Column::EVERY.iter().map(|c| c.name()).collect();
+        let columns: Vec<&str> = ColumnName::every()
+            .into_iter()
+            .filter(|c| !c.alias)
+            .map(|c| c.name)
+            .collect();
         return crate::bash_completion::script(&cmd, &columns);
     }
     let mut buf = Vec::new();
@@ -317,22 +350,25 @@ fn completion(shell: Shell) -> String {
     let text = String::from_utf8(buf).expect("completions are UTF-8");
     match shell {
         Shell::Zsh => {
-            // ID positionals: complete live segments instead of files.
+            // ID positionals: complete live segments (and for info and rm, POSIX objects)
+            // instead of files.
             let mut replaced = 0;
             let lines: Vec<String> = text
                 .lines()
                 .map(|l| {
                     let t = l.trim_start();
-                    if (t.starts_with("':id -- ")
-                        || t.starts_with("'::id -- ")
-                        || t.starts_with("'*::ids -- "))
-                        && l.ends_with(":_default' \\")
-                    {
-                        replaced += 1;
-                        l.replace(":_default' \\", ":_shmctl_rs_ids' \\")
+                    let helper = if t.starts_with("':id -- ") || t.starts_with("'::id -- ") {
+                        "_shmctl_rs_ids"
+                    } else if t.starts_with("':object -- ") || t.starts_with("'*::objects -- ") {
+                        "_shmctl_rs_objects"
                     } else {
-                        l.to_string()
+                        return l.to_string();
+                    };
+                    if !l.ends_with(":_default' \\") {
+                        return l.to_string();
                     }
+                    replaced += 1;
+                    l.replace(":_default' \\", &format!(":{helper}' \\"))
                 })
                 .collect();
             assert_eq!(

@@ -1,5 +1,6 @@
 //! Naming a segment: by shmid (decimal) or by key (`0x1234`), the same in every command;
-//! and `ftok` keys.
+//! `ftok` keys; and naming a POSIX object (`/name`, as `shm_open` takes it) or a memfd
+//! (`memfd:INODE`).
 
 use crate::error::{Error, Result, Status};
 use crate::sys::shm::{self, Key, ShmId};
@@ -143,6 +144,94 @@ pub fn ftok_from(dev: u64, ino: u64, proj: u32) -> Key {
     Key(((proj & 0xff) << 24) | (((dev & 0xff) as u32) << 16) | ((ino & 0xffff) as u32))
 }
 
+/// A POSIX shared-memory object's name, as given to `shm_open`: one slash, then a file
+/// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes). Names
+/// starting with `sem.` are POSIX semaphores (`sem_open`) and are refused.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PosixName(String);
+
+impl PosixName {
+    /// glibc keeps `sem_open("/x")` as `/dev/shm/sem.x`.
+    pub const SEMAPHORE_PREFIX: &'static str = "sem.";
+    /// The longest file name (NAME_MAX).
+    pub const MAX_LEN: usize = 255;
+
+    /// `/NAME`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `NAME`: the file in `/dev/shm`.
+    pub fn file(&self) -> &str {
+        &self.0[1..]
+    }
+}
+
+impl fmt::Display for PosixName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for PosixName {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        let shape = "a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp";
+        let Some(file) = text.strip_prefix('/') else {
+            return Err(format!("'{text}': {shape}"));
+        };
+        if file.is_empty() || file.contains('/') || file.contains('\0') {
+            return Err(format!("'{text}': {shape}"));
+        }
+        if file == "." || file == ".." {
+            return Err(format!("'{text}': names no object (it is a directory)"));
+        }
+        if file.len() > Self::MAX_LEN {
+            return Err(format!(
+                "'{}...': {} bytes, longer than NAME_MAX ({})",
+                text.chars().take(16).collect::<String>(),
+                file.len(),
+                Self::MAX_LEN
+            ));
+        }
+        if file.starts_with(Self::SEMAPHORE_PREFIX) {
+            return Err(format!(
+                "'{text}': /dev/shm/{file} is a POSIX semaphore (sem_open), not shared memory"
+            ));
+        }
+        Ok(PosixName(text.to_string()))
+    }
+}
+
+/// What `info` and `rm` name: a segment, a POSIX object or a memfd.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObjectRef {
+    Segment(SegmentRef),
+    Posix(PosixName),
+    /// `memfd:INODE`.
+    Memfd(u64),
+}
+
+impl FromStr for ObjectRef {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        let t = text.trim();
+        if t.starts_with('/') {
+            return t.parse().map(ObjectRef::Posix);
+        }
+        if let Some(inode) = t.strip_prefix("memfd:") {
+            return inode.parse().map(ObjectRef::Memfd).map_err(|_| {
+                format!("'{text}': a memfd is named by its inode, e.g. memfd:524232")
+            });
+        }
+        t.parse().map(ObjectRef::Segment).map_err(|_| {
+            format!(
+                "'{text}' is neither a shmid (a number from 0 to 2147483647), a key (0x1234), a POSIX object (/name) nor a memfd (memfd:INODE)"
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +282,31 @@ mod tests {
         );
         assert_eq!(ftok_from(0x1c4, 0x1234_a7c4, 65), Key(0x41c4_a7c4));
         assert_eq!(ftok_from(0, 0, 0x141), Key(0x4100_0000));
+    }
+
+    #[test]
+    fn posix_names_are_checked_as_shm_open_does() {
+        assert_eq!("/psm_1f2e".parse::<PosixName>().unwrap().file(), "psm_1f2e");
+        assert!("/with space".parse::<PosixName>().is_ok());
+        for bad in ["", "/", "noslash", "//x", "/a/b", "/.", "/..", "/sem.lock"] {
+            assert!(bad.parse::<PosixName>().is_err(), "{bad:?}");
+        }
+        let long = format!("/{}", "x".repeat(255));
+        assert!(long.parse::<PosixName>().is_ok());
+        let err = format!("{long}y").parse::<PosixName>().unwrap_err();
+        assert!(err.contains("NAME_MAX"), "{err}");
+        assert_eq!("/x".parse(), Ok(ObjectRef::Posix("/x".parse().unwrap())));
+        assert_eq!("memfd:42".parse(), Ok(ObjectRef::Memfd(42)));
+        assert!("memfd:x".parse::<ObjectRef>().is_err());
+        assert_eq!(
+            "0x10".parse(),
+            Ok(ObjectRef::Segment(SegmentRef::Key(Key(0x10))))
+        );
+        assert!(
+            "abc"
+                .parse::<ObjectRef>()
+                .unwrap_err()
+                .contains("POSIX object (/name)")
+        );
     }
 }

@@ -57,8 +57,11 @@ fn dispatch(command: &Settings, out: &mut Output) -> Result<Status> {
     match command {
         Settings::Ls(s) => commands::ls::run(s, out),
         Settings::Metrics(s) => commands::metrics::run(s, out),
+        Settings::LsObjects(s) => commands::posix::ls(s, out),
         Settings::Info(s) => commands::info::run(s, out),
+        Settings::ObjectInfo(s) => commands::posix::info(s, out),
         Settings::Create(s) => commands::create::run(s, out),
+        Settings::CreateObject(s) => commands::posix::create(s, out),
         Settings::Attach(s) => commands::attach::run(s, out),
         Settings::Rm(s) => commands::rm::run(s, out),
         Settings::Set(s) => commands::set::run(s, out),

@@ -1,13 +1,14 @@
 //! Plain data, gathered from the kernel, ready to render as a table, JSON or raw text.
 //! Field names here are the stable JSON names documented in shmctl-rs(1). Nothing here
 //! reads the kernel or /proc: gathering lives in `gather` (and `ring`, `bench`).
-//! Segments are here; a ring's state and a run's summary in `ring`; benchmark results in
-//! `bench`.
+//! Segments are here; POSIX objects and memfds in `posix`; a ring's state and a run's
+//! summary in `ring`; benchmark results in `bench`.
 
 pub mod app;
 pub mod bench;
 pub mod metrics;
 pub mod object;
+pub mod posix;
 pub mod ring;
 
 use crate::proc::sysvipc::ShmRecord;
@@ -369,9 +370,11 @@ pub struct OwnerAndMode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
-    /// Gone at once: nobody had it attached.
+    /// Gone at once: nobody had it attached (or held it).
     Removed,
-    /// Still attached: marked for destruction, freed at the last detach.
+    /// Still attached: marked for destruction, freed at the last detach. A POSIX object
+    /// still held is unlinked: its name is gone, its memory freed when the last holder
+    /// lets go.
     Marked,
     WouldRemove,
     WouldMark,
@@ -397,6 +400,9 @@ pub struct Outcome {
     pub nattch: Option<u64>,
     pub action: Action,
     pub error: Option<String>,
+    /// A POSIX object's name, inode, allocated bytes and holders (segments have none).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub object: Option<posix::RemovedObject>,
 }
 
 /// `rm --json`: every outcome, and what was freed at once.
@@ -409,4 +415,7 @@ pub struct RmReport {
     /// `rm --orphans`: a total line follows the outcomes.
     #[serde(skip)]
     pub orphans: bool,
+    /// `rm --posix --unheld`: a total line follows the outcomes.
+    #[serde(skip)]
+    pub unheld: bool,
 }

@@ -1,5 +1,6 @@
 //! IPC namespaces: entering one (on a dedicated thread: setns affects only the calling
-//! thread) and finding every one on the host through `/proc/*/ns/ipc`.
+//! thread) and finding every one on the host through `/proc/*/ns/ipc`; and the mount
+//! namespaces, whose `/dev/shm` each may be its own.
 
 use crate::error::{Error, Result, Status};
 use crate::model::Namespace;
@@ -84,10 +85,20 @@ pub fn describe(inode: u64, members: &[i32]) -> Namespace {
 /// and how many processes' namespaces could not be looked at (another user's, to a
 /// process without CAP_SYS_PTRACE).
 pub fn all() -> (BTreeMap<u64, Vec<i32>>, usize) {
+    all_of("ipc")
+}
+
+/// Every mount namespace that some process is in (each may have its own `/dev/shm`),
+/// with its processes (lowest pid first), and how many could not be looked at.
+pub fn all_mount() -> (BTreeMap<u64, Vec<i32>>, usize) {
+    all_of("mnt")
+}
+
+fn all_of(kind: &str) -> (BTreeMap<u64, Vec<i32>>, usize) {
     let mut found: BTreeMap<u64, Vec<i32>> = BTreeMap::new();
     let mut hidden = 0;
     for pid in processes::pids() {
-        match std::fs::metadata(format!("/proc/{pid}/ns/ipc")) {
+        match std::fs::metadata(format!("/proc/{pid}/ns/{kind}")) {
             Ok(m) => found.entry(m.ino()).or_default().push(pid),
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => hidden += 1,
             Err(_) => {} // exited meanwhile

@@ -4,15 +4,21 @@
 
 use crate::bench;
 use crate::cli::{self, Cli, Command, LsFormat, MetricsFormat, RingCommand};
-use crate::commands::{attach, create, generate, info, limits, ls, metrics, rm, set, status, top};
+use crate::commands::{
+    attach, create, generate, info, limits, ls, metrics, posix, rm, set, status, top,
+};
 use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
-use crate::ids::{FtokSpec, SegmentRef};
+use crate::gather::objects;
+use crate::gather::posix::Place;
+use crate::ids::{FtokSpec, ObjectRef, SegmentRef};
 use crate::output;
 use crate::render::Format;
+use crate::render::column_names::ColumnName;
 use crate::render::columns::{Column, Style};
 use crate::render::ls::Look;
 use crate::render::openmetrics::Dialect;
+use crate::render::posix::ObjectColumn;
 use crate::ring::{Location, consumer, producer};
 use crate::sys::shm::{CreateFlags, Key, ShmId};
 use crate::units::TimeFormat;
@@ -33,8 +39,11 @@ pub struct Invocation {
 #[derive(Clone, Debug)]
 pub enum Settings {
     Ls(ls::Settings),
+    LsObjects(posix::LsSettings),
     Info(info::Settings),
+    ObjectInfo(posix::InfoSettings),
     Create(create::Settings),
+    CreateObject(posix::CreateSettings),
     Attach(attach::Settings),
     Rm(rm::Settings),
     Set(set::Settings),
@@ -72,6 +81,54 @@ fn namespace_path(spec: &str) -> String {
         format!("/proc/{spec}/ns/ipc")
     } else {
         spec.to_string()
+    }
+}
+
+/// Whose `/dev/shm` POSIX objects are in: `--ns PID` (or `/proc/PID/ns/ipc`) names a
+/// process, whose mount namespace has it; an ipc namespace file alone names none.
+fn place(ns: Option<&str>) -> Result<Place> {
+    let Some(spec) = ns else {
+        return Ok(Place::Here);
+    };
+    let pid = spec
+        .strip_prefix("/proc/")
+        .and_then(|rest| rest.strip_suffix("/ns/ipc"))
+        .unwrap_or(spec);
+    if pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::usage(format!(
+            "--ns {spec}: POSIX shared memory lives in a mount namespace's /dev/shm, which an ipc namespace file does not name: give a process instead (--ns PID)"
+        )));
+    }
+    pid.parse()
+        .map(Place::Process)
+        .map_err(|_| Error::usage(format!("--ns {spec}: not a process id")))
+}
+
+/// An `ls -o` or `--sort` column for segments, or for objects.
+fn segment_column(c: &ColumnName) -> Result<Column> {
+    c.segment.ok_or_else(|| {
+        Error::usage(format!(
+            "column '{}' is a column of POSIX objects and memfds: add --posix or --memfd",
+            c.name
+        ))
+    })
+}
+
+fn object_column(c: &ColumnName) -> Result<ObjectColumn> {
+    c.object.ok_or_else(|| {
+        Error::usage(format!(
+            "column '{}' is a column of System V segments, not of POSIX objects and memfds",
+            c.name
+        ))
+    })
+}
+
+/// Add each of `list` to `to` that is not there yet.
+fn add_columns<C: Copy + PartialEq>(list: &[C], to: &mut Vec<C>) {
+    for c in list {
+        if !to.contains(c) {
+            to.push(*c);
+        }
     }
 }
 
@@ -118,15 +175,9 @@ pub fn parse_owner(text: &str) -> Result<set::Change> {
 
 /// The columns `ls` shows: a group (`--creator`, `--time`: ipcs's), every one, or the
 /// default ones; then `-o`, replacing them or (`+…`) adding to them.
-fn ls_columns(args: &cli::LsArgs) -> Vec<Column> {
+fn ls_columns(args: &cli::LsArgs) -> Result<Vec<Column>> {
     let mut base: Vec<Column> = Vec::new();
-    let add = |list: &[Column], to: &mut Vec<Column>| {
-        for c in list {
-            if !to.contains(c) {
-                to.push(*c);
-            }
-        }
-    };
+    let add = add_columns::<Column>;
     if args.output_all {
         add(Column::ALL, &mut base);
     } else if args.creator || args.time {
@@ -139,24 +190,83 @@ fn ls_columns(args: &cli::LsArgs) -> Vec<Column> {
     } else {
         add(Column::DEFAULT, &mut base);
     }
-    match &args.output {
+    let named = |list: &[ColumnName]| list.iter().map(segment_column).collect::<Result<Vec<_>>>();
+    Ok(match &args.output {
         Some(list) if list.add => {
-            add(&list.columns, &mut base);
+            add(&named(&list.names)?, &mut base);
             base
         }
-        Some(list) => list.columns.clone(),
+        Some(list) => named(&list.names)?,
         None => base,
-    }
+    })
 }
 
-fn ls(args: cli::LsArgs, in_namespace: bool) -> Result<(Format, bool, ls::Settings)> {
+/// `ls --posix`, `ls --memfd`: the same options as for segments, on objects.
+fn ls_objects(args: cli::LsArgs, owner: Option<u32>, ns: Option<&str>) -> Result<Settings> {
+    let named = |list: &[ColumnName]| list.iter().map(object_column).collect::<Result<Vec<_>>>();
+    let defaults = if args.output_all {
+        ObjectColumn::ALL.to_vec()
+    } else {
+        ObjectColumn::defaults(args.posix, args.memfd).to_vec()
+    };
+    let mut columns = match &args.output {
+        Some(list) if list.add => {
+            let mut base = defaults;
+            add_columns(&named(&list.names)?, &mut base);
+            base
+        }
+        Some(list) => named(&list.names)?,
+        None => defaults,
+    };
+    if args.all_namespaces && !columns.contains(&ObjectColumn::Namespace) {
+        columns.insert(0, ObjectColumn::Namespace);
+    }
+    Ok(Settings::LsObjects(posix::LsSettings {
+        query: objects::Query {
+            posix: args.posix,
+            memfd: args.memfd,
+            place: place(ns)?,
+            all_namespaces: args.all_namespaces,
+            names: None,
+        },
+        filter: objects::Filter {
+            owner,
+            min_size: args.min_size,
+            held: if args.attached {
+                Some(true)
+            } else if args.unheld {
+                Some(false)
+            } else {
+                None
+            },
+        },
+        columns,
+        sort: args.sort.as_ref().map(object_column).transpose()?,
+        reverse: args.reverse,
+    }))
+}
+
+fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
+    let in_namespace = ns.is_some();
     let owner = args
         .owner
         .as_deref()
         .map(Names::parse_user)
         .transpose()
         .map_err(Error::usage)?;
-    let mut columns = ls_columns(&args);
+    if args.posix || args.memfd {
+        let format = match (args.format, args.format_args.json, args.format_args.raw) {
+            (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
+            (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
+            (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
+            (Some(LsFormat::Export), _, _) => Format::Export,
+            _ if args.export || args.newline => Format::Export,
+            _ => Format::Table,
+        };
+        let bytes = args.format_args.bytes;
+        return Ok((format, bytes, ls_objects(args, owner, ns)?));
+    }
+    let mut columns = ls_columns(&args)?;
     let pids = args.pids || columns.contains(&Column::Processes);
     if pids && !columns.contains(&Column::Processes) {
         columns.push(Column::Processes);
@@ -203,6 +313,7 @@ fn ls(args: cli::LsArgs, in_namespace: bool) -> Result<(Format, bool, ls::Settin
             commands: format == Format::Json || columns.contains(&Column::Command),
             app,
             attach: Default::default(),
+            files: false,
             in_namespace,
             filter: Filter {
                 owner,
@@ -223,11 +334,11 @@ fn ls(args: cli::LsArgs, in_namespace: bool) -> Result<(Format, bool, ls::Settin
         },
         columns,
         look,
-        sort: args.sort,
+        sort: args.sort.as_ref().map(segment_column).transpose()?,
         reverse: args.reverse,
         watch: args.watch,
     };
-    Ok((format, bytes, settings))
+    Ok((format, bytes, Settings::Ls(settings)))
 }
 
 fn metrics(a: cli::MetricsArgs) -> metrics::Settings {
@@ -267,15 +378,26 @@ fn metrics(a: cli::MetricsArgs) -> metrics::Settings {
 pub fn from_cli(cli: Cli) -> Result<Invocation> {
     let mut format = Format::Table;
     let mut bytes = false;
+    let ns = cli.ns.as_deref();
     let command = match cli.command {
         Command::Ls(args) => {
-            let (f, b, s) = ls(args, cli.ns.is_some())?;
+            let (f, b, s) = ls(args, ns)?;
             (format, bytes) = (f, b);
-            Settings::Ls(s)
+            s
         }
         Command::Info(a) => {
             format = json_or_table(a.json);
-            Settings::Info(info::Settings { id: a.id })
+            match a.object {
+                ObjectRef::Segment(id) => Settings::Info(info::Settings { id }),
+                ObjectRef::Posix(name) => Settings::ObjectInfo(posix::InfoSettings {
+                    target: posix::Target::Posix(name),
+                    place: place(ns)?,
+                }),
+                ObjectRef::Memfd(inode) => Settings::ObjectInfo(posix::InfoSettings {
+                    target: posix::Target::Memfd(inode),
+                    place: Place::Here,
+                }),
+            }
         }
         Command::Create(a) => {
             format = if a.json {
@@ -285,21 +407,28 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
             } else {
                 Format::Table
             };
-            let key = match (a.key, a.ftok, a.private) {
-                (Some(k), _, _) => create::KeyChoice::Given(k),
-                (_, Some(f), _) => create::KeyChoice::Given(ftok_key(&f)?),
-                (_, _, true) => create::KeyChoice::Given(Key::PRIVATE),
-                _ => create::KeyChoice::Random,
-            };
-            Settings::Create(create::Settings {
-                size: a.size,
-                key,
-                mode: a.mode,
-                flags: CreateFlags {
-                    hugetlb: a.hugetlb,
-                    noreserve: a.noreserve,
-                },
-            })
+            match a.posix {
+                Some(name) => Settings::CreateObject(posix::CreateSettings {
+                    name,
+                    size: a.size,
+                    mode: a.mode,
+                    place: place(ns)?,
+                }),
+                None => Settings::Create(create::Settings {
+                    size: a.size,
+                    key: match (a.key, a.ftok, a.private) {
+                        (Some(k), _, _) => create::KeyChoice::Given(k),
+                        (_, Some(f), _) => create::KeyChoice::Given(ftok_key(&f)?),
+                        (_, _, true) => create::KeyChoice::Given(Key::PRIVATE),
+                        _ => create::KeyChoice::Random,
+                    },
+                    mode: a.mode,
+                    flags: CreateFlags {
+                        hugetlb: a.hugetlb,
+                        noreserve: a.noreserve,
+                    },
+                }),
+            }
         }
         Command::Attach(a) => {
             format = json_or_table(a.json);
@@ -312,14 +441,26 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         }
         Command::Rm(a) => {
             format = json_or_table(a.json);
-            let mut targets = a.ids;
-            targets.extend(a.key.into_iter().map(SegmentRef::Key));
+            let mut targets = a.objects;
+            targets.extend(
+                a.key
+                    .into_iter()
+                    .map(|k| ObjectRef::Segment(SegmentRef::Key(k))),
+            );
+            let names_objects =
+                a.unheld || targets.iter().any(|t| matches!(t, ObjectRef::Posix(_)));
             Settings::Rm(rm::Settings {
                 targets,
                 orphans: a.orphans,
                 include_unknown: a.include_unknown,
                 all: a.all,
+                unheld: a.unheld,
                 dry_run: a.dry_run,
+                place: if names_objects {
+                    place(ns)?
+                } else {
+                    Place::Here
+                },
             })
         }
         Command::Chmod(a) => Settings::Set(set::Settings {
@@ -419,7 +560,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         Command::Generate { dir } => Settings::Generate(generate::Settings { dir }),
     };
     Ok(Invocation {
-        namespace: cli.ns.as_deref().map(namespace_path),
+        namespace: ns.map(namespace_path),
         format,
         bytes,
         command,

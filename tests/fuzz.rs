@@ -1,11 +1,15 @@
 //! Property-based fuzzing of the parsers that read what other programs wrote: the
-//! /proc/sysvipc/shm line parser, the /proc/PID/maps parser and the ring header decoder.
+//! /proc/sysvipc/shm line parser, the /proc/PID/maps parsers (System V mappings, and
+//! files that may be POSIX objects or memfds), the fdinfo parser, the names of objects and
+//! the ring header decoder.
 //! CI runs the default number of cases; `PROPTEST_CASES=200000 cargo test --release --test
 //! fuzz` is the longer run.
 
 use proptest::prelude::*;
+use shmctl_rs::ids::{ObjectRef, PosixName};
 use shmctl_rs::model::ring::State;
-use shmctl_rs::proc::{maps, sysvipc};
+use shmctl_rs::proc::shmfiles::{self, SharedPath};
+use shmctl_rs::proc::{fds, maps, sysvipc};
 use shmctl_rs::ring::health;
 use shmctl_rs::ring::layout;
 
@@ -109,6 +113,64 @@ proptest! {
         }
         if a.state == State::Consistent {
             prop_assert!(a.in_flight <= 2);
+        }
+    }
+
+    #[test]
+    fn file_maps_and_fdinfo_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4000)) {
+        let (sysv, files) = shmfiles::parse_maps(bytes.as_slice());
+        prop_assert!(sysv.len() + files.len() <= bytes.len() / 5 + 1);
+        let _ = fds::parse_fdinfo(bytes.as_slice());
+        let _ = shmfiles::classify(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn object_names_never_panic_and_a_name_is_a_file_of_dev_shm(text in "\\PC{0,300}") {
+        if let Ok(name) = text.parse::<PosixName>() {
+            let file = name.file();
+            prop_assert!(!file.is_empty() && !file.contains('/') && file.len() <= 255);
+            prop_assert!(file != "." && file != ".." && !file.starts_with("sem."));
+            prop_assert_eq!(format!("/{file}"), text.clone());
+        }
+        let _ = text.parse::<ObjectRef>();
+    }
+
+    /// A file mapping as the kernel prints it (fs/proc/task_mmu.c: the fields, then
+    /// padding to column 73, then the path), for any name a file of /dev/shm or a memfd
+    /// may have (anything but a slash, NUL or newline, which maps escapes).
+    #[test]
+    fn file_mappings_parse_back(
+        start in 0u64..(1 << 46), pages in 1u64..10_000, perms in "[r-][w-][x-][sp]",
+        major in 0u64..256, minor in 0u64..4096, inode in any::<u64>(),
+        name in "[^/\\x00\n]{1,60}", memfd in any::<bool>(), deleted in any::<bool>()
+    ) {
+        let path = match (memfd, deleted) {
+            (true, _) => format!("/memfd:{name} (deleted)"),
+            (false, true) => format!("/dev/shm/{name} (deleted)"),
+            (false, false) => format!("/dev/shm/{name}"),
+        };
+        let head = format!(
+            "{:08x}-{:08x} {perms} {:08x} {major:02x}:{minor:02x} {inode} ",
+            start, start + pages * 4096, 4096
+        );
+        let line = format!("{head:<73}{path}\n");
+        let (_, files) = shmfiles::parse_maps(line.as_bytes());
+        prop_assert_eq!(files.len(), 1, "{}", line);
+        let m = &files[0];
+        prop_assert_eq!((m.start, m.end, m.inode), (start, start + pages * 4096, inode));
+        prop_assert_eq!(m.device, nix::sys::stat::makedev(major, minor));
+        prop_assert_eq!(m.writable, perms.as_bytes()[1] == b'w');
+        prop_assert_eq!(m.shared, perms.as_bytes()[3] == b's');
+        prop_assert_eq!(&m.path, &path);
+        match shmfiles::classify(&m.path) {
+            Some(SharedPath::Memfd { name: n }) => prop_assert!(memfd && n == name),
+            Some(SharedPath::InShm { name: n, deleted: d }) => {
+                prop_assert!(!memfd);
+                // A name that itself ends in " (deleted)" reads as deleted: the inode, not
+                // the text, tells a linked object from an unlinked one.
+                prop_assert!(n == name || (d && !deleted));
+            }
+            None => prop_assert!(false, "{} not classified", path),
         }
     }
 }

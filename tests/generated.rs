@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::world::World;
 use common::*;
 use serde_json::Value;
 use shmctl_rs::generate;
@@ -168,9 +169,9 @@ fn documented_json_fields_are_the_printed_ones() {
     assert_eq!(object_keys(&consumed), documented("ring consume"));
 }
 
-/// Run a bash completion for `words` (the last one is being completed).
-fn bash_complete(words: &[&str]) -> Vec<String> {
-    let bin_dir = bin().parent().unwrap().to_path_buf();
+/// Run a bash completion for `words` (the last one is being completed) as the test runs,
+/// in the host's PID and mount namespaces.
+fn bash_complete_on_host(words: &[&str]) -> Vec<String> {
     let script = format!(
         "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
         repo().join("completions/shmctl-rs.bash").display(),
@@ -181,6 +182,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
             .join(" "),
         words.len() - 1
     );
+    let bin_dir = bin().parent().unwrap().to_path_buf();
     let out = Command::new("bash")
         .arg("-c")
         .arg(script)
@@ -202,9 +204,49 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Run a bash completion for `words` (the last one is being completed) in world `w`
+/// (its /dev/shm holds exactly the objects the test made), from the directory `cwd`.
+fn bash_complete_in(w: &World, cwd: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let script = format!(
+        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        repo().join("completions/shmctl-rs.bash").display(),
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        words.len() - 1
+    );
+    let out = w
+        .command("bash")
+        .arg("-c")
+        .arg(script)
+        .current_dir(cwd)
+        .env(
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 #[test]
 fn bash_completes_commands_and_live_segment_ids() {
     isolate();
+    let w = World::new();
+    let here = repo();
+    let bash_complete = |words: &[&str]| bash_complete_in(&w, &here, words);
     assert_eq!(bash_complete(&["shmctl-rs", "ri"]), vec!["ring"]);
     assert_eq!(bash_complete(&["shmctl-rs", "ring", "p"]), vec!["produce"]);
     assert!(
@@ -237,6 +279,74 @@ fn bash_completes_commands_and_live_segment_ids() {
     );
     let opts = bash_complete(&["shmctl-rs", "attach", "--re"]);
     assert_eq!(opts, vec!["--readonly"]);
+}
+
+#[test]
+fn rm_and_info_complete_posix_names_and_never_run_what_a_name_holds() {
+    isolate();
+    let w = World::new();
+    let cwd = tempfile::tempdir().unwrap();
+    // Any user may name a file of /dev/shm; this one would run `touch pwned` if a
+    // completion expanded it.
+    w.sh("touch /dev/shm/app-one /dev/shm/app-two /dev/shm/sem.app '/dev/shm/$(touch pwned)' '/dev/shm/two words'");
+    let id = w.json(&["create", "--size", "4096", "--json"])["shmid"].to_string();
+    let complete = |words: &[&str]| {
+        let mut got = bash_complete_in(&w, cwd.path(), words);
+        got.sort();
+        got
+    };
+    assert_eq!(
+        complete(&["shmctl-rs", "rm", "/app"]),
+        ["/app-one", "/app-two"]
+    );
+    assert_eq!(complete(&["shmctl-rs", "info", "/t"]), ["/two\\ words"]);
+    let all = complete(&["shmctl-rs", "rm", ""]);
+    assert!(
+        all.contains(&id) && all.contains(&"/app-one".to_string()),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&"/\\$\\(touch\\ pwned\\)".to_string()),
+        "quoted as typed: {all:?}"
+    );
+    assert!(!cwd.path().join("pwned").exists(), "a name was run");
+    assert!(
+        !all.iter().any(|n| n.contains("sem.")),
+        "semaphores are not offered"
+    );
+    assert_eq!(
+        complete(&["shmctl-rs", "attach", "/"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(complete(&["shmctl-rs", "rm", "/n"]), Vec::<String>::new());
+
+    if !shells() {
+        return;
+    }
+    let fish = repo().join("completions/shmctl-rs.fish");
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let out = w
+        .command("fish")
+        .arg("-c")
+        .arg(format!(
+            "source '{}'; and complete -C 'shmctl-rs info /app'",
+            fish.display()
+        ))
+        .current_dir(cwd.path())
+        .env(
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("HOME", cwd.path())
+        .output()
+        .expect("fish");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("/app-one\tPOSIX object, 0 bytes, owner root"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!cwd.path().join("pwned").exists(), "a name was run");
 }
 
 /// fish and zsh, from Debian's packages (`.ci/run` installs them).
@@ -379,6 +489,9 @@ fn readme_documents_installing_man_pages_and_completions() {
 #[test]
 fn bash_offers_no_hidden_command_and_completes_each_value_by_kind() {
     isolate();
+    let w = World::new();
+    let here = repo();
+    let bash_complete = |words: &[&str]| bash_complete_in(&w, &here, words);
     let top = bash_complete(&["shmctl-rs", ""]);
     assert!(top.contains(&"ls".to_string()) && top.contains(&"ring".to_string()));
     assert!(!top.contains(&"generate".to_string()), "{top:?}");
@@ -409,7 +522,7 @@ fn bash_offers_no_hidden_command_and_completes_each_value_by_kind() {
     );
     assert_eq!(
         bash_complete(&["shmctl-rs", "ls", "--output", "=", "key,na"]),
-        vec!["key,nattch", "key,namespace"]
+        vec!["key,nattch", "key,namespace", "key,name"]
     );
     assert_eq!(
         bash_complete(&["shmctl-rs", "ls", "--time-format", "i"]),
@@ -419,21 +532,33 @@ fn bash_offers_no_hidden_command_and_completes_each_value_by_kind() {
         bash_complete(&["shmctl-rs", "ring", "bench", "-t", "pipe,u"]),
         vec!["pipe,unix", "pipe,unix-batch"]
     );
-    // --ns PID: the ids of that namespace, and the value of --ns is no command word.
+    // --ns PID: the ids of that namespace, and the value of --ns is no command word. The
+    // container is a process of the host's PID namespace, so this runs there; the names
+    // of POSIX objects it offers too (of the host's /dev/shm) are left out here.
     let here = create(&["--size", "4096", "--key", "0x2c2c"]).to_string();
     let (_container, pid) = container("--size 4096 --key 0x2b2b");
-    let mut theirs = bash_complete(&["shmctl-rs", "--ns", &pid, "rm", ""]);
-    theirs.sort();
-    assert_eq!(theirs, vec!["0", "0x00002b2b"]);
+    let segments_only = |words: &[&str]| -> Vec<String> {
+        let mut ids: Vec<String> = bash_complete_on_host(words)
+            .into_iter()
+            .filter(|w| !w.starts_with('/'))
+            .collect();
+        ids.sort();
+        ids
+    };
     assert_eq!(
-        bash_complete(&["shmctl-rs", "--ns", &pid, "info", "0x"]),
+        segments_only(&["shmctl-rs", "--ns", &pid, "rm", ""]),
+        vec!["0", "0x00002b2b"]
+    );
+    assert_eq!(
+        segments_only(&["shmctl-rs", "--ns", &pid, "info", "0x"]),
         vec!["0x00002b2b"]
     );
-    let mut ours = bash_complete(&["shmctl-rs", "rm", ""]);
-    ours.sort();
-    assert_eq!(ours, vec![here, "0x00002c2c".to_string()]);
     assert_eq!(
-        bash_complete(&["shmctl-rs", "ls", "--ns", &pid, "--key", ""]),
+        segments_only(&["shmctl-rs", "rm", ""]),
+        vec![here, "0x00002c2c".to_string()]
+    );
+    assert_eq!(
+        bash_complete_on_host(&["shmctl-rs", "ls", "--ns", &pid, "--key", ""]),
         vec!["0x00002b2b"]
     );
 }

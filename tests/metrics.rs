@@ -623,8 +623,7 @@ fn the_textfile_is_never_seen_half_written() {
                         && text.lines().last().is_some_and(|l| {
                             l.starts_with("shmctl_rs_scrape_duration_seconds ")
                         })
-                        && text.ends_with('\n')
-                        && text.lines().count() == lines,
+                        && text.ends_with('\n'),
                     "a reader saw a half-written file ({} bytes) after {reads} reads",
                     text.len()
                 );

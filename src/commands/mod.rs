@@ -9,6 +9,7 @@ pub mod info;
 pub mod limits;
 pub mod ls;
 pub mod metrics;
+pub mod posix;
 pub mod ring;
 pub mod rm;
 pub mod set;

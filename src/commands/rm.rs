@@ -1,12 +1,16 @@
-//! `rm ID…`: IPC_RMID on exactly the segments named, carrying on past failures.
+//! `rm ID…`: IPC_RMID on exactly the segments named, `shm_unlink` of exactly the POSIX
+//! objects named (or of every unheld one, with `--posix --unheld`), carrying on past
+//! failures.
 
+use super::posix;
 use crate::error::{Error, Result, Status};
 use crate::gather::listing::creator_unknown;
+use crate::gather::posix::Place;
 use crate::gather::{liveness, permission, table};
-use crate::ids::SegmentRef;
+use crate::ids::{ObjectRef, PosixName, SegmentRef};
 use crate::model::{Action, Outcome, RmReport};
 use crate::output::{self, Output};
-use crate::proc::sysvipc::ShmRecord;
+use crate::proc::sysvipc::{ShmRecord, ShmTable};
 use crate::render::plural;
 use crate::render::rm::{describe, unknown_creators_note};
 use crate::sys::shm::{self, Key, ShmId};
@@ -16,14 +20,18 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub targets: Vec<SegmentRef>,
+    pub targets: Vec<ObjectRef>,
     /// Remove every orphan instead of named segments.
     pub orphans: bool,
     /// With `orphans`, also unattached segments whose creator cannot be seen.
     pub include_unknown: bool,
     /// Remove every segment the caller may remove (ipcrm -a shm).
     pub all: bool,
+    /// Remove every POSIX object no process holds instead of named ones.
+    pub unheld: bool,
     pub dry_run: bool,
+    /// Whose /dev/shm the POSIX objects are in.
+    pub place: Place,
 }
 
 /// What is known of a segment just before it is removed: its IPC_STAT now, or, without
@@ -94,6 +102,7 @@ fn remove_one(
         nattch: Some(record.nattch),
         action,
         error: refused.then(|| permission::refusal(record.uid, record.cuid)),
+        object: None,
     })
 }
 
@@ -169,94 +178,165 @@ fn orphans(records: &[ShmRecord], include_unknown: bool) -> Vec<ShmId> {
     chosen
 }
 
+/// Keep one outcome in the report, saying a failure as it happens.
+fn record(report: &mut RmReport, status: &mut Status, target: String, result: Result<Outcome>) {
+    match result {
+        Ok(outcome) => {
+            // A dry run the kernel would refuse fails as the real one would.
+            if outcome.action == Action::WouldFail && *status == Status::Ok {
+                *status = Status::PermissionDenied;
+            }
+            report.results.push(Outcome { target, ..outcome });
+        }
+        // An orphan attached (or an unheld object held) since the listing: said, and not
+        // a failure.
+        Err(e) if e.status == Status::Ok => output::note(&e.message),
+        Err(e) => {
+            let failed = Outcome {
+                target,
+                shmid: None,
+                key: None,
+                size: None,
+                nattch: None,
+                action: Action::Failed,
+                error: Some(e.message.clone()),
+                object: None,
+            };
+            output::error(describe(&failed));
+            if *status == Status::Ok {
+                *status = e.status;
+            }
+            report.results.push(failed);
+        }
+    }
+}
+
 pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     let mut report = RmReport {
         dry_run: settings.dry_run,
         results: Vec::new(),
         freed_bytes: 0,
         orphans: settings.orphans,
+        unheld: settings.unheld,
     };
     let mut status = Status::Ok;
-    let mut seen: Vec<ShmId> = Vec::new();
+    // One look at the POSIX objects named (or at every one, for --unheld): one scan of
+    // /proc for all of them.
+    let names: Vec<PosixName> = settings
+        .targets
+        .iter()
+        .filter_map(|t| match t {
+            ObjectRef::Posix(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    let removal = if settings.unheld {
+        Some(posix::Removal::prepare(settings.place, None)?)
+    } else if !names.is_empty() {
+        Some(posix::Removal::prepare(settings.place, Some(names))?)
+    } else {
+        None
+    };
+    let mut targets = settings.targets.clone();
+    let mut again = None;
+    if let Some(r) = removal.as_ref().filter(|_| settings.unheld) {
+        targets = r.unheld()?.into_iter().map(ObjectRef::Posix).collect();
+        // A second look just before unlinking, so that an object opened since the
+        // first is left alone.
+        if !settings.dry_run && !targets.is_empty() {
+            again = Some(posix::Removal::prepare(settings.place, None)?);
+        }
+    }
     // One read of the /proc table for the whole command: N targets cost N IPC_STATs, not
     // N reads of a table of every segment.
-    let table = table::read()?;
-    let listed: HashMap<ShmId, &ShmRecord> = table.records.iter().map(|r| (r.shmid, r)).collect();
-    let targets = if settings.orphans {
-        orphans(&table.records, settings.include_unknown)
-            .into_iter()
-            .map(SegmentRef::Id)
-            .collect()
-    } else if settings.all {
-        table
-            .records
-            .iter()
-            .map(|r| SegmentRef::Id(r.shmid))
-            .collect()
+    let segments = settings.orphans
+        || settings.all
+        || targets.iter().any(|t| matches!(t, ObjectRef::Segment(_)));
+    let table = if segments {
+        table::read()?
     } else {
-        settings.targets.clone()
+        ShmTable::default()
     };
+    let listed: HashMap<ShmId, &ShmRecord> = table.records.iter().map(|r| (r.shmid, r)).collect();
+    let segment = |id| ObjectRef::Segment(SegmentRef::Id(id));
+    if settings.orphans {
+        targets = orphans(&table.records, settings.include_unknown)
+            .into_iter()
+            .map(segment)
+            .collect();
+    } else if settings.all {
+        targets = table.records.iter().map(|r| segment(r.shmid)).collect();
+    }
     // With --all, the segments of others are left alone, and said once.
     let mut refused = 0;
-    // Resolve every name before removing anything, so that one segment named twice (by id
-    // and by key) is handled once rather than failing the second time.
-    let resolved: Vec<(SegmentRef, Result<ShmId>)> =
-        targets.iter().map(|t| (*t, t.resolve())).collect();
-    for (target, resolved) in resolved {
-        if let Ok(id) = resolved {
-            if seen.contains(&id) {
-                continue;
-            }
-            seen.push(id);
-        }
-        let target = match target {
-            SegmentRef::Id(id) => id.to_string(),
-            SegmentRef::Key(k) => k.to_string(),
-        };
-        match resolved.and_then(|id| {
-            let record = listed.get(&id).copied();
-            remove_one(id, record, settings.dry_run, settings.orphans)
-        }) {
-            // --all leaves others' segments alone, in a dry run as in the real one.
-            Ok(outcome) if settings.all && outcome.action == Action::WouldFail => refused += 1,
-            Ok(outcome) => {
-                if outcome.action == Action::WouldFail && status == Status::Ok {
-                    status = Status::PermissionDenied;
+    // Resolve every segment's name before removing anything, so that one segment named
+    // twice (by id and by key) is handled once rather than failing the second time.
+    let resolved: Vec<Option<Result<ShmId>>> = targets
+        .iter()
+        .map(|t| match t {
+            ObjectRef::Segment(s) => Some(s.resolve()),
+            _ => None,
+        })
+        .collect();
+    let mut seen: Vec<ShmId> = Vec::new();
+    let mut seen_names: Vec<&PosixName> = Vec::new();
+    for (target, resolved) in targets.iter().zip(resolved) {
+        match (target, resolved) {
+            (ObjectRef::Segment(segment), Some(resolved)) => {
+                if let Ok(id) = resolved {
+                    if seen.contains(&id) {
+                        continue;
+                    }
+                    seen.push(id);
                 }
-                report.results.push(Outcome { target, ..outcome });
-            }
-            // An orphan that got attached since the listing: said, and not a failure.
-            Err(e) if e.status == Status::Ok => output::note(&e.message),
-            Err(e) if settings.all && e.status == Status::PermissionDenied => refused += 1,
-            Err(e) => {
-                let failed = Outcome {
-                    target,
-                    shmid: None,
-                    key: None,
-                    size: None,
-                    nattch: None,
-                    action: Action::Failed,
-                    error: Some(e.message.clone()),
+                let name = match segment {
+                    SegmentRef::Id(id) => id.to_string(),
+                    SegmentRef::Key(k) => k.to_string(),
                 };
-                output::error(describe(&failed));
-                if status == Status::Ok {
-                    status = e.status;
+                let result = resolved.and_then(|id| {
+                    let record = listed.get(&id).copied();
+                    remove_one(id, record, settings.dry_run, settings.orphans)
+                });
+                // --all leaves others' segments alone, in a dry run as in the real one.
+                let refused_here = match &result {
+                    Ok(o) => o.action == Action::WouldFail,
+                    Err(e) => e.status == Status::PermissionDenied,
+                };
+                if settings.all && refused_here {
+                    refused += 1;
+                    continue;
                 }
-                report.results.push(failed);
+                record(&mut report, &mut status, name, result);
             }
+            (ObjectRef::Posix(name), _) => {
+                if seen_names.contains(&name) {
+                    continue;
+                }
+                seen_names.push(name);
+                let result = match &removal {
+                    Some(r) => r.remove(name, settings.dry_run, again.as_ref()),
+                    None => Err(Error::other("POSIX objects were not looked at")),
+                };
+                record(&mut report, &mut status, name.to_string(), result);
+            }
+            (ObjectRef::Memfd(inode), _) => {
+                let result = Err(posix::memfd_not_removable(*inode));
+                record(&mut report, &mut status, format!("memfd:{inode}"), result);
+            }
+            (ObjectRef::Segment(_), None) => {}
         }
     }
     if refused > 0 {
         output::note(format!(
             "left alone {} the caller may not remove (permission denied)",
-            crate::render::plural(refused, "segment", "segments")
+            plural(refused, "segment", "segments")
         ));
     }
     report.freed_bytes = report
         .results
         .iter()
         .filter(|o| matches!(o.action, Action::Removed | Action::WouldRemove))
-        .filter_map(|o| o.size)
+        .filter_map(|o| o.object.as_ref().map(|r| r.allocated).or(o.size))
         .sum();
     // Every removal is done before anything is shown: a stdout that fails cannot stop
     // them half-way, and then the count of what was done is said where it can be read.

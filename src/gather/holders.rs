@@ -43,15 +43,28 @@ pub fn unreadable(scan: &Scan) -> Unreadable {
     }
 }
 
+/// The processes whose maps or open files a scan could not read (for objects, which
+/// either can hold), and whether the reader was root.
+pub fn unreadable_files(scan: &Scan) -> Unreadable {
+    let mut pids: Vec<i32> = scan
+        .unreadable
+        .iter()
+        .chain(&scan.unreadable_fds)
+        .copied()
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    Unreadable {
+        pids,
+        as_root: nix::unistd::geteuid().is_root(),
+    }
+}
+
 /// The device of the kernel's internal shm mount as maps prints it (`00:01`): System V
 /// segments live there unless made with SHM_HUGETLB (then on hugetlbfs). A memfd lives on
 /// the same mount, so its `st_dev` tells the device without guessing.
 fn shm_device() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let fd =
-        nix::sys::memfd::memfd_create("shmctl-rs-probe", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
-            .ok()?;
-    let dev = std::fs::File::from(fd).metadata().ok()?.dev();
+    let dev = super::objects::memfd_device(false)?;
     Some(format!(
         "{:02x}:{:02x}",
         nix::sys::stat::major(dev),

@@ -59,6 +59,9 @@ pub struct Query {
     pub app: bool,
     /// When reading a header for `app` may attach.
     pub attach: Attach,
+    /// The scan also reads every process's open files (for the holders of POSIX objects
+    /// and memfds, from the same pass).
+    pub files: bool,
     /// The command runs in another namespace (`--ns`): say which, on every segment.
     pub in_namespace: bool,
 }
@@ -134,10 +137,13 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
     let mut own_table = None;
     // One pass over /proc serves every segment (and every namespace).
     let scan = (query.pids || query.app).then(|| {
-        processes::scan(if query.all_namespaces {
-            None
-        } else {
-            processes::current_namespace()
+        processes::scan_with(processes::Options {
+            namespace: if query.all_namespaces {
+                None
+            } else {
+                processes::current_namespace()
+            },
+            files: query.files,
         })
     });
     let mut segments = Vec::new();

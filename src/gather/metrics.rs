@@ -2,10 +2,12 @@
 //! and the limits and usage of each IPC namespace, timed.
 
 use super::liveness::Creators;
-use super::{app, limits, listing};
+use super::posix::Place;
+use super::{app, limits, listing, objects};
 use crate::error::Result;
 use crate::model::metrics::{Exposed, Exposition, NamespaceUsage};
 use crate::namespaces;
+use crate::users::Names;
 use std::time::Instant;
 
 /// Gather what `query` selects (its holders always: the process counts need them).
@@ -17,9 +19,26 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
         pids: true,
         app: true,
         attach: app::Attach::Never,
+        files: true,
         ..query.clone()
     };
-    let listing = listing::gather(&query)?;
+    let readings = listing::gather_readings(&query, &mut Names::default())?;
+    // The same pass over /proc serves POSIX objects and memfds: this process's /dev/shm
+    // (or every mount namespace's, with -A) and every memfd someone holds.
+    let objects = match &readings.scan {
+        Some(scan) => {
+            let objects = objects::Query {
+                posix: true,
+                memfd: true,
+                place: Place::Here,
+                all_namespaces: query.all_namespaces,
+                names: None,
+            };
+            objects::gather_from(&objects, scan)?.objects
+        }
+        None => Vec::new(),
+    };
+    let listing = readings.listing;
     let mut creators = Creators::default();
     let segments = listing
         .segments
@@ -71,5 +90,6 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
         unreadable_processes: listing.unreadable.pids.len(),
         gather_seconds: started.elapsed().as_secs_f64(),
         aggregate,
+        objects,
     })
 }

@@ -17,6 +17,8 @@ pub struct Exposition {
     pub gather_seconds: f64,
     /// Per-owner and per-namespace totals only: no per-segment series.
     pub aggregate: bool,
+    /// POSIX shared-memory objects and memfds, with their holders.
+    pub objects: Vec<crate::model::posix::ShmObject>,
 }
 
 /// A segment and what it is known to belong to.

@@ -2,11 +2,13 @@
 //! them the real files.
 
 pub mod cmdline;
+pub mod fds;
 pub mod kernel;
 pub mod locks;
 pub mod maps;
 pub mod mountinfo;
 pub mod processes;
+pub mod shmfiles;
 pub mod status;
 pub mod sysctl;
 pub mod sysvipc;

@@ -1,10 +1,16 @@
-//! One pass over `/proc/*`: which processes of an IPC namespace map which segments.
+//! One pass over `/proc/*`: which processes of an IPC namespace map which segments, and,
+//! when asked, which processes map or hold open files that may be shared memory (POSIX
+//! objects, memfds).
 //!
-//! Each process's maps are read once per command, whatever the number of segments; its
-//! IPC namespace is checked only when it maps a System V segment (shmids are per
-//! namespace); a process whose maps cannot be read is counted, not dropped silently.
+//! Each process's maps are read once per command, whatever the number of segments and
+//! objects; its IPC namespace is checked only when it maps a System V segment (shmids are
+//! per namespace), its mount namespace only when it holds a file; its fds are read only
+//! when files are asked for; a process whose maps or fds cannot be read is counted, not
+//! dropped silently.
 
+use super::fds::{self, SharedFd};
 use super::maps::{self, SysvMapping};
+use super::shmfiles::{self, FileMapping};
 use std::collections::HashMap;
 use std::io::BufReader;
 use std::os::unix::fs::MetadataExt;
@@ -18,15 +24,35 @@ pub struct ProcessMaps {
     pub comm: String,
     pub uid: u32,
     pub mappings: Vec<SysvMapping>,
+    /// With [`Options::files`]: its mappings of files that may be shared memory.
+    pub file_mappings: Vec<FileMapping>,
+    /// With [`Options::files`]: its open fds of such files.
+    pub fds: Vec<SharedFd>,
+    /// Its mount namespace's inode, read when it holds such a file.
+    pub mount_namespace: Option<u64>,
+}
+
+/// What a scan collects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// System V mappings of this IPC namespace only (all with `None`).
+    pub namespace: Option<u64>,
+    /// Also the files that may be shared memory, mapped or open, of every process.
+    pub files: bool,
 }
 
 /// The result of a scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scan {
-    /// Processes of the namespace that map at least one segment.
+    /// Processes of the namespace that map at least one segment (or, with
+    /// [`Options::files`], of any namespace that hold a file of interest).
     pub processes: Vec<ProcessMaps>,
     /// Pids whose maps could not be read (permissions).
     pub unreadable: Vec<i32>,
+    /// With [`Options::files`]: pids whose maps were read but whose fds could not be
+    /// (another user's `/proc/PID/fd` needs CAP_DAC_READ_SEARCH, not only
+    /// CAP_SYS_PTRACE): their System V mappings count, their open files are unknown.
+    pub unreadable_fds: Vec<i32>,
 }
 
 /// The inode of an `ipc` namespace file (`/proc/PID/ns/ipc`, or a bind mount of one).
@@ -59,6 +85,14 @@ pub fn comm(pid: i32) -> Option<String> {
 
 /// Scan every process in IPC namespace `namespace` (every namespace with `None`).
 pub fn scan(namespace: Option<u64>) -> Scan {
+    scan_with(Options {
+        namespace,
+        files: false,
+    })
+}
+
+/// One pass over every process, collecting what `options` asks for.
+pub fn scan_with(options: Options) -> Scan {
     let mut result = Scan::default();
     for pid in pids() {
         let file = match std::fs::File::open(format!("/proc/{pid}/maps")) {
@@ -69,14 +103,37 @@ pub fn scan(namespace: Option<u64>) -> Scan {
             }
             Err(_) => continue, // exited meanwhile
         };
-        let mappings = maps::parse(BufReader::with_capacity(64 * 1024, file));
-        if mappings.is_empty() {
+        let reader = BufReader::with_capacity(64 * 1024, file);
+        let (mut mappings, file_mappings) = if options.files {
+            shmfiles::parse_maps(reader)
+        } else {
+            (maps::parse(reader), Vec::new())
+        };
+        let fds = if options.files {
+            match fds::shared_fds(pid) {
+                Ok(fds) => fds,
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    result.unreadable_fds.push(pid);
+                    Vec::new()
+                }
+                Err(_) => continue, // exited meanwhile
+            }
+        } else {
+            Vec::new()
+        };
+        let mut ns = None;
+        if !mappings.is_empty() {
+            ns = namespace_of(&format!("/proc/{pid}/ns/ipc"));
+            if options.namespace.is_some() && ns != options.namespace {
+                mappings.clear();
+            }
+        }
+        if mappings.is_empty() && file_mappings.is_empty() && fds.is_empty() {
             continue;
         }
-        let ns = namespace_of(&format!("/proc/{pid}/ns/ipc"));
-        if namespace.is_some() && ns != namespace {
-            continue;
-        }
+        let mount_namespace = (!file_mappings.is_empty() || !fds.is_empty())
+            .then(|| namespace_of(&format!("/proc/{pid}/ns/mnt")))
+            .flatten();
         let uid = std::fs::metadata(format!("/proc/{pid}")).map_or(u32::MAX, |m| m.uid());
         result.processes.push(ProcessMaps {
             pid,
@@ -84,6 +141,9 @@ pub fn scan(namespace: Option<u64>) -> Scan {
             comm: comm(pid).unwrap_or_default(),
             uid,
             mappings,
+            file_mappings,
+            fds,
+            mount_namespace,
         });
     }
     result

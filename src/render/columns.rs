@@ -2,7 +2,7 @@
 //! each sorts.
 
 use super::View;
-use crate::model::Segment;
+use crate::model::{Namespace, Segment};
 use crate::units::{self, TimeFormat, size_text};
 use std::cmp::Ordering;
 
@@ -239,36 +239,6 @@ impl Column {
             .find(|c| c.name() == name || c.aliases().contains(&name.as_str()))
     }
 
-    /// `key,shmid,size` or `+rss,swap` (added to the columns shown by default), as lsipc's
-    /// `-o` takes them.
-    pub fn parse_list(text: &str) -> Result<ColumnList, String> {
-        let (add, list) = match text.trim().strip_prefix('+') {
-            Some(rest) => (true, rest),
-            None => (false, text.trim()),
-        };
-        let columns = list
-            .split(',')
-            .map(|name| {
-                let name = name.trim();
-                Column::from_name(name).ok_or_else(|| {
-                    if name.is_empty() {
-                        format!("columns '{text}': an empty column name")
-                    } else {
-                        format!(
-                            "column '{name}': no such column (one of {})",
-                            Column::EVERY
-                                .iter()
-                                .map(|c| c.name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ColumnList { add, columns })
-    }
-
     /// The name `--export` gives it: `KEY`, `SHMID`, …
     pub fn export_name(self) -> String {
         self.name().to_ascii_uppercase()
@@ -342,13 +312,7 @@ impl Column {
                     .collect::<Vec<_>>()
                     .join(", "),
             },
-            Column::Namespace => match &s.namespace {
-                Some(ns) => match (ns.pid, &ns.comm) {
-                    (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", ns.inode),
-                    _ => ns.inode.to_string(),
-                },
-                None => "-".to_string(),
-            },
+            Column::Namespace => namespace_cell(s.namespace.as_ref()),
             _ => self.raw(s),
         }
     }
@@ -446,11 +410,15 @@ impl Column {
     }
 }
 
-/// Columns given to `-o`: replacing the default ones, or (`+…`) added to them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ColumnList {
-    pub add: bool,
-    pub columns: Vec<Column>,
+/// A namespace for people: `4026532178 (4242 sleep)`, its inode and one process in it.
+pub fn namespace_cell(namespace: Option<&Namespace>) -> String {
+    match namespace {
+        Some(ns) => match (ns.pid, &ns.comm) {
+            (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", ns.inode),
+            _ => ns.inode.to_string(),
+        },
+        None => "-".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -502,35 +470,6 @@ mod tests {
                 .chain(Column::TIME)
                 .all(|c| Column::EVERY.contains(c))
         );
-    }
-
-    #[test]
-    fn column_lists_as_lsipc_takes_them() {
-        assert_eq!(
-            Column::parse_list("+rss,SWAP"),
-            Ok(ColumnList {
-                add: true,
-                columns: vec![Column::Rss, Column::Swap]
-            })
-        );
-        assert_eq!(
-            Column::parse_list("key,id"),
-            Ok(ColumnList {
-                add: false,
-                columns: vec![Column::Key, Column::Shmid]
-            })
-        );
-        let err = Column::parse_list("key,bogus").unwrap_err();
-        assert!(
-            err.starts_with("column 'bogus': no such column (one of key, shmid,"),
-            "{err}"
-        );
-        assert!(
-            Column::parse_list("key,,size")
-                .unwrap_err()
-                .contains("empty")
-        );
-        assert!(Column::parse_list("").is_err());
     }
 
     #[test]

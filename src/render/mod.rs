@@ -6,6 +6,7 @@
 
 pub mod attach;
 pub mod bench;
+pub mod column_names;
 pub mod columns;
 pub mod create;
 pub mod info;
@@ -13,6 +14,7 @@ pub mod json;
 pub mod limits;
 pub mod ls;
 pub mod openmetrics;
+pub mod posix;
 pub mod ring;
 pub mod rm;
 pub mod set;

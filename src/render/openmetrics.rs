@@ -5,6 +5,7 @@
 //! `_seconds`), and one `_info` series per segment (value 1) that carries its descriptive
 //! labels (key, owner, app), so the gauges carry only the labels that identify a segment
 //! (shmid, and namespace with `--all-namespaces`) and are joined with it in queries.
+//! POSIX objects and memfds have series of their own, labelled by name and inode.
 //! The two formats differ here only in this: OpenMetrics declares `info` families (named
 //! without `_info`) and units (`# UNIT`), escapes `"` in help texts and ends with `# EOF`;
 //! the Prometheus text format has no info type (an `_info` gauge), no units and no end
@@ -12,6 +13,7 @@
 
 use super::{Render, View};
 use crate::model::metrics::{Exposition, owner_totals};
+use crate::model::posix::{Kind, ShmObject};
 use crate::model::{LimitsReport, Segment};
 use serde::{Serialize, Serializer};
 use std::fmt::{Display, Write as _};
@@ -190,6 +192,66 @@ pub const DURATION: Family = gauge(
 );
 
 /// Every family, in the order they are written.
+const OBJECT: &[&str] = &["name", "inode"];
+
+pub const POSIX_INFO: Family = Family {
+    name: "shmctl_rs_posix_object_info",
+    info: true,
+    labels: &["name", "inode", "owner"],
+    help: "A POSIX shared-memory object (a file of /dev/shm, or unlinked and still held) and its owner; always 1.",
+};
+pub const POSIX_SIZE: Family = gauge(
+    "shmctl_rs_posix_object_size_bytes",
+    OBJECT,
+    "Size of the POSIX shared-memory object.",
+);
+pub const POSIX_ALLOCATED: Family = gauge(
+    "shmctl_rs_posix_object_allocated_bytes",
+    OBJECT,
+    "Bytes the POSIX object occupies in memory and swap (tmpfs blocks).",
+);
+pub const POSIX_PROCESSES: Family = gauge(
+    "shmctl_rs_posix_object_processes",
+    OBJECT,
+    "Processes that map the POSIX object or hold it open.",
+);
+pub const POSIX_DELETED: Family = gauge(
+    "shmctl_rs_posix_object_deleted",
+    OBJECT,
+    "1 when the POSIX object is unlinked and lives on while held.",
+);
+pub const POSIX_OBJECTS: Family = gauge(
+    "shmctl_rs_posix_objects",
+    &[],
+    "POSIX shared-memory objects (those of /dev/shm, and unlinked ones still held).",
+);
+pub const POSIX_ALLOCATED_TOTAL: Family = gauge(
+    "shmctl_rs_posix_allocated_bytes",
+    &[],
+    "Bytes all POSIX shared-memory objects occupy in memory and swap.",
+);
+pub const MEMFD_SIZE: Family = gauge("shmctl_rs_memfd_size_bytes", OBJECT, "Size of the memfd.");
+pub const MEMFD_ALLOCATED: Family = gauge(
+    "shmctl_rs_memfd_allocated_bytes",
+    OBJECT,
+    "Bytes the memfd occupies in memory and swap.",
+);
+pub const MEMFD_PROCESSES: Family = gauge(
+    "shmctl_rs_memfd_processes",
+    OBJECT,
+    "Processes that map the memfd or hold it open.",
+);
+pub const MEMFDS: Family = gauge(
+    "shmctl_rs_memfds",
+    &[],
+    "memfds some process maps or holds open.",
+);
+pub const MEMFD_ALLOCATED_TOTAL: Family = gauge(
+    "shmctl_rs_memfd_total_allocated_bytes",
+    &[],
+    "Bytes all memfds occupy in memory and swap.",
+);
+
 pub const FAMILIES: &[Family] = &[
     SEGMENT_INFO,
     SIZE,
@@ -213,6 +275,18 @@ pub const FAMILIES: &[Family] = &[
     RESIDENT,
     SWAPPED,
     SIZE_LIMIT,
+    POSIX_INFO,
+    POSIX_SIZE,
+    POSIX_ALLOCATED,
+    POSIX_PROCESSES,
+    POSIX_DELETED,
+    MEMFD_SIZE,
+    MEMFD_ALLOCATED,
+    MEMFD_PROCESSES,
+    POSIX_OBJECTS,
+    POSIX_ALLOCATED_TOTAL,
+    MEMFDS,
+    MEMFD_ALLOCATED_TOTAL,
     UNREADABLE,
     DURATION,
 ];
@@ -375,6 +449,7 @@ pub fn render(e: &Exposition, dialect: Dialect) -> String {
             w.sample(family, &labels, value(&n.limits));
         }
     }
+    write_objects(&mut w, &e.objects, &[Kind::Posix, Kind::Memfd], e.aggregate);
     w.family(&UNREADABLE);
     w.sample(&UNREADABLE, &[], e.unreadable_processes);
     w.family(&DURATION);
@@ -406,6 +481,84 @@ impl Render for Shown<'_> {
     fn openmetrics(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
         self.table(view, out)
     }
+}
+
+/// The labels that identify an object's series: its name and inode (a name may be
+/// unlinked and made anew: two objects), and its mount namespace with `--all-namespaces`.
+fn object_labels(o: &ShmObject) -> Vec<(&'static str, String)> {
+    let mut labels = vec![("name", o.name.clone()), ("inode", o.inode.to_string())];
+    if let Some(ns) = &o.namespace {
+        labels.push(("mount_namespace", ns.inode.to_string()));
+    }
+    labels
+}
+
+/// The families of POSIX objects and memfds of `kinds` (declared even when a kind has no
+/// object): per object unless `aggregate`, and each kind's totals.
+fn write_objects(w: &mut Writer, objects: &[ShmObject], kinds: &[Kind], aggregate: bool) {
+    type Value = fn(&ShmObject) -> Option<u64>;
+    let per_object: [(Kind, &Family, Value); 8] = [
+        (Kind::Posix, &POSIX_INFO, |_| Some(1)),
+        (Kind::Posix, &POSIX_SIZE, |o| o.size),
+        (Kind::Posix, &POSIX_ALLOCATED, |o| o.allocated),
+        (Kind::Posix, &POSIX_PROCESSES, |o| {
+            Some(o.holders.len() as u64)
+        }),
+        (Kind::Posix, &POSIX_DELETED, |o| {
+            Some(u64::from(o.is_deleted()))
+        }),
+        (Kind::Memfd, &MEMFD_SIZE, |o| o.size),
+        (Kind::Memfd, &MEMFD_ALLOCATED, |o| o.allocated),
+        (Kind::Memfd, &MEMFD_PROCESSES, |o| {
+            Some(o.holders.len() as u64)
+        }),
+    ];
+    if !aggregate {
+        for (kind, family, value) in per_object {
+            if !kinds.contains(&kind) {
+                continue;
+            }
+            w.family(family);
+            for o in objects.iter().filter(|o| o.kind == kind) {
+                if let Some(v) = value(o) {
+                    let mut labels = object_labels(o);
+                    if family.info {
+                        labels.push(("owner", o.owner.clone().unwrap_or_default()));
+                    }
+                    w.sample(family, &labels, v);
+                }
+            }
+        }
+    }
+    for (kind, count, allocated) in [
+        (Kind::Posix, &POSIX_OBJECTS, &POSIX_ALLOCATED_TOTAL),
+        (Kind::Memfd, &MEMFDS, &MEMFD_ALLOCATED_TOTAL),
+    ] {
+        if !kinds.contains(&kind) {
+            continue;
+        }
+        let of_kind = || objects.iter().filter(move |o| o.kind == kind);
+        w.family(count);
+        w.sample(count, &[], of_kind().count());
+        w.family(allocated);
+        w.sample(
+            allocated,
+            &[],
+            of_kind().filter_map(|o| o.allocated).sum::<u64>(),
+        );
+    }
+}
+
+/// The series of POSIX objects and memfds alone (`ls --posix --format openmetrics`), in
+/// the OpenMetrics format.
+pub fn render_objects(objects: &[ShmObject], kinds: &[Kind]) -> String {
+    let mut w = Writer {
+        out: String::with_capacity(256 + objects.len() * 400),
+        dialect: Dialect::OpenMetrics,
+    };
+    write_objects(&mut w, objects, kinds, false);
+    w.out.push_str("# EOF\n");
+    w.out
 }
 
 #[cfg(test)]
@@ -447,6 +600,7 @@ mod tests {
             unreadable_processes: 2,
             gather_seconds: 0.0125,
             aggregate,
+            objects: Vec::new(),
         }
     }
 
@@ -534,5 +688,45 @@ mod tests {
             FAMILIES.len() - 1,
             "every family but the namespaces'"
         );
+    }
+
+    #[test]
+    fn objects_have_their_own_families() {
+        use crate::model::posix::DELETED;
+        use crate::render::posix::tests::{holder, object};
+        let mut gone = object(Kind::Posix, "/a\"b", 207, 10000);
+        gone.status = vec![DELETED];
+        gone.holders = vec![holder(1, "x", 1, 0)];
+        let mut memfd = object(Kind::Memfd, "memfd:m", 9, 8192);
+        memfd.size = None;
+        let text = render_objects(&[gone, memfd], &[Kind::Posix, Kind::Memfd]);
+        assert!(
+            text.contains(
+                "shmctl_rs_posix_object_info{name=\"/a\\\"b\",inode=\"207\",owner=\"root\"} 1\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "shmctl_rs_posix_object_size_bytes{name=\"/a\\\"b\",inode=\"207\"} 10000\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("shmctl_rs_posix_object_deleted{name=\"/a\\\"b\",inode=\"207\"} 1\n")
+        );
+        assert!(
+            text.contains("shmctl_rs_posix_object_processes{name=\"/a\\\"b\",inode=\"207\"} 1\n")
+        );
+        assert!(
+            !text.contains("shmctl_rs_memfd_size_bytes{"),
+            "no sample without a value"
+        );
+        assert!(text.contains("shmctl_rs_memfd_allocated_bytes{name=\"memfd:m\",inode=\"9\"}"));
+        assert!(text.contains("\nshmctl_rs_posix_objects 1\n"));
+        assert!(text.ends_with("# EOF\n"));
+        let posix_only = render_objects(&[], &[Kind::Posix]);
+        assert!(posix_only.contains("# TYPE shmctl_rs_posix_object_processes gauge"));
+        assert!(!posix_only.contains("memfd"));
     }
 }

@@ -7,6 +7,9 @@ use std::io::{self, Write};
 
 /// The sentence for one outcome (a failure says its error).
 pub fn describe(o: &Outcome) -> String {
+    if let Some(removed) = &o.object {
+        return super::posix::describe_removal(o, removed);
+    }
     let id = o.shmid.map(|i| i.to_string()).unwrap_or_default();
     let key = o.key.map(|k| k.to_string()).unwrap_or_default();
     let size = o.size.map(units::human_size).unwrap_or_default();
@@ -51,7 +54,7 @@ impl Render for RmReport {
         for o in self.results.iter().filter(|o| o.action != Action::Failed) {
             writeln!(out, "{}", describe(o))?;
         }
-        if self.orphans {
+        if self.orphans || self.unheld {
             let done = self.results.iter().filter(|o| o.action.succeeded()).count() as u64;
             writeln!(
                 out,
@@ -61,7 +64,11 @@ impl Render for RmReport {
                 } else {
                     "removed"
                 },
-                plural(done, "orphaned segment", "orphaned segments"),
+                if self.unheld {
+                    plural(done, "unheld POSIX object", "unheld POSIX objects")
+                } else {
+                    plural(done, "orphaned segment", "orphaned segments")
+                },
                 units::human_size(self.freed_bytes)
             )?;
         }
@@ -84,6 +91,7 @@ mod tests {
             nattch: Some(nattch),
             action,
             error: None,
+            object: None,
         }
     }
 
@@ -101,6 +109,7 @@ mod tests {
             ],
             freed_bytes: 65536,
             orphans: true,
+            unheld: false,
         };
         let text = to_string(Format::Table, &report, &View::at(0));
         assert_eq!(

@@ -1,10 +1,12 @@
-//! The kernel boundary: every `unsafe` block of the crate lives below this module.
+//! The kernel boundary: every `unsafe` block of the crate lives below this module (and the
+//! calls that change POSIX objects, through nix's safe API).
 //!
 //! Neither nix nor rustix wraps System V shared memory, so this module does it in their
 //! style: libc's own types and constants, newtypes for keys and ids, `Errno::result` on
 //! every return, and an RAII [`shm::Attachment`] that detaches on drop.
 
 pub mod futex;
+pub mod posix;
 pub mod sem;
 pub mod shm;
 

@@ -3,6 +3,8 @@
 //! binary, and children that are killed if the test fails.
 #![allow(dead_code)]
 
+pub mod world;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -124,13 +126,18 @@ pub fn json(args: &[&str]) -> Value {
 
 /// Run, expect failure with `code`, and one clear line on stderr with no panic.
 pub fn fails(args: &[&str], code: i32) -> String {
-    let o = run(args);
-    let err = stderr(&o);
+    failed(&run(args), args, code)
+}
+
+/// What a run of `args` that must fail with `code` said on stderr: a line naming the tool,
+/// and no panic.
+pub fn failed(o: &Output, args: &[&str], code: i32) -> String {
+    let err = stderr(o);
     assert_eq!(
         o.status.code(),
         Some(code),
         "{args:?}: stdout {} stderr {err}",
-        stdout(&o)
+        stdout(o)
     );
     assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     assert!(err.starts_with("shmctl-rs: "), "{args:?}: {err}");
@@ -168,6 +175,11 @@ impl Spawned {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn");
+        Spawned { child: Some(child) }
+    }
+
+    /// Take charge of a child spawned elsewhere.
+    pub fn from(child: Child) -> Spawned {
         Spawned { child: Some(child) }
     }
 
@@ -317,6 +329,20 @@ pub fn as_nobody_with(caps: &[&str], args: &[&str]) -> Output {
     out
 }
 
+/// `setpriv` (as `setpriv`, the command that runs it: `nsenter … setpriv` in a world of
+/// its own) making a [`world_readable_bin`] copy of the binary nobody's.
+pub fn nobody_through(mut setpriv: Command, args: &[&str]) -> Output {
+    let (_dir, binary) = world_readable_bin();
+    let out = setpriv
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&binary)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux)");
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    out
+}
+
 /// Bytes a process has written so far (`/proc/PID/io`, wchar).
 pub fn bytes_written(pid: nix::unistd::Pid) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/io"))
@@ -342,6 +368,41 @@ pub fn ends_within(child: &mut Spawned, limit: Duration) -> Option<std::process:
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// OpenMetrics text as prometheus_client's parser reads it: sample name -> [[labels,
+/// value], ...]. Fails the test when the parser rejects the text.
+pub fn parse_openmetrics(text: &str) -> Value {
+    let script = r#"
+import sys, json
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+out = {}
+for family in text_string_to_metric_families(sys.stdin.read()):
+    for s in family.samples:
+        out.setdefault(s.name, []).append([s.labels, s.value])
+print(json.dumps(out))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the parser rejected it: {}\n{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// A C program from tests/c, built once per test binary with the system C compiler.

@@ -1,0 +1,349 @@
+//! POSIX objects and memfds: `ls --posix` / `ls --memfd`, `info /NAME`, `info memfd:INODE`,
+//! `create --posix`, and what `rm` does with POSIX names and `--posix --unheld`.
+
+use crate::error::{Error, Result, Status};
+use crate::gather::objects::{self, Filter, Query};
+use crate::gather::posix::{self, Place};
+use crate::ids::PosixName;
+use crate::model::posix::{
+    CreatedObject, Kind, ObjectInfo, ObjectListing, RemovedObject, ShmObject,
+};
+use crate::model::{Action, Outcome, Unreadable};
+use crate::output::{self, Output};
+use crate::render::Format;
+use crate::render::posix::{ObjectColumn, Objects, unreadable_objects_note};
+use crate::sys;
+use nix::errno::Errno;
+
+#[derive(Clone, Debug)]
+pub struct LsSettings {
+    pub query: Query,
+    pub filter: Filter,
+    pub columns: Vec<ObjectColumn>,
+    pub sort: Option<ObjectColumn>,
+    pub reverse: bool,
+}
+
+/// Nothing is called unheld while some process could not be looked at.
+fn complete(unreadable: &Unreadable) -> Result<()> {
+    if unreadable.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(
+        Status::PermissionDenied,
+        format!(
+            "cannot tell which POSIX objects are unheld: {}",
+            unreadable_objects_note(unreadable)
+                .trim_end_matches('.')
+                .replacen("The maps", "the maps", 1)
+        ),
+    ))
+}
+
+pub fn ls(settings: &LsSettings, out: &mut Output) -> Result<Status> {
+    let mut listing = objects::gather(&settings.query)?;
+    if settings.filter.held == Some(false) {
+        complete(&listing.unreadable)?;
+    }
+    listing.objects.retain(|o| settings.filter.matches(o));
+    if let Some(column) = settings.sort {
+        listing.objects.sort_by(|a, b| column.compare(a, b));
+    }
+    if settings.reverse {
+        listing.objects.reverse();
+    }
+    let mut kinds = Vec::new();
+    if settings.query.posix {
+        kinds.push(Kind::Posix);
+    }
+    if settings.query.memfd {
+        kinds.push(Kind::Memfd);
+    }
+    out.show(&Objects {
+        listing: &listing,
+        columns: &settings.columns,
+        kinds: &kinds,
+    })?;
+    if !listing.unreadable.is_empty() && out.format() == Format::Table {
+        output::note(format!(
+            "{} Their holds are not counted, and no object is called unheld.",
+            unreadable_objects_note(&listing.unreadable)
+        ));
+    }
+    Ok(Status::Ok)
+}
+
+/// What `info` names.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Posix(PosixName),
+    Memfd(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct InfoSettings {
+    pub target: Target,
+    pub place: Place,
+}
+
+fn no_such_object(name: &PosixName, place: Place) -> Error {
+    Error::new(
+        Status::NoSuchSegment,
+        format!(
+            "POSIX object {name}: no such object in {} (it may have been removed)",
+            place.dir()
+        ),
+    )
+}
+
+pub fn info(settings: &InfoSettings, out: &mut Output) -> Result<Status> {
+    let (object, others, unreadable) = match &settings.target {
+        Target::Posix(name) => {
+            let listing = objects::gather(&Query {
+                posix: true,
+                place: settings.place,
+                names: Some(vec![name.clone()]),
+                ..Query::default()
+            })?;
+            let mut found: Vec<ShmObject> = listing
+                .objects
+                .into_iter()
+                .filter(|o| o.name == name.as_str())
+                .collect();
+            // The linked one first, then unlinked ones still held.
+            found.sort_by_key(|o| (o.is_deleted(), o.inode));
+            let mut found = found.into_iter();
+            let first = found
+                .next()
+                .ok_or_else(|| no_such_object(name, settings.place))?;
+            (first, found.count(), listing.unreadable)
+        }
+        Target::Memfd(inode) => {
+            let listing = objects::gather(&Query {
+                memfd: true,
+                all_namespaces: true,
+                ..Query::default()
+            })?;
+            let object = listing
+                .objects
+                .into_iter()
+                .find(|o| o.inode == *inode)
+                .ok_or_else(|| {
+                    Error::new(
+                        Status::NoSuchSegment,
+                        format!(
+                            "memfd:{inode}: no process holds a memfd with this inode (see ls --memfd -A)"
+                        ),
+                    )
+                })?;
+            (object, 0, listing.unreadable)
+        }
+    };
+    out.show(&ObjectInfo {
+        path: object.path.clone(),
+        object,
+        unreadable_processes: unreadable.pids.len(),
+        unreadable,
+        others,
+    })?;
+    Ok(Status::Ok)
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateSettings {
+    pub name: PosixName,
+    pub size: u64,
+    pub mode: u32,
+    pub place: Place,
+}
+
+/// A failed call on a POSIX object, said for what it means there.
+fn refused(name: &PosixName, place: Place, err: sys::SysError) -> Error {
+    let dir = place.dir();
+    let (status, reason) = match err.errno {
+        Errno::EEXIST => (
+            Status::AlreadyExists,
+            format!(
+                "already exists in {dir}; choose another name, or remove it with `shmctl-rs rm {name}`"
+            ),
+        ),
+        Errno::ENOENT => (
+            Status::NoSuchSegment,
+            format!("no such object in {dir} (it may have been removed)"),
+        ),
+        Errno::ESTALE => (
+            Status::NoSuchSegment,
+            "unlinked and made again since it was looked at: the new one is left alone".into(),
+        ),
+        Errno::EACCES | Errno::EPERM if err.call == "unlink" => (
+            Status::PermissionDenied,
+            format!(
+                "permission denied ({err}): {dir} is sticky, so only the object's owner or root may remove it"
+            ),
+        ),
+        Errno::EACCES | Errno::EPERM => (
+            Status::PermissionDenied,
+            format!("permission denied ({err})"),
+        ),
+        Errno::ENOSPC => (
+            Status::Limit,
+            format!("{dir} is full (its tmpfs is out of space or inodes: see df -i {dir})"),
+        ),
+        Errno::EFBIG | Errno::EINVAL if err.call == "ftruncate" => (
+            Status::Limit,
+            format!("the size is larger than a file of {dir} may be ({err})"),
+        ),
+        Errno::EMFILE | Errno::ENFILE | Errno::ENOMEM => (Status::Limit, err.to_string()),
+        _ => (Status::Failure, err.to_string()),
+    };
+    Error::new(status, format!("POSIX object {name}: {reason}"))
+}
+
+pub fn create(settings: &CreateSettings, out: &mut Output) -> Result<Status> {
+    let dir = posix::open(settings.place)?;
+    let st = sys::posix::create(
+        settings.place.open_dir()?,
+        settings.name.file(),
+        settings.size,
+        settings.mode,
+    )
+    .map_err(|e| refused(&settings.name, settings.place, e))?;
+    out.show(&CreatedObject {
+        name: settings.name.to_string(),
+        path: format!("{}/{}", dir.path, settings.name.file()),
+        inode: st.inode,
+        size: st.size,
+        perms: format!("{:o}", st.mode & 0o777),
+        mode: st.mode & 0o777,
+    })?;
+    Ok(Status::Ok)
+}
+
+/// The POSIX objects `rm` names, with their holders, from one scan.
+pub struct Removal {
+    place: Place,
+    listing: ObjectListing,
+}
+
+impl Removal {
+    /// Look at the named objects of `place` (or at every object, for `--unheld`).
+    pub fn prepare(place: Place, names: Option<Vec<PosixName>>) -> Result<Removal> {
+        let listing = objects::gather(&Query {
+            posix: true,
+            place,
+            names,
+            ..Query::default()
+        })?;
+        Ok(Removal { place, listing })
+    }
+
+    /// Every object no process holds (refused when some process could not be read).
+    pub fn unheld(&self) -> Result<Vec<PosixName>> {
+        complete(&self.listing.unreadable)?;
+        Ok(self
+            .listing
+            .objects
+            .iter()
+            .filter(|o| o.is_unheld())
+            .filter_map(|o| o.name.parse().ok())
+            .collect())
+    }
+
+    fn linked(&self, name: &PosixName) -> Option<&ShmObject> {
+        self.listing
+            .objects
+            .iter()
+            .find(|o| !o.is_deleted() && o.name == name.as_str())
+    }
+
+    /// Unlink one object (or say what would happen), as `shm_unlink` does: a held one
+    /// lives on, nameless, until its last holder lets go. With `only_unheld`, one held
+    /// again since [`Removal::unheld`] looked is left alone (said, not a failure).
+    pub fn remove(
+        &self,
+        name: &PosixName,
+        dry_run: bool,
+        only_unheld: Option<&Removal>,
+    ) -> Result<Outcome> {
+        let Some(o) = self.linked(name) else {
+            let held: Vec<&ShmObject> = self
+                .listing
+                .objects
+                .iter()
+                .filter(|o| o.is_deleted() && o.name == name.as_str())
+                .collect();
+            let mut err = no_such_object(name, self.place);
+            if let Some(first) = held.first() {
+                err.message = format!(
+                    "POSIX object {name}: no such object in {} (one of this name was unlinked and is still held by {})",
+                    self.place.dir(),
+                    first
+                        .holders
+                        .iter()
+                        .map(|h| format!("{} {}", h.pid, h.command))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            return Err(err);
+        };
+        if let Some(again) = only_unheld {
+            match again.linked(name) {
+                Some(now) if now.inode == o.inode && now.is_unheld() => {}
+                Some(now) if now.inode == o.inode => {
+                    return Err(Error::new(
+                        Status::Ok,
+                        format!(
+                            "POSIX object {name} is held again (by {}): left alone",
+                            now.holders
+                                .iter()
+                                .map(|h| format!("{} {}", h.pid, h.command))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(Error::new(
+                        Status::Ok,
+                        format!("POSIX object {name} changed since it was listed: left alone"),
+                    ));
+                }
+            }
+        }
+        // Freed at once only when no process holds it and every process could be read.
+        let free_now = o.holders.is_empty() && self.listing.unreadable.is_empty();
+        let action = match (dry_run, free_now) {
+            (true, true) => Action::WouldRemove,
+            (true, false) => Action::WouldMark,
+            (false, true) => Action::Removed,
+            (false, false) => Action::Marked,
+        };
+        if !dry_run {
+            sys::posix::unlink(self.place.open_dir()?, name.file(), o.inode)
+                .map_err(|e| refused(name, self.place, e))?;
+        }
+        Ok(Outcome {
+            target: name.to_string(),
+            shmid: None,
+            key: None,
+            size: o.size,
+            nattch: None,
+            action,
+            error: None,
+            object: Some(RemovedObject {
+                name: name.to_string(),
+                inode: o.inode,
+                allocated: o.allocated.unwrap_or(0),
+                holders: o.holders.clone(),
+            }),
+        })
+    }
+}
+
+/// `rm memfd:INODE`: a memfd has no name to remove.
+pub fn memfd_not_removable(inode: u64) -> Error {
+    Error::usage(format!(
+        "memfd:{inode}: a memfd has no name to remove; it goes when the last process holding it lets go (see info memfd:{inode})"
+    ))
+}

@@ -1,0 +1,1045 @@
+//! POSIX shared memory and memfds beside System V, with real clients: Python's
+//! multiprocessing.shared_memory and os.memfd_create, a C program of shm_open, mmap,
+//! shm_unlink and memfd_create, and a second mount namespace with its own /dev/shm. Each
+//! test runs in a private world (its own PID namespace, mount namespace and /dev/shm,
+//! see common/world.rs), so it sees exactly the objects and processes it made.
+
+mod common;
+
+use common::world::World;
+use common::*;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// Python: create a 10000-byte SharedMemory, fill it, and hold it.
+const PY_CREATE: &str = r#"
+import os, time
+from multiprocessing import shared_memory
+s = shared_memory.SharedMemory(create=True, size=10000)
+s.buf[:10000] = b"x" * 10000
+print("ready", os.getpid(), os.fstat(s._fd).st_ino, s.name, flush=True)
+time.sleep(3600)
+"#;
+
+/// Python: attach to the SharedMemory named by argv[1] and hold it.
+const PY_ATTACH: &str = r#"
+import os, sys, time
+from multiprocessing import shared_memory
+s = shared_memory.SharedMemory(name=sys.argv[1])
+print("ready", os.getpid(), flush=True)
+time.sleep(3600)
+"#;
+
+/// Python: a sealable memfd held only by its fd (never mapped), sealed against shrinking
+/// and growing.
+const PY_MEMFD: &str = r#"
+import fcntl, os, time
+fd = os.memfd_create("py-fd-only", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+os.ftruncate(fd, 8192)
+os.write(fd, b"y" * 100)
+fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW)
+print("ready", os.getpid(), os.fstat(fd).st_ino, flush=True)
+time.sleep(3600)
+"#;
+
+fn python() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import multiprocessing.shared_memory, os; os.memfd_create",
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    prerequisite(
+        ok,
+        "python3 with multiprocessing.shared_memory and os.memfd_create",
+    )
+}
+
+fn names(objects: &[Value]) -> Vec<String> {
+    objects
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn by_name<'a>(objects: &'a [Value], name: &str) -> &'a Value {
+    objects
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {objects:?}"))
+}
+
+fn holder_pids(o: &Value) -> Vec<i64> {
+    o["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["pid"].as_i64().unwrap())
+        .collect()
+}
+
+/// What the world's `stat` says of every file in its /dev/shm: name -> (size, uid, perms).
+fn stat_of_dev_shm(w: &World) -> std::collections::BTreeMap<String, (u64, u64, String)> {
+    w.sh("for f in /dev/shm/*; do [ -f \"$f\" ] && stat -c '%n|%s|%u|%a' \"$f\"; done; true")
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('|').collect();
+            (
+                f[0].trim_start_matches("/dev/shm").to_string(),
+                (
+                    f[1].parse().unwrap(),
+                    f[2].parse().unwrap(),
+                    f[3].to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// `lsipc -M --json` (util-linux 2.41 and later), when this machine's lsipc has it.
+fn lsipc_posix(w: &World) -> Option<Vec<Value>> {
+    let out = w
+        .command("lsipc")
+        .args([
+            "-M",
+            "--json",
+            "--bytes",
+            "--notruncate",
+            "-o",
+            "NAME,SIZE,UID,PERMS",
+        ])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    v.as_object()?.values().next()?.as_array().cloned()
+}
+
+#[test]
+fn python_shared_memory_held_by_a_second_process_agrees_with_stat_and_lsipc() {
+    if !python() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let a = w.python(PY_CREATE);
+    let file = a.words[2].clone();
+    let name = format!("/{file}");
+    let b = w.spawn("python3", &["-c", PY_ATTACH, &file]);
+
+    let objects = w.objects(&["--posix"]);
+    assert_eq!(names(&objects), std::slice::from_ref(&name));
+    let o = &objects[0];
+    assert_eq!(o["kind"], "posix");
+    assert_eq!(o["inode"], a.inode);
+    assert_eq!(o["size"], 10000);
+    assert_eq!(o["allocated"], 12288, "three pages written");
+    assert_eq!(
+        (&o["uid"], &o["owner"], &o["perms"]),
+        (&json!(0), &json!("root"), &json!("600"))
+    );
+    assert_eq!(o["status"], json!([]));
+    assert_eq!(o["seals"], Value::Null);
+    assert!(o["mtime"].as_i64().unwrap() > 1_700_000_000);
+    assert_eq!(holder_pids(o), [a.pid, b.pid]);
+    for h in o["holders"].as_array().unwrap() {
+        assert_eq!(h["command"], "python3");
+        assert_eq!(h["mappings"], 1, "{h}");
+        assert!(h["fds"].as_u64().unwrap() >= 1, "{h}");
+        assert_eq!(h["readonly"], false);
+    }
+
+    let info = w.json(&["info", &name, "--json"]);
+    assert_eq!(info["path"], format!("/dev/shm/{file}"));
+    assert_eq!(info["unreadable_processes"], 0);
+    assert_eq!(holder_pids(&info), [a.pid, b.pid]);
+    let text = stdout(&w.run(&["info", &name]));
+    assert!(text.contains("holders    2 processes"), "{text}");
+    let table = stdout(&w.run(&["ls", "--posix"]));
+    assert!(
+        table.contains(&format!("{} python3 (2 fds, map)", a.pid)),
+        "{table}"
+    );
+
+    // Another object beside it, another owner and mode, to compare with what others say.
+    w.sh("head -c 5000 /dev/zero > /dev/shm/other && chown 65534:65534 /dev/shm/other && chmod 644 /dev/shm/other");
+    let ours = w.objects(&["--posix"]);
+    let stat = stat_of_dev_shm(&w);
+    assert_eq!(stat.len(), 2);
+    for (n, (size, uid, perms)) in &stat {
+        let o = by_name(&ours, n);
+        assert_eq!(
+            (o["size"].as_u64(), o["uid"].as_u64()),
+            (Some(*size), Some(*uid)),
+            "{n}"
+        );
+        assert_eq!(o["perms"], *perms.as_str(), "{n}");
+    }
+    assert_eq!(by_name(&ours, "/other")["owner"], "nobody");
+    if let Some(theirs) = lsipc_posix(&w) {
+        assert_eq!(theirs.len(), ours.len(), "{theirs:?}");
+        for t in &theirs {
+            let n = format!("/{}", t["name"].as_str().unwrap().trim_start_matches('/'));
+            let o = by_name(&ours, &n);
+            let num = |v: &Value| v.as_u64().or_else(|| v.as_str()?.parse().ok());
+            assert_eq!(num(&t["size"]), o["size"].as_u64(), "{n}");
+            assert_eq!(num(&t["uid"]), o["uid"].as_u64(), "{n}");
+            let perms = t["perms"].as_str().unwrap_or_default();
+            let mode = u32::from_str_radix(o["perms"].as_str().unwrap(), 8).unwrap();
+            assert!(
+                perms == o["perms"] || perms == shmctl_rs::units::mode_string(mode),
+                "{n}: {perms}"
+            );
+        }
+    } else {
+        eprintln!("lsipc has no -M here (util-linux before 2.41): compared with stat only");
+    }
+}
+
+#[test]
+fn an_object_unlinked_while_mapped_is_listed_as_deleted_with_its_holder() {
+    isolate();
+    let w = World::new();
+    let gone = w.holder(&["posix", "/cdel", "20000", "unlink", "close"]);
+    assert!(stat_of_dev_shm(&w).is_empty(), "no name left");
+    let again = w.holder(&["posix", "/cdel", "4096"]);
+
+    let objects = w.objects(&["--posix"]);
+    assert_eq!(objects.len(), 2, "one object per inode: {objects:?}");
+    let deleted: Vec<&Value> = objects
+        .iter()
+        .filter(|o| o["status"] == json!(["deleted"]))
+        .collect();
+    assert_eq!(deleted.len(), 1);
+    let d = deleted[0];
+    assert_eq!(d["name"], "/cdel");
+    assert_eq!(d["inode"], gone.inode);
+    assert_eq!(d["size"], 20000, "read through /proc/PID/map_files");
+    assert_eq!(d["allocated"], 20480);
+    assert_eq!(d["perms"], "600");
+    assert_eq!(
+        d["holders"],
+        json!([{"pid": gone.pid, "command": "shm_holder", "uid": 0, "user": "root", "fds": 0, "mappings": 1, "readonly": false}])
+    );
+    let linked = objects.iter().find(|o| o["inode"] == again.inode).unwrap();
+    assert_eq!(linked["status"], json!([]));
+    assert_eq!(linked["holders"][0]["fds"], 1);
+
+    // info names the linked one, and says there is more.
+    let info = w.json(&["info", "/cdel", "--json"]);
+    assert_eq!(info["inode"], again.inode);
+    let text = stdout(&w.run(&["info", "/cdel"]));
+    assert!(
+        text.contains("1 more unlinked object of this name"),
+        "{text}"
+    );
+
+    // rm unlinks the linked one; it lives on, nameless, with its holder.
+    let rm = stdout(&w.run(&["rm", "/cdel"]));
+    assert_eq!(
+        rm,
+        format!(
+            "unlinked POSIX object /cdel (4 KiB, 4 KiB allocated): still held by 1 process ({} shm_holder), freed when the last one lets go\n",
+            again.pid
+        )
+    );
+    let objects = w.objects(&["--posix"]);
+    assert!(
+        objects.iter().all(|o| o["status"] == json!(["deleted"])),
+        "{objects:?}"
+    );
+    let info = w.json(&["info", "/cdel", "--json"]);
+    assert_eq!(info["status"], json!(["deleted"]));
+    assert_eq!(info["path"], Value::Null);
+    let err = w.fails(&["rm", "/cdel"], 3);
+    assert!(err.contains("unlinked and is still held by"), "{err}");
+
+    // Its memory goes with its last holder.
+    w.kill(gone.pid);
+    eventually(Duration::from_secs(10), "the deleted object to go", || {
+        w.objects(&["--posix"]).len() == 1
+    });
+    assert!(
+        w.objects(&["--posix", "--unheld"]).is_empty(),
+        "deleted is never unheld"
+    );
+}
+
+#[test]
+fn memfds_held_only_by_an_fd_or_only_by_a_mapping() {
+    if !python() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let fd_only = w.python(PY_MEMFD);
+    let map_only = w.holder(&["memfd", "c-map-only", "16384", "close"]);
+    let sealed = w.holder(&["memfd", "c-sealed", "4096", "seal"]);
+
+    let objects = w.objects(&["--memfd"]);
+    let find = |inode: u64| {
+        objects
+            .iter()
+            .find(|o| o["inode"] == inode)
+            .unwrap_or_else(|| panic!("memfd {inode} in {objects:?}"))
+            .clone()
+    };
+    let f = find(fd_only.inode);
+    assert_eq!(f["kind"], "memfd");
+    assert_eq!(f["name"], "memfd:py-fd-only");
+    assert_eq!((&f["size"], &f["allocated"]), (&json!(8192), &json!(4096)));
+    assert_eq!(f["seals"], json!(["shrink", "grow"]));
+    assert_eq!(f["holders"][0]["pid"], fd_only.pid);
+    assert_eq!(
+        (&f["holders"][0]["fds"], &f["holders"][0]["mappings"]),
+        (&json!(1), &json!(0))
+    );
+    assert_eq!(f["status"], json!([]));
+
+    let m = find(map_only.inode);
+    assert_eq!(m["name"], "memfd:c-map-only");
+    assert_eq!(
+        (&m["size"], &m["allocated"]),
+        (&json!(16384), &json!(16384))
+    );
+    assert_eq!(
+        m["seals"],
+        json!(["seal"]),
+        "not sealable: F_SEAL_SEAL from birth"
+    );
+    assert_eq!(
+        (&m["holders"][0]["fds"], &m["holders"][0]["mappings"]),
+        (&json!(0), &json!(1))
+    );
+
+    let s = find(sealed.inode);
+    assert_eq!(s["seals"], json!(["shrink", "grow"]));
+    assert_eq!(
+        (&s["holders"][0]["fds"], &s["holders"][0]["mappings"]),
+        (&json!(1), &json!(1))
+    );
+
+    let info = w.json(&["info", &format!("memfd:{}", map_only.inode), "--json"]);
+    assert_eq!(info["name"], "memfd:c-map-only");
+    let text = stdout(&w.run(&["info", &format!("memfd:{}", fd_only.inode)]));
+    assert!(text.contains("seals      shrink, grow"), "{text}");
+    w.fails(&["info", "memfd:1"], 3);
+    let err = w.fails(&["rm", &format!("memfd:{}", fd_only.inode)], 2);
+    assert!(err.contains("a memfd has no name to remove"), "{err}");
+
+    let both = w.objects(&["--posix", "--memfd"]);
+    assert!(
+        both.iter().all(|o| o["kind"] == "memfd"),
+        "no POSIX object here"
+    );
+    let table = stdout(&w.run(&["ls", "--memfd"]));
+    assert!(
+        table.contains(&format!("{} shm_holder (map)", map_only.pid)),
+        "{table}"
+    );
+
+    // Gone with its holder: a memfd exists only while held.
+    w.kill(map_only.pid);
+    eventually(Duration::from_secs(10), "the memfd to go", || {
+        !w.objects(&["--memfd"])
+            .iter()
+            .any(|o| o["inode"] == map_only.inode)
+    });
+
+    // Someone who may read no holder sees none of them, and is told why.
+    let out = w.as_nobody(&["ls", "--memfd", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["objects"], json!([]));
+    let out = w.as_nobody(&["ls", "--memfd"]);
+    assert!(
+        stderr(&out).contains("could not be read"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_object_in_another_mount_namespace_is_found_through_ns_and_all_namespaces() {
+    isolate();
+    let w = World::new();
+    let here = w.holder(&["posix", "/here", "4096"]);
+    // A container: its own mount namespace with its own tmpfs on /dev/shm.
+    let boxed = |cmd: &str| {
+        let script = format!(
+            "mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec '{}' {cmd}",
+            c_program("shm_holder").display()
+        );
+        w.spawn(
+            "unshare",
+            &[
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "sh",
+                "-c",
+                &script,
+            ],
+        )
+    };
+    let inside = boxed("posix /inbox 8192");
+    let pid = inside.pid.to_string();
+    let mnt = |p: &str| -> u64 {
+        w.sh(&format!("stat -L -c %i /proc/{p}/ns/mnt"))
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let (theirs, ours) = (mnt(&pid), mnt("self"));
+    assert_ne!(theirs, ours);
+    // A mount namespace that shares our /dev/shm: its objects are ours, listed once.
+    let sharing = w.spawn(
+        "unshare",
+        &[
+            "--mount",
+            "--",
+            "sh",
+            "-c",
+            "echo ready $$; exec sleep 3600",
+        ],
+    );
+    assert_ne!(mnt(&sharing.pid.to_string()), ours);
+
+    assert_eq!(names(&w.objects(&["--posix"])), ["/here"]);
+    let there = w.objects(&["--posix", "--ns", &pid]);
+    assert_eq!(names(&there), ["/inbox"]);
+    assert_eq!(holder_pids(&there[0]), [inside.pid]);
+    assert_eq!(there[0]["inode"], inside.inode);
+    let info = w.json(&["--ns", &pid, "info", "/inbox", "--json"]);
+    assert_eq!(info["path"], format!("/proc/{pid}/root/dev/shm/inbox"));
+    w.fails(&["info", "/inbox"], 3);
+
+    let all = w.objects(&["--posix", "-A"]);
+    assert_eq!(all.len(), 2, "{all:?}");
+    let inbox = by_name(&all, "/inbox");
+    assert_eq!(inbox["namespace"]["inode"], theirs);
+    assert_eq!(inbox["namespace"]["pid"], inside.pid);
+    assert_eq!(by_name(&all, "/here")["namespace"]["inode"], ours);
+    let table = stdout(&w.run(&["ls", "--posix", "-A"]));
+    assert!(table.starts_with("NAMESPACE"), "{table}");
+    assert!(
+        table.contains(&format!("{theirs} ({pid} shm_holder)")),
+        "{table}"
+    );
+
+    // create and rm act in that namespace's /dev/shm.
+    let made = w.json(&[
+        "create", "--ns", &pid, "--posix", "/made-in", "--size", "4K", "--json",
+    ]);
+    assert_eq!(made["path"], format!("/proc/{pid}/root/dev/shm/made-in"));
+    assert_eq!(
+        names(&w.objects(&["--posix", "--ns", &pid])),
+        ["/inbox", "/made-in"]
+    );
+    assert_eq!(names(&w.objects(&["--posix"])), ["/here"]);
+    assert!(w.run(&["rm", "--ns", &pid, "/made-in"]).status.success());
+    assert_eq!(names(&w.objects(&["--posix", "--ns", &pid])), ["/inbox"]);
+    w.fails(&["rm", "/inbox"], 3);
+    assert_eq!(names(&w.objects(&["--posix", "--ns", &pid])), ["/inbox"]);
+
+    // memfds belong to their holders' mount namespace.
+    let memfd = boxed("memfd boxed 4096");
+    let mine = w.holder(&["memfd", "mine", "4096"]);
+    let inodes = |args: &[&str]| -> BTreeSet<u64> {
+        w.objects(args)
+            .iter()
+            .map(|o| o["inode"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(inodes(&["--memfd"]), BTreeSet::from([mine.inode]));
+    let mpid = memfd.pid.to_string();
+    assert_eq!(
+        inodes(&["--memfd", "--ns", &mpid]),
+        BTreeSet::from([memfd.inode])
+    );
+    let all = w.objects(&["--memfd", "-A"]);
+    let boxed_one = all.iter().find(|o| o["inode"] == memfd.inode).unwrap();
+    assert_eq!(boxed_one["namespace"]["pid"], memfd.pid);
+
+    // An ipc namespace file names no /dev/shm; a missing process names no namespace (a
+    // bad --ns, as for segments).
+    let err = w.fails(&["ls", "--posix", "--ns", "/proc/self/ns/ipc"], 2);
+    assert!(err.contains("give a process instead"), "{err}");
+    let err = w.fails(&["ls", "--posix", "--ns", "999999"], 2);
+    assert!(err.contains("no such namespace"), "{err}");
+    drop(here);
+}
+
+#[test]
+fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
+    isolate();
+    let w = World::new();
+    assert!(
+        w.run(&["create", "--posix", "/idle-empty", "--size", "64K"])
+            .status
+            .success()
+    );
+    w.sh("head -c 10000 /dev/zero > /dev/shm/idle-full");
+    let busy = w.holder(&["posix", "/busy", "4096"]);
+    // Held only by an fd (a shell's, opened for reading): held all the same.
+    let reader = w.spawn(
+        "sh",
+        &[
+            "-c",
+            ": > /dev/shm/fd-only && exec 3</dev/shm/fd-only && echo ready $$ && exec sleep 3600",
+        ],
+    );
+    let fd_only = by_name(&w.objects(&["--posix"]), "/fd-only").clone();
+    assert_eq!(fd_only["status"], json!([]));
+    assert_eq!(
+        fd_only["holders"],
+        json!([{"pid": reader.pid, "command": "sleep", "uid": 0, "user": "root", "fds": 1, "mappings": 0, "readonly": true}])
+    );
+
+    let unheld = w.objects(&["--posix", "--unheld"]);
+    assert_eq!(names(&unheld), ["/idle-empty", "/idle-full"]);
+    assert!(unheld.iter().all(|o| o["status"] == json!(["unheld"])));
+    assert_eq!(
+        by_name(&w.objects(&["--posix"]), "/busy")["status"],
+        json!([])
+    );
+    assert_eq!(
+        names(&w.objects(&["--posix", "--attached"])),
+        ["/busy", "/fd-only"]
+    );
+
+    let dry = w.run(&["rm", "--posix", "--unheld", "--dry-run"]);
+    assert_eq!(
+        stdout(&dry),
+        "would remove POSIX object /idle-empty (64 KiB, 0 B allocated)\n\
+         would remove POSIX object /idle-full (9.8 KiB, 12 KiB allocated)\n\
+         would remove 2 unheld POSIX objects, 12 KiB freed\n"
+    );
+    assert_eq!(
+        w.objects(&["--posix"]).len(),
+        4,
+        "a dry run removes nothing"
+    );
+
+    // Someone who cannot read every process is told so, and nothing is called unheld.
+    let out = w.as_nobody(&["ls", "--posix", "--unheld"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "shmctl-rs: cannot tell which POSIX objects are unheld: the maps or fds of"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.as_nobody(&["rm", "--posix", "--unheld", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let out = w.as_nobody(&["ls", "--posix", "--json"]);
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for o in seen["objects"].as_array().unwrap() {
+        assert_eq!(o["status"], json!([]), "{o}");
+        assert_eq!(o["holders"], json!([]), "{o}");
+    }
+    assert!(
+        stderr(&w.as_nobody(&["ls", "--posix"])).contains("no object is called unheld"),
+        "the table says why"
+    );
+
+    let done = w.json(&["rm", "--posix", "--unheld", "--json"]);
+    assert_eq!(done["freed_bytes"], 12288);
+    let results = done["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["action"] == "removed" && r["shmid"].is_null())
+    );
+    assert_eq!(results[1]["allocated"], 12288);
+    assert_eq!(names(&w.objects(&["--posix"])), ["/busy", "/fd-only"]);
+    assert!(w.objects(&["--posix", "--unheld"]).is_empty());
+    let none = stdout(&w.run(&["rm", "--posix", "--unheld"]));
+    assert_eq!(none, "removed 0 unheld POSIX objects, 0 B freed\n");
+
+    w.fails(&["rm", "--unheld"], 2);
+    w.fails(&["rm", "--posix"], 2);
+    w.fails(&["rm", "--posix", "--unheld", "/busy"], 2);
+    drop(busy);
+}
+
+#[test]
+fn create_posix_makes_an_exact_object_that_a_c_program_opens() {
+    isolate();
+    let w = World::new();
+    let made = w.sh(&format!(
+        "umask 077; '{}' create --posix /made --size 64K --mode 640 --json",
+        bin().display()
+    ));
+    let made: Value = serde_json::from_str(&made).unwrap();
+    let mut printed: Vec<&String> = made.as_object().unwrap().keys().collect();
+    printed.sort();
+    let mut documented: Vec<String> = shmctl_rs::docs::OBJECT_CREATE_FIELDS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    documented.sort();
+    assert_eq!(printed, documented.iter().collect::<Vec<_>>());
+    assert_eq!(made["name"], "/made");
+    assert_eq!(made["path"], "/dev/shm/made");
+    assert_eq!(made["size"], 65536);
+    assert_eq!(
+        made["perms"], "640",
+        "the mode as asked, whatever the umask"
+    );
+    assert_eq!(w.sh("stat -c '%a %s %U' /dev/shm/made"), "640 65536 root\n");
+    let reader = w.holder(&["open", "/made", "ro"]);
+    assert_eq!(reader.inode, made["inode"].as_u64().unwrap());
+    let o = &w.objects(&["--posix"])[0];
+    assert_eq!(
+        (
+            &o["holders"][0]["fds"],
+            &o["holders"][0]["mappings"],
+            &o["holders"][0]["readonly"]
+        ),
+        (&json!(1), &json!(1), &json!(true))
+    );
+
+    let text = stdout(&w.run(&["create", "--posix", "/sentence", "-s", "1M"]));
+    assert_eq!(
+        text,
+        "created POSIX object /sentence (/dev/shm/sentence), 1 MiB (1048576 bytes), perms 600 (rw-------)\n"
+    );
+    assert_eq!(
+        stdout(&w.run(&["create", "--posix", "/quiet", "-s", "0", "-q"])),
+        "/quiet\n"
+    );
+    let err = w.fails(&["create", "--posix", "/made", "--size", "1"], 5);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(
+        w.sh("stat -c %s /dev/shm/made"),
+        "65536\n",
+        "left as it was"
+    );
+
+    // A name another user planted as a symlink is not followed, nor its target made.
+    let target = tempfile::tempdir().unwrap();
+    w.sh(&format!(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups ln -s '{}/made-by-root' /dev/shm/planted",
+        target.path().display()
+    ));
+    let err = w.fails(&["create", "--posix", "/planted", "--size", "1"], 5);
+    assert!(err.contains("already exists"), "{err}");
+    assert!(!target.path().join("made-by-root").exists());
+
+    for bad in ["/a/b", "/sem.x", "x", "/", "/.."] {
+        w.fails(&["create", "--posix", bad, "--size", "1"], 2);
+    }
+    w.fails(
+        &["create", "--posix", "/k", "--size", "1", "--key", "0x10"],
+        2,
+    );
+    w.fails(&["create", "--posix", "/h", "--size", "1", "--hugetlb"], 2);
+    let err = w.fails(&["create", "--posix", "/huge", "--size", "8EiB"], 6);
+    assert!(err.contains("larger than a file"), "{err}");
+    assert!(
+        !stat_of_dev_shm(&w).contains_key("/huge"),
+        "nothing left behind"
+    );
+}
+
+#[test]
+fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
+    if !python() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    assert!(
+        w.run(&["create", "--posix", "/a", "--size", "4096"])
+            .status
+            .success()
+    );
+    let holder = w.python(PY_CREATE);
+    let b = format!("/{}", holder.words[2]);
+    assert!(
+        w.run(&["create", "--posix", "/untouched", "--size", "1"])
+            .status
+            .success()
+    );
+
+    let dry = stdout(&w.run(&["rm", "--dry-run", "/a", &b]));
+    assert_eq!(
+        dry,
+        format!(
+            "would remove POSIX object /a (4 KiB, 0 B allocated)\n\
+             would unlink POSIX object {b} (9.8 KiB, 12 KiB allocated): held by 1 process ({} python3), freed when the last one lets go\n",
+            holder.pid
+        )
+    );
+    assert_eq!(w.objects(&["--posix"]).len(), 3);
+
+    // A segment and objects in one command, one report.
+    let id = w.json(&["create", "--size", "4096", "--json"])["shmid"].to_string();
+    let report = w.json(&["rm", "/a", &b, &id, "/a", "--json"]);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "/a named twice is removed once: {report}");
+    assert_eq!(
+        (&results[0]["target"], &results[0]["action"]),
+        (&json!("/a"), &json!("removed"))
+    );
+    assert_eq!(results[1]["action"], "marked");
+    assert_eq!(results[1]["holders"][0]["pid"], holder.pid);
+    assert_eq!(results[2]["shmid"].to_string(), id);
+    assert!(
+        results[2].get("holders").is_none(),
+        "segments keep their fields"
+    );
+    assert_eq!(
+        report["freed_bytes"], 4096,
+        "the segment's size, /a's blocks"
+    );
+    let now = w.objects(&["--posix"]);
+    assert_eq!(names(&now), [b.clone(), "/untouched".to_string()]);
+    assert_eq!(by_name(&now, &b)["status"], json!(["deleted"]));
+
+    let err = w.fails(&["rm", "/nope"], 3);
+    assert_eq!(
+        err,
+        "shmctl-rs: POSIX object /nope: no such object in /dev/shm (it may have been removed)\n"
+    );
+    // A symlink, a FIFO or a directory in /dev/shm is no object, and is left alone.
+    w.sh("ln -s /etc/passwd /dev/shm/link && mkfifo /dev/shm/fifo && mkdir /dev/shm/dir");
+    for other in ["/link", "/fifo", "/dir"] {
+        w.fails(&["rm", other], 3);
+        w.fails(&["info", other], 3);
+    }
+    assert_eq!(
+        w.sh("ls /dev/shm | sort | tr '\\n' ' '"),
+        "dir fifo link untouched "
+    );
+
+    // Another user may not unlink what is not theirs: the sticky bit.
+    let out = w.as_nobody(&["rm", "/untouched"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("sticky"), "{}", stderr(&out));
+    assert_eq!(
+        names(&w.objects(&["--posix"])),
+        [b, "/untouched".to_string()]
+    );
+}
+
+#[test]
+fn ls_posix_filters_sorts_and_prints_like_ls() {
+    isolate();
+    let w = World::new();
+    w.sh(
+        "head -c 100 /dev/zero > /dev/shm/a; \
+         head -c 1048576 /dev/zero > /dev/shm/b; chown 65534:65534 /dev/shm/b; chmod 644 /dev/shm/b; \
+         head -c 65536 /dev/zero > /dev/shm/c; \
+         : > \"/dev/shm/new\nline\"; : > /dev/shm/sem.lock",
+    );
+    let _c = w.holder(&["open", "/c"]);
+    // A FIFO of /dev/shm held open and unlinked is no object, deleted or not.
+    let _fifo = w.spawn(
+        "sh",
+        &["-c", "mkfifo /dev/shm/fifo && exec 3<>/dev/shm/fifo && rm /dev/shm/fifo && echo ready $$ && exec sleep 3600"],
+    );
+    let list = |args: &[&str]| {
+        let mut all = vec!["--posix"];
+        all.extend_from_slice(args);
+        names(&w.objects(&all))
+    };
+    let nl = "/new\nline".to_string();
+    assert_eq!(
+        list(&[]),
+        ["/a", "/b", "/c", &nl],
+        "semaphores are left out"
+    );
+    assert_eq!(list(&["--sort", "size", "-r"]), ["/b", "/c", "/a", &nl]);
+    assert_eq!(list(&["--min-size", "64K"]), ["/b", "/c"]);
+    assert_eq!(list(&["--owner", "nobody"]), ["/b"]);
+    assert_eq!(list(&["--attached"]), ["/c"]);
+    assert_eq!(list(&["--sort", "holders", "-r"])[0], "/c");
+
+    let raw = stdout(&w.run(&["ls", "--posix", "--raw", "-o", "name,size,uid,perms"]));
+    assert_eq!(
+        raw,
+        "/a\t100\t0\t644\n/b\t1048576\t65534\t644\n/c\t65536\t0\t644\n/new\\x0aline\t0\t0\t644\n"
+    );
+    let table = stdout(&w.run(&["ls", "--posix"]));
+    assert_eq!(table.lines().count(), 5, "one line per object: {table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("/new\\x0aline")),
+        "{table}"
+    );
+    assert!(stdout(&w.run(&["ls", "--posix", "--bytes"])).contains("1048576"));
+    let all = stdout(&w.run(&["ls", "--posix", "--output-all"]));
+    assert!(
+        all.starts_with("KIND   NAME") && !all.contains("NAMESPACE"),
+        "{all}"
+    );
+
+    let err = w.fails(&["ls", "--posix", "-o", "shmid"], 2);
+    assert!(
+        err.contains("column 'shmid' is a column of System V segments"),
+        "{err}"
+    );
+    let err = w.fails(&["ls", "-o", "name"], 2);
+    assert!(err.contains("add --posix or --memfd"), "{err}");
+    w.fails(&["ls", "--posix", "--sort", "nattch"], 2);
+    w.fails(&["ls", "--posix", "--key", "0x1"], 2);
+    w.fails(&["ls", "--posix", "--watch", "1s"], 2);
+    w.fails(&["ls", "--unheld"], 2);
+    w.fails(&["info", "/sem.lock"], 2);
+
+    // Every field printed is documented, and every documented one printed.
+    let mut documented: Vec<&str> = shmctl_rs::docs::OBJECT_FIELDS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !n.contains('.'))
+        .collect();
+    documented.sort();
+    let with_ns = w.objects(&["--posix", "-A"]);
+    let mut printed: Vec<String> = with_ns[0].as_object().unwrap().keys().cloned().collect();
+    printed.sort();
+    assert_eq!(printed, documented);
+    let mut holder_fields: Vec<String> = by_name(&with_ns, "/c")["holders"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| format!("holders[].{k}"))
+        .collect();
+    holder_fields.sort();
+    let mut documented_holder: Vec<&str> = shmctl_rs::docs::OBJECT_FIELDS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| n.starts_with("holders[]."))
+        .collect();
+    documented_holder.sort();
+    assert_eq!(holder_fields, documented_holder);
+    let info = w.json(&["info", "/c", "--json"]);
+    let mut info_fields: Vec<String> = info.as_object().unwrap().keys().cloned().collect();
+    info_fields.sort();
+    let mut documented_info: Vec<&str> = shmctl_rs::docs::OBJECT_FIELDS
+        .iter()
+        .chain(shmctl_rs::docs::OBJECT_INFO_FIELDS)
+        .map(|(n, _)| *n)
+        .filter(|n| !n.contains('.') && *n != "namespace")
+        .collect();
+    documented_info.sort();
+    assert_eq!(info_fields, documented_info);
+}
+
+#[test]
+fn a_reader_that_stops_and_a_full_stdout_are_handled() {
+    isolate();
+    let w = World::new();
+    w.sh(
+        "i=0; while [ $i -lt 1000 ]; do : > /dev/shm/object-with-a-long-name.$i; i=$((i+1)); done",
+    );
+    let bin = bin();
+    let out = w
+        .command("bash")
+        .args([
+            "-c",
+            &format!(
+                "'{}' ls --posix --output-all | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}",
+                bin.display()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).trim(), "0", "{}", stderr(&out));
+    assert!(
+        stderr(&out).is_empty(),
+        "a broken pipe is said nowhere: {}",
+        stderr(&out)
+    );
+    let full = w
+        .command("sh")
+        .args(["-c", &format!("'{}' ls --posix >/dev/full", bin.display())])
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(1));
+    assert_eq!(stderr(&full).lines().count(), 1, "{}", stderr(&full));
+    let quiet_err = w
+        .command("sh")
+        .args([
+            "-c",
+            &format!(
+                "'{}' ls --posix -o nope 2>/dev/full; echo $?",
+                bin.display()
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&quiet_err).trim(), "2");
+}
+
+#[test]
+fn openmetrics_has_per_object_gauges_that_a_real_parser_reads() {
+    isolate();
+    let w = World::new();
+    let gone = w.holder(&["posix", "/metric", "8192", "unlink"]);
+    let memfd = w.holder(&["memfd", "m", "4096"]);
+    let o = w.run(&["ls", "--posix", "--memfd", "--format", "openmetrics"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    if !prometheus_client() {
+        return;
+    }
+    let parsed = parse_openmetrics(&text);
+    let size = &parsed["shmctl_rs_posix_object_size_bytes"][0];
+    assert_eq!(size[0]["name"], "/metric");
+    assert_eq!(size[0]["inode"], gone.inode.to_string());
+    assert_eq!(size[1], 8192.0);
+    assert_eq!(parsed["shmctl_rs_posix_object_deleted"][0][1], 1.0);
+    assert_eq!(parsed["shmctl_rs_posix_object_processes"][0][1], 1.0);
+    assert_eq!(parsed["shmctl_rs_posix_objects"][0][1], 1.0);
+    let m = parsed["shmctl_rs_memfd_processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s[0]["inode"].as_str() == Some(memfd.inode.to_string().as_str()))
+        .unwrap();
+    assert_eq!(m[1], 1.0);
+}
+
+#[test]
+fn a_process_root_whose_dev_shm_is_a_symlink_resolves_inside_that_root() {
+    if !python() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let jail = |root: &std::path::Path| {
+        w.python(&format!(
+            "import os, time\nos.chroot({:?})\nos.chdir('/')\nprint('ready', os.getpid(), flush=True)\ntime.sleep(3600)",
+            root.display().to_string()
+        ))
+    };
+    // A hostile root: its /dev/shm points at a directory of ours, by an absolute path.
+    let victim = tempfile::tempdir().unwrap();
+    std::fs::write(victim.path().join("precious"), b"keep").unwrap();
+    let hostile = tempfile::tempdir().unwrap();
+    std::fs::create_dir(hostile.path().join("dev")).unwrap();
+    std::os::unix::fs::symlink(victim.path(), hostile.path().join("dev/shm")).unwrap();
+    let h = jail(hostile.path()).pid.to_string();
+    w.fails(&["ls", "--posix", "--ns", &h], 3);
+    w.fails(&["rm", "--ns", &h, "/precious"], 3);
+    w.fails(
+        &["create", "--ns", &h, "--posix", "/planted", "--size", "1"],
+        3,
+    );
+    assert!(victim.path().join("precious").exists());
+    assert!(!victim.path().join("planted").exists());
+    assert!(
+        !names(&w.objects(&["--posix", "-A"])).contains(&"/precious".to_string()),
+        "nothing of ours is listed as theirs"
+    );
+    // An old-style root whose /dev/shm -> /run/shm: that root's /run/shm.
+    let old = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(old.path().join("run/shm")).unwrap();
+    std::fs::create_dir(old.path().join("dev")).unwrap();
+    std::fs::write(old.path().join("run/shm/inside"), b"x").unwrap();
+    std::os::unix::fs::symlink("/run/shm", old.path().join("dev/shm")).unwrap();
+    let o = jail(old.path()).pid.to_string();
+    assert_eq!(names(&w.objects(&["--posix", "--ns", &o])), ["/inside"]);
+}
+
+#[test]
+fn objects_and_holders_that_come_and_go_under_ls_give_no_crash() {
+    isolate();
+    let w = World::new();
+    let holder = c_program("shm_holder");
+    // Objects made, held, unlinked and let go in a loop while ls looks.
+    let churn = w
+        .command("sh")
+        .args([
+            "-c",
+            &format!(
+                "i=0; while [ $i -lt 200 ]; do \
+                   '{h}' posix /churn.$i 8192 unlink & p=$!; : > /dev/shm/plain.$i; \
+                   sleep 0.01; kill -9 $p; rm -f /dev/shm/plain.$i; wait $p 2>/dev/null; i=$((i+1)); done",
+                h = holder.display()
+            ),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut churn = Spawned::from(churn);
+    let mut runs = 0;
+    while matches!(churn.child().try_wait(), Ok(None)) && runs < 200 {
+        for args in [
+            &["ls", "--posix", "--memfd", "--json"][..],
+            &["ls", "--posix", "--output-all"],
+            &["ls", "--posix", "--unheld"],
+        ] {
+            let o = w.run(args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        }
+        runs += 1;
+    }
+    assert!(runs > 3, "listed {runs} times");
+}
+
+#[test]
+fn one_pass_over_proc_serves_segments_and_posix_objects() {
+    use shmctl_rs::gather::{holders, objects};
+    use shmctl_rs::proc::processes;
+    isolate();
+    // The host's /dev/shm, under a name no one else uses, removed however the test ends.
+    struct Unlink(String);
+    impl Drop for Unlink {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(format!("/dev/shm{}", self.0));
+        }
+    }
+    let name = format!("/shmctl-rs-test-one-pass.{}", std::process::id());
+    let _unlink = Unlink(name.clone());
+    let id = create(&["--size", "4096"]);
+    let mut c = std::process::Command::new(c_program("holder"));
+    c.args(["attach", &id.to_string(), "1", "rw"]);
+    let mut segment_holder = Spawned::new(c);
+    read_until(&mut segment_holder.lines(), |l| l.starts_with("ready"));
+    let mut c = std::process::Command::new(c_program("shm_holder"));
+    c.args(["posix", &name, "4096"]);
+    let mut object_holder = Spawned::new(c);
+    read_until(&mut object_holder.lines(), |l| l.starts_with("ready"));
+
+    let namespace = processes::current_namespace();
+    let scan = processes::scan_with(processes::Options {
+        namespace,
+        files: true,
+    });
+    let mut names = shmctl_rs::users::Names::default();
+    let by_shmid = holders::by_shmid(&scan, namespace, &mut names);
+    let segment: Vec<i32> = by_shmid[&(id as i32)].iter().map(|h| h.pid).collect();
+    assert_eq!(segment, [segment_holder.pid().as_raw()]);
+    let query = objects::Query {
+        posix: true,
+        names: Some(vec![name.parse().unwrap()]),
+        ..Default::default()
+    };
+    let listing = objects::gather_from(&query, &scan).unwrap();
+    assert_eq!(listing.objects.len(), 1);
+    let holders: Vec<i32> = listing.objects[0].holders.iter().map(|h| h.pid).collect();
+    assert_eq!(holders, [object_holder.pid().as_raw()]);
+    // Without files asked for, the scan is the System V one: no fds read.
+    let sysv = processes::scan(namespace);
+    assert!(
+        sysv.processes
+            .iter()
+            .all(|p| p.fds.is_empty() && p.file_mappings.is_empty())
+    );
+    assert!(
+        sysv.processes
+            .iter()
+            .any(|p| p.pid == segment_holder.pid().as_raw())
+    );
+}
