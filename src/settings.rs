@@ -232,18 +232,33 @@ fn ls_objects(args: cli::LsArgs, owner: Option<u32>, ns: Option<&str>) -> Result
         filter: objects::Filter {
             owner,
             min_size: args.min_size,
-            held: if args.attached {
-                Some(true)
-            } else if args.unheld {
-                Some(false)
-            } else {
-                None
-            },
+            held: either(args.attached, args.unheld),
         },
         columns,
         sort: args.sort.as_ref().map(object_column).transpose()?,
         reverse: args.reverse,
     }))
+}
+
+/// A filter from two flags that exclude each other: `yes` keeps, `no` drops, neither is none.
+fn either(yes: bool, no: bool) -> Option<bool> {
+    match (yes, no) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// The form `ls` prints in: `--format`, else `--json`/`--raw`, else `--export`/`--newline`.
+fn ls_format(args: &cli::LsArgs) -> Format {
+    match (args.format, args.format_args.json, args.format_args.raw) {
+        (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
+        (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
+        (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
+        (Some(LsFormat::Export), _, _) => Format::Export,
+        _ if args.export || args.newline => Format::Export,
+        _ => Format::Table,
+    }
 }
 
 fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
@@ -255,14 +270,7 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
         .transpose()
         .map_err(Error::usage)?;
     if args.posix || args.memfd {
-        let format = match (args.format, args.format_args.json, args.format_args.raw) {
-            (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
-            (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
-            (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
-            (Some(LsFormat::Export), _, _) => Format::Export,
-            _ if args.export || args.newline => Format::Export,
-            _ => Format::Table,
-        };
+        let format = ls_format(&args);
         let bytes = args.format_args.bytes;
         return Ok((format, bytes, ls_objects(args, owner, ns)?));
     }
@@ -281,14 +289,7 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
     if (args.all_namespaces || (in_namespace && !named)) && !columns.contains(&Column::Namespace) {
         columns.insert(0, Column::Namespace);
     }
-    let format = match (args.format, args.format_args.json, args.format_args.raw) {
-        (Some(LsFormat::Json), _, _) | (None, true, _) => Format::Json,
-        (Some(LsFormat::Raw), _, _) | (None, _, true) => Format::Raw,
-        (Some(LsFormat::Openmetrics), _, _) => Format::OpenMetrics,
-        (Some(LsFormat::Export), _, _) => Format::Export,
-        _ if args.export || args.newline => Format::Export,
-        _ => Format::Table,
-    };
+    let format = ls_format(&args);
     if format == Format::OpenMetrics && args.watch.is_some() {
         return Err(Error::usage(
             "--watch does not apply to --format openmetrics (scrape `shmctl-rs metrics --listen` instead)",
@@ -319,13 +320,7 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
                 owner,
                 key: args.key,
                 min_size: args.min_size,
-                attached: if args.attached {
-                    Some(true)
-                } else if args.unattached {
-                    Some(false)
-                } else {
-                    None
-                },
+                attached: either(args.attached, args.unattached),
                 orphans: args.orphans,
                 include_unknown: args.include_unknown,
             },

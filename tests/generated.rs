@@ -172,42 +172,19 @@ fn documented_json_fields_are_the_printed_ones() {
 /// Run a bash completion for `words` (the last one is being completed) as the test runs,
 /// in the host's PID and mount namespaces.
 fn bash_complete_on_host(words: &[&str]) -> Vec<String> {
-    let script = format!(
-        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
-        repo().join("completions/shmctl-rs.bash").display(),
-        words
-            .iter()
-            .map(|w| format!("'{w}'"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        words.len() - 1
-    );
-    let bin_dir = bin().parent().unwrap().to_path_buf();
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(script)
-        .env(
-            "PATH",
-            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
-        )
-        .output()
-        .expect("bash");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
+    bash_complete(Command::new("bash"), words)
 }
 
 /// Run a bash completion for `words` (the last one is being completed) in world `w`
 /// (its /dev/shm holds exactly the objects the test made), from the directory `cwd`.
 fn bash_complete_in(w: &World, cwd: &std::path::Path, words: &[&str]) -> Vec<String> {
-    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let mut bash = w.command("bash");
+    bash.current_dir(cwd);
+    bash_complete(bash, words)
+}
+
+/// Source the generated script in `bash`, complete `words` and return the candidates.
+fn bash_complete(mut bash: Command, words: &[&str]) -> Vec<String> {
     let script = format!(
         "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n_shmctl_rs shmctl-rs \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
         repo().join("completions/shmctl-rs.bash").display(),
@@ -218,11 +195,10 @@ fn bash_complete_in(w: &World, cwd: &std::path::Path, words: &[&str]) -> Vec<Str
             .join(" "),
         words.len() - 1
     );
-    let out = w
-        .command("bash")
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let out = bash
         .arg("-c")
         .arg(script)
-        .current_dir(cwd)
         .env(
             "PATH",
             format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),

@@ -61,6 +61,51 @@ fn info_lists_holders_with_their_mapping_counts_and_access() {
     assert_eq!(raw, format!("{id}\t{},{}\n", pids[0], pids[1]));
 }
 
+/// A process names itself (its comm is its file's name): a terminal escape or a tab in
+/// it reaches neither the terminal nor a raw row, in any listing that names holders.
+#[test]
+fn a_holders_name_cannot_write_to_the_terminal() {
+    isolate();
+    let id = create(&["--size", "4K", "--key", "0x4142"]);
+    let dir = tempfile::tempdir().unwrap();
+    let evil = dir.path().join("ev\u{1b}[2Jil\tx");
+    std::fs::copy(c_program("holder"), &evil).unwrap();
+    let mut c = Command::new(&evil);
+    c.args(["attach", &id.to_string(), "1", "rw"]);
+    let mut p = Spawned::new(c);
+    read_until(&mut p.lines(), |l| l.starts_with("ready"));
+    let pid = p.pid().as_raw();
+    let info = json(&["info", &id.to_string(), "--json"]);
+    // JSON keeps the name as it is (its escaping is JSON's).
+    assert_eq!(attached(&info)[0]["comm"], "ev\u{1b}[2Jil\tx");
+    for args in [
+        &["info", &id.to_string()][..],
+        &["ls", "--pids"],
+        &["ls", "--raw", "-o", "shmid,processes"],
+        &["ls", "--raw", "-o", "shmid,command"],
+        &["ls", "--export", "-o", "shmid,processes"],
+    ] {
+        let o = run(args);
+        let text = stdout(&o);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(
+            !text.contains('\u{1b}') && !text.contains("\x1b[2Jil\t"),
+            "{args:?} printed the escape: {text:?}"
+        );
+    }
+    let table = stdout(&run(&["ls", "--pids"]));
+    assert!(
+        table.contains(&format!("{pid} ev\\x1b[2Jil\\x09x")),
+        "{table:?}"
+    );
+    let raw = stdout(&run(&["ls", "--raw", "-o", "shmid,command"]));
+    assert_eq!(
+        raw.matches('\t').count(),
+        1,
+        "one tab, between the two cells: {raw:?}"
+    );
+}
+
 #[test]
 fn after_rmid_info_shows_the_original_key_and_the_holder() {
     isolate();

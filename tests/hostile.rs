@@ -148,9 +148,7 @@ fn a_killed_run_leaves_no_lock_and_a_held_role_names_its_holder() {
 fn ctrl_c_is_prompt_while_nobody_reads_stdout() {
     isolate();
     // Rows for ls --watch to write, so that the pipe fills in a few refreshes.
-    for _ in 0..200 {
-        shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default()).unwrap();
-    }
+    private_segments(200);
     let ring = run(&["ring", "produce", "-n", "10", "-i", "0", "--quiet"]);
     assert!(ring.status.success());
     let producer = Spawned::new(cmd(&["ring", "produce", "-n", "0", "-i", "0", "--quiet"]));
@@ -486,13 +484,7 @@ fn unprivileged_all_namespaces_shows_its_own_and_says_what_it_missed() {
 #[test]
 fn failing_outputs_never_stop_removals_or_panic() {
     isolate();
-    let ids: Vec<String> = (0..300)
-        .map(|_| {
-            shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default())
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids = private_segments(300);
     let full = || {
         std::fs::File::options()
             .write(true)

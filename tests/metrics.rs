@@ -141,46 +141,6 @@ fn curl(args: &[&str], url: &str) -> Reply {
     }
 }
 
-/// Each (format, text) parsed by prometheus_client's parser for that format: per document,
-/// the samples by name as `[labels, value]` pairs. A document the parser rejects fails.
-fn parse(docs: &[(&str, String)]) -> Vec<Value> {
-    let script = r#"
-import sys, json
-from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
-from prometheus_client.parser import text_string_to_metric_families as text
-out = []
-for kind, doc in json.load(sys.stdin):
-    parse = openmetrics if kind == "openmetrics" else text
-    samples = {}
-    for family in parse(doc):
-        for s in family.samples:
-            samples.setdefault(s.name, []).append([s.labels, s.value])
-    out.append(samples)
-print(json.dumps(out))
-"#;
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    let input =
-        serde_json::to_vec(&docs.iter().map(|(k, d)| json!([k, d])).collect::<Vec<_>>()).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the parser rejected a document: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 /// One sample's value per `label` value, of the family `name`.
 fn by_label(doc: &Value, name: &str, label: &str) -> HashMap<String, f64> {
     doc[name]
@@ -335,7 +295,7 @@ fn every_scrape_is_fresh_parses_and_matches_ls() {
     }
     scrape(6);
     drop(reader);
-    let parsed = parse(&docs);
+    let parsed = parse_expositions(&docs);
     for (i, (doc, (ls, limits))) in parsed.iter().zip(&truth).enumerate() {
         let segments = ls["segments"].as_array().unwrap().len();
         assert_eq!(
@@ -663,7 +623,7 @@ fn the_textfile_is_never_seen_half_written() {
         "node_exporter's format"
     );
     if prometheus_client() {
-        parse(&[("text", text)]);
+        parse_expositions(&[("text", text)]);
     }
 }
 
@@ -695,7 +655,7 @@ fn aggregate_keeps_totals_and_ls_openmetrics_is_an_alias() {
     );
     let aggregate = text(&["metrics", "--aggregate"]);
     let only_a = text(&["ls", "--format", "openmetrics", "--key", "0x6161"]);
-    let docs = parse(&[
+    let docs = parse_expositions(&[
         ("openmetrics", metrics),
         ("openmetrics", aggregate.clone()),
         ("openmetrics", only_a),

@@ -334,14 +334,7 @@ fn rm_of_an_attached_segment_marks_it_dest() {
 #[test]
 fn rm_of_hundreds_at_once_reports_each_one() {
     isolate();
-    let ids: Vec<String> = (0..300)
-        .map(|_| {
-            shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default())
-                .unwrap()
-                .0
-                .to_string()
-        })
-        .collect();
+    let ids = private_segments(300);
     let (p, _) = start_attach(&[&ids[7]]);
     let mut args = vec!["rm", "--json"];
     args.extend(ids.iter().map(String::as_str));
@@ -479,9 +472,7 @@ fn broken_pipe_is_not_an_error() {
     isolate();
     // 1000 rows of every column are about 150 KB: far more than a pipe holds, so the
     // reader's going away surely hits a write.
-    for _ in 0..1000 {
-        shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default()).unwrap();
-    }
+    private_segments(1000);
     let out = Command::new("bash")
         .arg("-c")
         .arg(format!(

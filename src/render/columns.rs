@@ -2,7 +2,8 @@
 //! each sorts.
 
 use super::View;
-use crate::model::{Namespace, Segment};
+use super::cell::{joined, namespace_cell, namespace_inode, or_dash, printable};
+use crate::model::Segment;
 use crate::units::{self, TimeFormat, size_text};
 use std::cmp::Ordering;
 
@@ -13,23 +14,6 @@ pub struct Style {
     pub time_format: TimeFormat,
     /// Permission bits in octal (`640`) instead of `rw-r-----`.
     pub numeric_perms: bool,
-}
-
-/// Text from a process or a file, safe to print: control characters (a terminal escape
-/// in a command line, a tab that would split a raw row) are written as `\xHH`.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("\\x{b:02x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,31 +60,9 @@ impl Column {
         Column::Rss,
     ];
 
-    /// `--output-all`: every column that needs no gathering beyond /proc's table.
-    pub const ALL: &'static [Column] = &[
-        Column::Key,
-        Column::Shmid,
-        Column::Owner,
-        Column::Group,
-        Column::Uid,
-        Column::Gid,
-        Column::Perms,
-        Column::Size,
-        Column::Nattch,
-        Column::Status,
-        Column::Cuid,
-        Column::Cuser,
-        Column::Cgid,
-        Column::Cgroup,
-        Column::Cpid,
-        Column::Lpid,
-        Column::Atime,
-        Column::Dtime,
-        Column::Ctime,
-        Column::Rss,
-        Column::Swap,
-        Column::Command,
-    ];
+    /// `--output-all`: every column that needs no gathering beyond /proc's table (all but
+    /// the last three of [`Column::EVERY`]: app, processes and namespace).
+    pub const ALL: &'static [Column] = Self::EVERY.split_at(Self::EVERY.len() - 3).0;
 
     /// `--creator`: who made it and who owns it (ipcs -m -c, with the creator's command).
     pub const CREATOR: &'static [Column] = &[
@@ -304,14 +266,10 @@ impl Column {
             Column::Ctime => time(s.ctime),
             Column::Rss => size(s.rss),
             Column::Swap => size(s.swap),
-            Column::Processes => match s.attached.as_deref() {
-                Some([]) | None => "-".to_string(),
-                Some(holders) => holders
-                    .iter()
-                    .map(|h| h.short())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            },
+            Column::Processes => joined(
+                s.attached.iter().flatten().map(|h| printable(&h.short())),
+                ", ",
+            ),
             Column::Namespace => namespace_cell(s.namespace.as_ref()),
             _ => self.raw(s),
         }
@@ -319,8 +277,6 @@ impl Column {
 
     /// The cell for scripts: exact numbers, Unix seconds, octal perms, `-` for nothing.
     pub fn raw(self, s: &Segment) -> String {
-        let opt = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
-        let optu = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
         let name = |name: &Option<String>, id: u32| name.clone().unwrap_or_else(|| id.to_string());
         match self {
             Column::Key => s.key_hex.clone(),
@@ -332,41 +288,25 @@ impl Column {
             Column::Perms => s.perms.clone(),
             Column::Size => s.size.to_string(),
             Column::Nattch => s.nattch.to_string(),
-            Column::Status => {
-                if s.status.is_empty() {
-                    "-".to_string()
-                } else {
-                    s.status.join(",")
-                }
-            }
+            Column::Status => joined(&s.status, ","),
             Column::Cuid => s.cuid.to_string(),
             Column::Cuser => name(&s.cuser, s.cuid),
             Column::Cgid => s.cgid.to_string(),
             Column::Cgroup => name(&s.cgroup, s.cgid),
             Column::Cpid => s.cpid.to_string(),
             Column::Lpid => s.lpid.to_string(),
-            Column::Atime => opt(s.atime),
-            Column::Dtime => opt(s.dtime),
-            Column::Ctime => opt(s.ctime),
-            Column::Rss => optu(s.rss),
-            Column::Swap => optu(s.swap),
+            Column::Atime => or_dash(s.atime),
+            Column::Dtime => or_dash(s.dtime),
+            Column::Ctime => or_dash(s.ctime),
+            Column::Rss => or_dash(s.rss),
+            Column::Swap => or_dash(s.swap),
             Column::Command => s.command.as_deref().map_or("-".into(), printable),
             Column::App => match &s.app {
                 Some(Some(app)) => printable(&app.text()),
                 _ => "-".to_string(),
             },
-            Column::Processes => match s.attached.as_deref() {
-                Some([]) | None => "-".to_string(),
-                Some(holders) => holders
-                    .iter()
-                    .map(|h| h.pid.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            },
-            Column::Namespace => s
-                .namespace
-                .as_ref()
-                .map_or("-".to_string(), |n| n.inode.to_string()),
+            Column::Processes => joined(s.attached.iter().flatten().map(|h| h.pid), ","),
+            Column::Namespace => namespace_inode(s.namespace.as_ref()),
         }
     }
 
@@ -407,17 +347,6 @@ impl Column {
                 .cmp(&b.namespace.as_ref().map(|n| n.inode)),
         }
         .then(a.shmid.cmp(&b.shmid))
-    }
-}
-
-/// A namespace for people: `4026532178 (4242 sleep)`, its inode and one process in it.
-pub fn namespace_cell(namespace: Option<&Namespace>) -> String {
-    match namespace {
-        Some(ns) => match (ns.pid, &ns.comm) {
-            (Some(pid), Some(comm)) => format!("{} ({pid} {comm})", ns.inode),
-            _ => ns.inode.to_string(),
-        },
-        None => "-".to_string(),
     }
 }
 
@@ -470,12 +399,14 @@ mod tests {
                 .chain(Column::TIME)
                 .all(|c| Column::EVERY.contains(c))
         );
-    }
-
-    #[test]
-    fn text_from_processes_cannot_reach_the_terminal() {
-        assert_eq!(printable("app --x"), "app --x");
-        assert_eq!(printable("evil\u{1b}[2J\tx"), "evil\\x1b[2J\\x09x");
-        assert_eq!(printable("ünï"), "ünï");
+        // --output-all leaves out just the columns that need more than /proc's table.
+        let left_out: Vec<_> = Column::EVERY
+            .iter()
+            .filter(|c| !Column::ALL.contains(c))
+            .collect();
+        assert_eq!(
+            left_out,
+            [&Column::App, &Column::Processes, &Column::Namespace]
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! `info`: one segment in full, its holders, and what could not be looked at.
 
-use super::columns::printable;
+use super::cell::printable;
 use super::table::{Grid, write_pairs};
 use super::{Render, View, plural};
 use crate::model::app::HeaderRead;

@@ -6,6 +6,7 @@
 
 pub mod attach;
 pub mod bench;
+pub mod cell;
 pub mod column_names;
 pub mod columns;
 pub mod create;

@@ -2,7 +2,7 @@
 //! as a table, raw rows, JSON and OpenMetrics, one object in full (`info /NAME`), and what
 //! `create --posix` made.
 
-use super::columns::namespace_cell;
+use super::cell::{joined, namespace_cell, namespace_inode, or_dash, printable};
 use super::info::unreadable_note;
 use super::table::{Grid, write_pairs};
 use super::{Render, View, openmetrics, plural};
@@ -195,18 +195,8 @@ impl ObjectColumn {
             ObjectColumn::Size => size(o.size),
             ObjectColumn::Allocated => size(o.allocated),
             ObjectColumn::Mtime => units::short_time(o.mtime, view.now),
-            ObjectColumn::Holders => {
-                if o.holders.is_empty() {
-                    "-".to_string()
-                } else {
-                    o.holders
-                        .iter()
-                        .map(|h| printable(&h.short()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            }
-            ObjectColumn::Namespace => printable(&namespace_cell(o.namespace.as_ref())),
+            ObjectColumn::Holders => joined(o.holders.iter().map(|h| printable(&h.short())), ", "),
+            ObjectColumn::Namespace => namespace_cell(o.namespace.as_ref()),
             _ => self.raw(o),
         }
     }
@@ -214,47 +204,26 @@ impl ObjectColumn {
     /// The cell for scripts: exact numbers, Unix seconds, octal perms, `-` for nothing;
     /// control characters in names escaped, so that a row stays one line.
     pub fn raw(self, o: &ShmObject) -> String {
-        let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
-        let list = |v: &[&str]| {
-            if v.is_empty() {
-                "-".to_string()
-            } else {
-                v.join(",")
-            }
-        };
         match self {
             ObjectColumn::Kind => o.kind.name().to_string(),
             ObjectColumn::Name => printable(&o.name),
             ObjectColumn::Inode => o.inode.to_string(),
-            ObjectColumn::Owner => opt(o.owner.as_deref().map(printable)),
-            ObjectColumn::Group => opt(o.group.as_deref().map(printable)),
-            ObjectColumn::Uid => opt(o.uid.map(|v| v.to_string())),
-            ObjectColumn::Gid => opt(o.gid.map(|v| v.to_string())),
-            ObjectColumn::Perms => opt(o.perms.clone()),
-            ObjectColumn::Size => opt(o.size.map(|v| v.to_string())),
-            ObjectColumn::Allocated => opt(o.allocated.map(|v| v.to_string())),
-            ObjectColumn::Mtime => opt(o.mtime.map(|v| v.to_string())),
-            ObjectColumn::Status => list(&o.status),
+            ObjectColumn::Owner => or_dash(o.owner.as_deref().map(printable)),
+            ObjectColumn::Group => or_dash(o.group.as_deref().map(printable)),
+            ObjectColumn::Uid => or_dash(o.uid),
+            ObjectColumn::Gid => or_dash(o.gid),
+            ObjectColumn::Perms => or_dash(o.perms.as_deref()),
+            ObjectColumn::Size => or_dash(o.size),
+            ObjectColumn::Allocated => or_dash(o.allocated),
+            ObjectColumn::Mtime => or_dash(o.mtime),
+            ObjectColumn::Status => joined(&o.status, ","),
             ObjectColumn::Seals => match &o.seals {
                 None => "-".to_string(),
                 Some(s) if s.is_empty() => "none".to_string(),
                 Some(s) => s.join(","),
             },
-            ObjectColumn::Holders => {
-                if o.holders.is_empty() {
-                    "-".to_string()
-                } else {
-                    o.holders
-                        .iter()
-                        .map(|h| h.pid.to_string())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                }
-            }
-            ObjectColumn::Namespace => o
-                .namespace
-                .as_ref()
-                .map_or("-".to_string(), |n| n.inode.to_string()),
+            ObjectColumn::Holders => joined(o.holders.iter().map(|h| h.pid), ","),
+            ObjectColumn::Namespace => namespace_inode(o.namespace.as_ref()),
         }
     }
 
@@ -289,22 +258,6 @@ impl ObjectColumn {
 /// Say which processes could not be looked at: for objects, their maps or their fds.
 pub fn unreadable_objects_note(u: &Unreadable) -> String {
     unreadable_note(u).replacen("The maps", "The maps or fds", 1)
-}
-
-/// Names that print as one line: control characters (a newline in a file name) as `\xNN`.
-pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\x{:02x}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// The listing with the columns chosen for it, and the kinds it holds (for OpenMetrics,

@@ -1,11 +1,17 @@
 //! Tables for people (comfy-table, fitted to the terminal) and tab-separated raw rows for
 //! scripts.
 
+use super::cell::printable;
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
+use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// A table with a heading row; `right` says which columns hold numbers.
+///
+/// A table or a raw row never carries a control character: whatever a cell holds (a
+/// process's name, a file's), it is printed through [`printable`].
+#[derive(Clone)]
 pub struct Grid {
     pub headings: Vec<String>,
     pub right: Vec<bool>,
@@ -13,6 +19,26 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// This grid, or a copy whose cells hold no control characters when any did.
+    fn safe(&self) -> Cow<'_, Grid> {
+        let unsafe_cell = |c: &String| c.chars().any(char::is_control);
+        if !self
+            .rows
+            .iter()
+            .flatten()
+            .chain(&self.headings)
+            .any(unsafe_cell)
+        {
+            return Cow::Borrowed(self);
+        }
+        let clean = |cells: &[String]| cells.iter().map(|c| printable(c)).collect();
+        Cow::Owned(Grid {
+            headings: clean(&self.headings),
+            right: self.right.clone(),
+            rows: self.rows.iter().map(|r| clean(r)).collect(),
+        })
+    }
+
     /// Column widths (display cells) of the widest value in each column, or heading when
     /// `headings` are shown.
     fn widths(&self, headings: bool) -> Vec<usize> {
@@ -38,12 +64,13 @@ impl Grid {
 
     /// [`Grid::to_table`], with or without the heading row.
     pub fn to_table_with(&self, width: Option<u16>, headings: bool) -> String {
-        let widths = self.widths(headings);
+        let grid = self.safe();
+        let widths = grid.widths(headings);
         let total: usize = widths.iter().map(|w| w + 2).sum();
         if width.is_none_or(|w| total <= usize::from(w)) {
-            return self.aligned(&widths, headings);
+            return grid.aligned(&widths, headings);
         }
-        self.wrapped(width, headings)
+        grid.wrapped(width, headings)
     }
 
     /// The fast path: every cell on one line (what comfy-table prints when nothing wraps).
@@ -126,7 +153,7 @@ impl Grid {
 
     /// Tab-separated rows, no heading.
     pub fn write_raw(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        for row in &self.rows {
+        for row in &self.safe().rows {
             writeln!(out, "{}", row.join("\t"))?;
         }
         Ok(())
@@ -176,11 +203,11 @@ fn export_quoted(value: &str) -> String {
     out
 }
 
-/// `name   value` lines for one object, names padded to one width.
+/// `name   value` lines for one object, names padded to one width, values printable.
 pub fn write_pairs(out: &mut dyn Write, pairs: &[(&str, String)]) -> std::io::Result<()> {
     let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in pairs {
-        writeln!(out, "{k:<width$}  {v}")?;
+        writeln!(out, "{k:<width$}  {}", printable(v))?;
     }
     Ok(())
 }
@@ -198,6 +225,23 @@ mod tests {
                 vec!["0x81000001".into(), "100 B".into()],
             ],
         }
+    }
+
+    #[test]
+    fn no_cell_prints_a_control_character() {
+        let mut g = grid();
+        g.rows.push(vec!["a\u{1b}[2J\tb".into(), "1 B".into()]);
+        for text in [g.to_table(None), g.to_table(Some(20))] {
+            assert!(!text.contains(['\u{1b}', '\t']), "{text:?}");
+            assert!(text.contains("a\\x1b[2J"), "{text:?}");
+        }
+        let mut raw = Vec::new();
+        g.write_raw(&mut raw).unwrap();
+        let raw = String::from_utf8(raw).unwrap();
+        assert_eq!(raw.lines().last(), Some("a\\x1b[2J\\x09b\t1 B"));
+        let mut pairs = Vec::new();
+        write_pairs(&mut pairs, &[("name", "x\ny".into())]).unwrap();
+        assert_eq!(String::from_utf8(pairs).unwrap(), "name  x\\x0ay\n");
     }
 
     #[test]

@@ -370,16 +370,21 @@ pub fn ends_within(child: &mut Spawned, limit: Duration) -> Option<std::process:
     }
 }
 
-/// OpenMetrics text as prometheus_client's parser reads it: sample name -> [[labels,
-/// value], ...]. Fails the test when the parser rejects the text.
-pub fn parse_openmetrics(text: &str) -> Value {
+/// Each (format, text) parsed by prometheus_client's parser for that format: per document,
+/// the samples by name as `[labels, value]` pairs. A document the parser rejects fails.
+pub fn parse_expositions(docs: &[(&str, String)]) -> Vec<Value> {
     let script = r#"
 import sys, json
-from prometheus_client.openmetrics.parser import text_string_to_metric_families
-out = {}
-for family in text_string_to_metric_families(sys.stdin.read()):
-    for s in family.samples:
-        out.setdefault(s.name, []).append([s.labels, s.value])
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
+from prometheus_client.parser import text_string_to_metric_families as text
+out = []
+for kind, doc in json.load(sys.stdin):
+    parse = openmetrics if kind == "openmetrics" else text
+    samples = {}
+    for family in parse(doc):
+        for s in family.samples:
+            samples.setdefault(s.name, []).append([s.labels, s.value])
+    out.append(samples)
 print(json.dumps(out))
 "#;
     let mut child = Command::new("python3")
@@ -389,20 +394,34 @@ print(json.dumps(out))
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3");
+    let input = serde_json::to_vec(
+        &docs
+            .iter()
+            .map(|(k, d)| serde_json::json!([k, d]))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
-        "the parser rejected it: {}\n{text}",
+        "the parser rejected a document: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// An OpenMetrics text parsed by prometheus_client: the samples by name as
+/// `[labels, value]` pairs. A text the parser rejects fails the test.
+pub fn parse_openmetrics(text: &str) -> Value {
+    parse_expositions(&[("openmetrics", text.to_string())])
+        .pop()
+        .unwrap()
 }
 
 /// A C program from tests/c, built once per test binary with the system C compiler.
@@ -531,6 +550,18 @@ pub fn container(create: &str) -> (Spawned, String) {
         std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
     });
     (p, pid)
+}
+
+/// `n` private 4 KiB segments (mode 600), made with the kernel's call; their shmids.
+pub fn private_segments(n: usize) -> Vec<String> {
+    use shmctl_rs::sys::shm::{self, CreateFlags, Key};
+    (0..n)
+        .map(|_| {
+            shm::create(Key::PRIVATE, 4096, 0o600, CreateFlags::default())
+                .unwrap()
+                .to_string()
+        })
+        .collect()
 }
 
 /// The fields of segment `id`'s line in a `/proc/sysvipc/shm` text, as numbers: key 0,
