@@ -168,7 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;metrics' {
-            [CompletionResult]::new('--textfile', '--textfile', [CompletionResultType]::ParameterName, 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter''s textfile collector, which reads *.prom files')
+            [CompletionResult]::new('--textfile', '--textfile', [CompletionResultType]::ParameterName, 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter''s textfile collector, which reads *.prom files; PATH is a regular file or none yet (a link, a device or a FIFO there is refused)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape; PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on stderr)')
             [CompletionResult]::new('--max-scrapes', '--max-scrapes', [CompletionResultType]::ParameterName, 'With --listen: at most N scrapes at once; more are answered 503 at once')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper''s Accept header chooses')

@@ -156,7 +156,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --help 'Print help'
         }
         &'shmctl-rs;metrics'= {
-            cand --textfile 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter''s textfile collector, which reads *.prom files'
+            cand --textfile 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter''s textfile collector, which reads *.prom files; PATH is a regular file or none yet (a link, a device or a FIFO there is refused)'
             cand --listen 'Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape; PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on stderr)'
             cand --max-scrapes 'With --listen: at most N scrapes at once; more are answered 503 at once'
             cand --format 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper''s Accept header chooses'

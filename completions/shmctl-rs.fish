@@ -179,7 +179,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l ns -d 'Wo
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand limits" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l textfile -d 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter\'s textfile collector, which reads *.prom files' -r -F
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l textfile -d 'Write the metrics to PATH in one step (a temporary file in its directory, renamed over it) for node_exporter\'s textfile collector, which reads *.prom files; PATH is a regular file or none yet (a link, a device or a FIFO there is refused)' -r -F
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l listen -d 'Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape; PORT alone listens on 127.0.0.1 (port 0 picks a free one; the address is said on stderr)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l max-scrapes -d 'With --listen: at most N scrapes at once; more are answered 503 at once' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l format -d 'The text format [default: openmetrics on stdout, text with --textfile]; with --listen the scraper\'s Accept header chooses' -r -f -a "openmetrics\t'OpenMetrics 1.0 (ends with # EOF)'

@@ -405,7 +405,8 @@ pub struct MetricsArgs {
     #[arg(short = 'A', long, conflicts_with = "ns")]
     pub all_namespaces: bool,
     /// Write the metrics to PATH in one step (a temporary file in its directory, renamed
-    /// over it) for node_exporter's textfile collector, which reads *.prom files
+    /// over it) for node_exporter's textfile collector, which reads *.prom files; PATH is
+    /// a regular file or none yet (a link, a device or a FIFO there is refused)
     #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub textfile: Option<std::path::PathBuf>,
     /// Serve GET /metrics over HTTP until Ctrl-C or SIGTERM, gathering on every scrape;

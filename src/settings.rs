@@ -237,6 +237,7 @@ fn ls_objects(args: cli::LsArgs, owner: Option<u32>, ns: Option<&str>) -> Result
         columns,
         sort: args.sort.as_ref().map(object_column).transpose()?,
         reverse: args.reverse,
+        look: ls_look(&args),
     }))
 }
 
@@ -246,6 +247,23 @@ fn either(yes: bool, no: bool) -> Option<bool> {
         (true, _) => Some(true),
         (_, true) => Some(false),
         _ => None,
+    }
+}
+
+/// How `ls` lays out its table and cells (lsipc's options), for segments and objects alike.
+fn ls_look(args: &cli::LsArgs) -> Look {
+    Look {
+        style: Style {
+            time_format: match args.time_format {
+                cli::TimeFormatArg::Short => TimeFormat::Short,
+                cli::TimeFormatArg::Full => TimeFormat::Full,
+                cli::TimeFormatArg::Iso => TimeFormat::Iso,
+            },
+            numeric_perms: args.numeric_perms,
+        },
+        headings: !args.noheadings,
+        fit: !args.notruncate,
+        newline: args.newline,
     }
 }
 
@@ -296,19 +314,7 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
         ));
     }
     let bytes = args.format_args.bytes;
-    let look = Look {
-        style: Style {
-            time_format: match args.time_format {
-                cli::TimeFormatArg::Short => TimeFormat::Short,
-                cli::TimeFormatArg::Full => TimeFormat::Full,
-                cli::TimeFormatArg::Iso => TimeFormat::Iso,
-            },
-            numeric_perms: args.numeric_perms,
-        },
-        headings: !args.noheadings,
-        fit: !args.notruncate,
-        newline: args.newline,
-    };
+    let look = ls_look(&args);
     let settings = ls::Settings {
         query: Query {
             commands: format == Format::Json || columns.contains(&Column::Command),

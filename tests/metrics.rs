@@ -557,6 +557,34 @@ fn ctrl_c_and_sigterm_stop_the_endpoint_with_130() {
     }
 }
 
+/// Only a regular file is replaced: a link another user planted where the textfile goes,
+/// a FIFO, or a device such as /dev/null stays as it was, and the command says why.
+#[test]
+fn a_textfile_path_that_is_not_a_regular_file_is_left_alone() {
+    isolate();
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "keep").unwrap();
+    let link = dir.path().join("shmctl-rs.prom");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let err = fails(&["metrics", "--textfile", link.to_str().unwrap()], 2);
+    assert!(err.contains("a symbolic link, not a regular file"), "{err}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    let fifo = dir.path().join("fifo.prom");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let err = fails(&["metrics", "--textfile", fifo.to_str().unwrap()], 2);
+    assert!(err.contains("a FIFO"), "{err}");
+    // No temporary file left behind for any of them.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+}
+
 #[test]
 fn the_textfile_is_never_seen_half_written() {
     isolate();

@@ -833,6 +833,51 @@ fn ls_posix_filters_sorts_and_prints_like_ls() {
     assert_eq!(info_fields, documented_info);
 }
 
+/// lsipc's `--export`, `--noheadings`, `-P` and `--time-format` shape the objects'
+/// listing too; a name any user can plant in /dev/shm is never run by `eval`.
+#[test]
+fn export_of_objects_is_safe_to_eval() {
+    isolate();
+    let w = World::new();
+    w.sh("setpriv --reuid=65534 --regid=65534 --clear-groups touch '/dev/shm/x$(touch${IFS}pwned)`touch${IFS}pwned`'; \
+          head -c 4096 /dev/zero > /dev/shm/plain");
+    let dir = tempfile::tempdir().unwrap();
+    let export = stdout(&w.run(&["ls", "--posix", "-e", "-o", "name,size,perms"]));
+    assert_eq!(export.lines().count(), 2, "{export}");
+    assert!(
+        export
+            .lines()
+            .any(|l| l == "NAME=\"/plain\" SIZE=\"4 KiB\" PERMS=\"rw-r--r--\""),
+        "{export}"
+    );
+    let script = format!("{export}\necho \"$NAME\"");
+    let out = w
+        .command("bash")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // As lsipc writes it: `$` and `` ` `` as \xHH, which double quotes keep as text.
+    assert_eq!(
+        stdout(&out),
+        "/x\\x24(touch\\x24{IFS}pwned)\\x60touch\\x24{IFS}pwned\\x60\n"
+    );
+    assert!(!dir.path().join("pwned").exists(), "eval ran a file's name");
+    let pairs = stdout(&w.run(&["ls", "--posix", "-e", "-n", "-o", "name,size"]));
+    assert_eq!(pairs.lines().count(), 4, "{pairs}");
+    let table = stdout(&w.run(&["ls", "--posix", "--noheadings", "-P", "-o", "name,perms"]));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("/plain") && l.ends_with("644")),
+        "{table}"
+    );
+    assert!(!table.contains("NAME"), "{table}");
+    let iso = stdout(&w.run(&["ls", "--posix", "--time-format", "iso", "-o", "name,mtime"]));
+    assert!(iso.contains("+00:00"), "{iso}");
+}
+
 #[test]
 fn a_reader_that_stops_and_a_full_stdout_are_handled() {
     isolate();

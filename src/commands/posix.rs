@@ -11,6 +11,7 @@ use crate::model::posix::{
 use crate::model::{Action, Outcome, Unreadable};
 use crate::output::{self, Output};
 use crate::render::Format;
+use crate::render::ls::Look;
 use crate::render::posix::{ObjectColumn, Objects, unreadable_objects_note};
 use crate::sys;
 use nix::errno::Errno;
@@ -22,6 +23,7 @@ pub struct LsSettings {
     pub columns: Vec<ObjectColumn>,
     pub sort: Option<ObjectColumn>,
     pub reverse: bool,
+    pub look: Look,
 }
 
 /// Nothing is called unheld while some process could not be looked at.
@@ -63,6 +65,7 @@ pub fn ls(settings: &LsSettings, out: &mut Output) -> Result<Status> {
         listing: &listing,
         columns: &settings.columns,
         kinds: &kinds,
+        look: &settings.look,
     })?;
     if !listing.unreadable.is_empty() && out.format() == Format::Table {
         output::note(format!(

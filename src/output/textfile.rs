@@ -1,7 +1,8 @@
 //! A file that readers see whole or not at all (node_exporter's textfile collector reads
 //! it at any moment): a temporary file in the same directory is written, flushed to disk
-//! and given mode 0644, then renamed over the target, and the directory is flushed. A
-//! symbolic link planted at the target is replaced, never followed. A run killed with
+//! and given mode 0644, then renamed over the target, and the directory is flushed. Only
+//! a regular file is replaced: a symbolic link, a device (`/dev/null`), a FIFO or a
+//! directory at the target is refused, never followed or replaced. A run killed with
 //! SIGKILL leaves its temporary file; the next run removes such files of its own once
 //! they are [`STALE`].
 
@@ -43,6 +44,17 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| Error::usage(format!("textfile {}: not a file name", path.display())))?;
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => {
+            return Err(Error::usage(format!(
+                "textfile {}: {}, not a regular file: a textfile replaces a regular file or \
+                 makes a new one (name a path in node_exporter's textfile directory)",
+                path.display(),
+                kind_of(&meta.file_type())
+            )));
+        }
+        _ => {}
+    }
     // Not ending in .prom, so that the collector never reads it half-written.
     let name = name.to_string_lossy();
     let mut temp = tempfile::Builder::new()
@@ -63,6 +75,23 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| failed(path, e))?;
     remove_stale(dir, &name);
     Ok(())
+}
+
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
 }
 
 /// Remove the temporary files that killed runs left for `name` in `dir`: regular files of
@@ -158,15 +187,49 @@ mod tests {
     }
 
     #[test]
-    fn a_planted_link_is_replaced_not_followed() {
+    fn only_a_regular_file_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let victim = dir.path().join("victim");
         std::fs::write(&victim, b"keep").unwrap();
         let path = dir.path().join("shm.prom");
         std::os::unix::fs::symlink(&victim, &path).unwrap();
-        replace(&path, b"metrics\n").unwrap();
+        let e = replace(&path, b"metrics\n").unwrap_err();
+        assert_eq!(e.status, Status::Usage);
+        assert!(
+            e.message.contains("a symbolic link, not a regular file"),
+            "{e}"
+        );
         assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
-        assert!(!std::fs::symlink_metadata(&path).unwrap().is_symlink());
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_symlink());
+        let fifo = dir.path().join("fifo.prom");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        let e = replace(&fifo, b"metrics\n").unwrap_err();
+        assert!(e.message.contains("a FIFO"), "{e}");
+        // A device node like /dev/null (made here, where only root may).
+        let null = dir.path().join("null");
+        let made = nix::sys::stat::mknod(
+            &null,
+            nix::sys::stat::SFlag::S_IFCHR,
+            nix::sys::stat::Mode::from_bits_truncate(0o666),
+            nix::sys::stat::makedev(1, 3),
+        )
+        .is_ok();
+        if made {
+            let e = replace(&null, b"metrics\n").unwrap_err();
+            assert!(e.message.contains("a device"), "{e}");
+            use std::os::unix::fs::FileTypeExt;
+            assert!(
+                std::fs::symlink_metadata(&null)
+                    .unwrap()
+                    .file_type()
+                    .is_char_device()
+            );
+        }
+        let e = replace(dir.path(), b"x").unwrap_err();
+        assert!(e.message.contains("a directory"), "{e}");
+        // No temporary file was made for any of them.
+        let names = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(names, 3 + usize::from(made));
     }
 
     #[test]

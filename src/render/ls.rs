@@ -33,7 +33,8 @@ impl Default for Look {
 }
 
 impl Look {
-    fn width(&self, view: &View) -> Option<u16> {
+    /// The width to fit a table to: the terminal's, unless `--notruncate`.
+    pub fn width(&self, view: &View) -> Option<u16> {
         if self.fit { view.width } else { None }
     }
 }

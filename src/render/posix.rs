@@ -3,7 +3,9 @@
 //! `create --posix` made.
 
 use super::cell::{joined, namespace_cell, namespace_inode, or_dash, printable};
+use super::columns::Style;
 use super::info::unreadable_note;
+use super::ls::Look;
 use super::table::{Grid, write_pairs};
 use super::{Render, View, openmetrics, plural};
 use crate::model::posix::{
@@ -186,15 +188,16 @@ impl ObjectColumn {
     }
 
     /// The cell for people: human sizes (unless `view.bytes`), local times, `-` for nothing.
-    pub fn cell(self, o: &ShmObject, view: &View) -> String {
+    pub fn cell(self, o: &ShmObject, view: &View, style: &Style) -> String {
         let size = |v: Option<u64>| v.map_or("-".to_string(), |v| size_text(v, view.bytes));
         match self {
+            ObjectColumn::Perms if style.numeric_perms => self.raw(o),
             ObjectColumn::Perms => o
                 .mode
                 .map_or("-".to_string(), |m| units::mode_string(m & 0o777)),
             ObjectColumn::Size => size(o.size),
             ObjectColumn::Allocated => size(o.allocated),
-            ObjectColumn::Mtime => units::short_time(o.mtime, view.now),
+            ObjectColumn::Mtime => units::time_text(o.mtime, view.now, style.time_format),
             ObjectColumn::Holders => joined(o.holders.iter().map(|h| printable(&h.short())), ", "),
             ObjectColumn::Namespace => namespace_cell(o.namespace.as_ref()),
             _ => self.raw(o),
@@ -266,6 +269,8 @@ pub struct Objects<'a> {
     pub listing: &'a ObjectListing,
     pub columns: &'a [ObjectColumn],
     pub kinds: &'a [Kind],
+    /// Headings, fitting, time format and perms, as for segments.
+    pub look: &'a Look,
 }
 
 impl Serialize for Objects<'_> {
@@ -274,29 +279,58 @@ impl Serialize for Objects<'_> {
     }
 }
 
-fn grid(objects: &[ShmObject], columns: &[ObjectColumn], view: &View, raw: bool) -> Grid {
-    Grid {
-        headings: columns.iter().map(|c| c.heading().to_string()).collect(),
-        right: columns.iter().map(|c| c.is_numeric()).collect(),
-        rows: objects
-            .iter()
-            .map(|o| {
-                columns
-                    .iter()
-                    .map(|c| if raw { c.raw(o) } else { c.cell(o, view) })
-                    .collect()
-            })
-            .collect(),
+impl Objects<'_> {
+    fn grid(&self, view: &View, raw: bool) -> Grid {
+        let style = &self.look.style;
+        Grid {
+            headings: self
+                .columns
+                .iter()
+                .map(|c| c.heading().to_string())
+                .collect(),
+            right: self.columns.iter().map(|c| c.is_numeric()).collect(),
+            rows: self
+                .listing
+                .objects
+                .iter()
+                .map(|o| {
+                    self.columns
+                        .iter()
+                        .map(|c| {
+                            if raw {
+                                c.raw(o)
+                            } else {
+                                c.cell(o, view, style)
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
     }
 }
 
 impl Render for Objects<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        grid(&self.listing.objects, self.columns, view, false).write_table(out, view.width)
+        let table = self
+            .grid(view, false)
+            .to_table_with(self.look.width(view), self.look.headings);
+        out.write_all(table.as_bytes())
     }
 
     fn raw(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        grid(&self.listing.objects, self.columns, view, true).write_raw(out)
+        self.grid(view, true).write_raw(out)
+    }
+
+    /// `NAME="/psm_1" SIZE="4 KiB" …`, as `ls --export` writes segments.
+    fn export(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let names: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| c.name().to_ascii_uppercase())
+            .collect();
+        self.grid(view, false)
+            .write_export(out, &names, self.look.newline)
     }
 
     fn openmetrics(&self, _view: &View, out: &mut dyn Write) -> io::Result<()> {
@@ -396,7 +430,7 @@ impl Render for ObjectInfo {
             ));
         }
         if o.namespace.is_some() {
-            pairs.push(("namespace", ObjectColumn::Namespace.cell(o, view)));
+            pairs.push(("namespace", namespace_cell(o.namespace.as_ref())));
         }
         pairs.push((
             "holders",
@@ -579,6 +613,7 @@ pub(crate) mod tests {
             listing: &l,
             columns: ObjectColumn::BOTH,
             kinds: &[Kind::Posix, Kind::Memfd],
+            look: &Look::default(),
         };
         let text = to_string(Format::Table, &objects, &View::at(NOW));
         let lines: Vec<&str> = text.lines().collect();
@@ -613,6 +648,7 @@ pub(crate) mod tests {
             listing: &l,
             columns: &columns,
             kinds: &[Kind::Posix],
+            look: &Look::default(),
         };
         let raw = to_string(Format::Raw, &objects, &View::at(NOW));
         assert_eq!(
@@ -633,6 +669,57 @@ pub(crate) mod tests {
             serde_json::json!(["shrink", "grow"])
         );
         assert!(first.get("mode").is_none() && first.get("namespace").is_none());
+    }
+
+    /// lsipc's options apply to objects as to segments; `--export` is safe to `eval`
+    /// whatever a file is called.
+    #[test]
+    fn lsipc_options_shape_objects_too() {
+        let mut l = listing();
+        l.objects[0].name = "/x$(touch pwned)`id`\"".into();
+        let columns = [ObjectColumn::Name, ObjectColumn::Perms, ObjectColumn::Mtime];
+        let look = Look {
+            style: Style {
+                time_format: units::TimeFormat::Iso,
+                numeric_perms: true,
+            },
+            headings: false,
+            fit: true,
+            newline: false,
+        };
+        let objects = Objects {
+            listing: &l,
+            columns: &columns,
+            kinds: &[Kind::Posix],
+            look: &look,
+        };
+        let text = to_string(Format::Table, &objects, &View::at(NOW));
+        assert!(!text.contains("NAME"), "no headings:\n{text}");
+        let first = text.lines().next().unwrap();
+        assert!(first.contains("  600  "), "numeric perms: {first}");
+        assert!(
+            first.contains('T') && first.contains(':'),
+            "ISO time: {first}"
+        );
+        let export = to_string(Format::Export, &objects, &View::at(NOW));
+        let first = export.lines().next().unwrap();
+        assert!(
+            first.starts_with(
+                "NAME=\"/x\\x24(touch pwned)\\x60id\\x60\\x22\" PERMS=\"600\" MTIME=\""
+            ),
+            "{first}"
+        );
+        assert_eq!(export.lines().count(), l.objects.len());
+        let newline = Look {
+            newline: true,
+            ..look
+        };
+        let objects = Objects {
+            look: &newline,
+            ..objects
+        };
+        let pairs = to_string(Format::Export, &objects, &View::at(NOW));
+        assert_eq!(pairs.lines().count(), 3 * l.objects.len());
     }
 
     #[test]
