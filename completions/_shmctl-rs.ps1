@@ -159,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
             [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -179,8 +180,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
-            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -200,10 +201,22 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
-            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap')
             [CompletionResult]::new('--remove-when-done', '--remove-when-done', [CompletionResultType]::ParameterName, 'Remove the ring''s segment after consuming all items')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;ring;repair' {
+            [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'The ring''s key as ftok(PATH, PROJ)')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Say what a repair would change, and change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what a repair would change, and change nothing')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -241,6 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;ring;help' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
             [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -250,6 +264,9 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;ring;help;consume' {
+            break
+        }
+        'shmctl-rs;ring;help;repair' {
             break
         }
         'shmctl-rs;ring;help;bench' {
@@ -312,6 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;help;ring' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
             [CompletionResult]::new('bench-peer', 'bench-peer', [CompletionResultType]::ParameterValue, 'One end of a benchmark run (started by ring bench)')
             break
@@ -320,6 +338,9 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;help;ring;consume' {
+            break
+        }
+        'shmctl-rs;help;ring;repair' {
             break
         }
         'shmctl-rs;help;ring;bench' {

@@ -100,6 +100,9 @@ _shmctl__rs() {
             shmctl__rs__subcmd__help__subcmd__ring,produce)
                 cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__produce"
                 ;;
+            shmctl__rs__subcmd__help__subcmd__ring,repair)
+                cmd="shmctl__rs__subcmd__help__subcmd__ring__subcmd__repair"
+                ;;
             shmctl__rs__subcmd__ring,bench)
                 cmd="shmctl__rs__subcmd__ring__subcmd__bench"
                 ;;
@@ -115,6 +118,9 @@ _shmctl__rs() {
             shmctl__rs__subcmd__ring,produce)
                 cmd="shmctl__rs__subcmd__ring__subcmd__produce"
                 ;;
+            shmctl__rs__subcmd__ring,repair)
+                cmd="shmctl__rs__subcmd__ring__subcmd__repair"
+                ;;
             shmctl__rs__subcmd__ring__subcmd__help,bench)
                 cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__bench"
                 ;;
@@ -129,6 +135,9 @@ _shmctl__rs() {
                 ;;
             shmctl__rs__subcmd__ring__subcmd__help,produce)
                 cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__produce"
+                ;;
+            shmctl__rs__subcmd__ring__subcmd__help,repair)
+                cmd="shmctl__rs__subcmd__ring__subcmd__help__subcmd__repair"
                 ;;
             *)
                 ;;
@@ -421,7 +430,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help__subcmd__ring)
-            opts="produce consume bench bench-peer"
+            opts="produce consume repair bench bench-peer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,6 +486,20 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__help__subcmd__ring__subcmd__produce)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__help__subcmd__ring__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -609,7 +632,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring)
-            opts="-h --ns --help produce consume bench bench-peer help"
+            opts="-h --ns --help produce consume repair bench bench-peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,7 +812,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__help)
-            opts="produce consume bench bench-peer help"
+            opts="produce consume repair bench bench-peer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,6 +895,20 @@ _shmctl__rs() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        shmctl__rs__subcmd__ring__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         shmctl__rs__subcmd__ring__subcmd__produce)
             opts="-k -n -q -b -i -m -h --key --ftok --id --count --quiet --json --batch --interval --mode --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -916,6 +953,28 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        shmctl__rs__subcmd__ring__subcmd__repair)
+            opts="-n -f -h --ftok --dry-run --force --json --ns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ftok)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -998,11 +1057,12 @@ _shmctl_rs_ids() {
 }
 
 _shmctl_rs_complete() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" sub2="" i words=0
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
             -*) ;;
-            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else ((words++)); fi ;;
+            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else
+                   [[ -z $sub2 ]] && sub2=${COMP_WORDS[i]}; ((words++)); fi ;;
         esac
     done
     case "$sub,$prev" in
@@ -1018,6 +1078,12 @@ _shmctl_rs_complete() {
             fi ;;
         rm,*|info,*|attach,*|status,*)
             if [[ $cur != -* ]]; then
+                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
+                return 0
+            fi ;;
+        ring,*)
+            # ring repair ID
+            if [[ $sub2 == repair && $cur != -* && $words == 1 ]]; then
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
                 return 0
             fi ;;

@@ -146,6 +146,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --help 'Print help'
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand repair 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
             cand bench-peer 'One end of a benchmark run (started by ring bench)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -165,8 +166,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
-            cand -b 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
-            cand --batch 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+            cand -b 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
+            cand --batch 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -185,10 +186,21 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
-            cand -b 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
-            cand --batch 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+            cand -b 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
+            cand --batch 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
             cand --verify 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
             cand --remove-when-done 'Remove the ring''s segment after consuming all items'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;ring;repair'= {
+            cand --ftok 'The ring''s key as ftok(PATH, PROJ)'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
+            cand -n 'Say what a repair would change, and change nothing'
+            cand --dry-run 'Say what a repair would change, and change nothing'
+            cand -f 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it'
+            cand --force 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it'
+            cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -223,6 +235,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;ring;help'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand repair 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
             cand bench-peer 'One end of a benchmark run (started by ring bench)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -230,6 +243,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;ring;help;produce'= {
         }
         &'shmctl-rs;ring;help;consume'= {
+        }
+        &'shmctl-rs;ring;help;repair'= {
         }
         &'shmctl-rs;ring;help;bench'= {
         }
@@ -277,12 +292,15 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;help;ring'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand repair 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
             cand bench-peer 'One end of a benchmark run (started by ring bench)'
         }
         &'shmctl-rs;help;ring;produce'= {
         }
         &'shmctl-rs;help;ring;consume'= {
+        }
+        &'shmctl-rs;help;ring;repair'= {
         }
         &'shmctl-rs;help;ring;bench'= {
         }

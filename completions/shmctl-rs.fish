@@ -142,13 +142,14 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watc
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -s h -l help -d 'Print help'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume bench bench-peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -f -a "repair" -d 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench bench-peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l id -d 'The ring\'s shmid' -r
@@ -158,7 +159,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l json -d 'Print the summary as JSON (implies --quiet)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
@@ -169,10 +170,16 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l json -d 'Print the summary as JSON (implies --quiet)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l verify -d 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l remove-when-done -d 'Remove the ring\'s segment after consuming all items'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -s n -l dry-run -d 'Say what a repair would change, and change nothing'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -s f -l force -d 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -l json -d 'Print JSON'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s t -l transport -d 'Transports to measure, comma-separated [default: all]' -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
 ring-batch\t'The ring with batched semaphore operations (ring produce/consume --batch)'
 pipe\t'A pipe, one write per item'
@@ -207,6 +214,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -226,6 +234,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and not __fish_seen_subcommand_from ls info create attach rm chmod chown limits status ring generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "produce" -d 'Produce items into the ring (the document\'s producer, without its defects)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "consume" -d 'Consume items from the ring (the document\'s consumer, without its defects)'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "repair" -d 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench" -d 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand help; and __fish_seen_subcommand_from ring" -f -a "bench-peer" -d 'One end of a benchmark run (started by ring bench)'
 
@@ -240,3 +249,4 @@ function __shmctl_rs_ids
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
+complete -c shmctl-rs -n "__fish_seen_subcommand_from ring; and __fish_seen_subcommand_from repair" -f -a "(__shmctl_rs_ids)"

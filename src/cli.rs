@@ -393,12 +393,37 @@ pub struct StatusArgs {
     pub watch: Option<Duration>,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct RepairArgs {
+    /// The ring's segment: a shmid or a key (0x1234) [default: ftok("/tmp", 65)]
+    #[arg(value_parser = segment_ref, conflicts_with = "ftok")]
+    pub id: Option<SegmentRef>,
+    /// The ring's key as ftok(PATH, PROJ)
+    #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
+    pub ftok: Option<FtokSpec>,
+    /// Say what a repair would change, and change nothing
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Repair although other processes are attached: only when none of them moves items
+    /// (a monitor, an `attach`), since a C peer of the document takes no lock and would
+    /// race with the repair. A running producer or consumer of this tool still refuses it
+    #[arg(short, long)]
+    pub force: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RingCommand {
     /// Produce items into the ring (the document's producer, without its defects)
     Produce(ProduceArgs),
     /// Consume items from the ring (the document's consumer, without its defects)
     Consume(ConsumeArgs),
+    /// Give back the slots that killed producers or consumers left in flight: set the
+    /// semaphores, count and waiter counts from head and tail, while no end runs
+    Repair(RepairArgs),
     /// Measure the ring against pipes and Unix sockets, side by side, between two processes
     Bench(BenchArgs),
     /// One end of a benchmark run (started by ring bench)
@@ -479,9 +504,10 @@ pub struct RunArgs {
     /// Print the summary as JSON (implies --quiet)
     #[arg(long)]
     pub json: bool,
-    /// Move up to 1024 items per semaphore operation (one compare-and-swap on the
-    /// semaphore word); still interoperates with a peer that goes one item at a time.
-    /// --interval then applies between batches
+    /// Move up to a quarter of the ring per semaphore operation (one compare-and-swap on
+    /// the semaphore word); still interoperates with a peer that goes one item at a time.
+    /// --interval then applies between batches. A consumer that prints each item still
+    /// frees each one only once its line is written, one at a time
     #[arg(short, long)]
     pub batch: bool,
 }

@@ -159,7 +159,10 @@ const STATUS_FIELDS: &[Field] = &[
     ("shmid", "the ring's segment id"),
     ("key", "its key as an unsigned number"),
     ("key_hex", "its key as 0x followed by 8 hex digits"),
-    ("size", "segment size in bytes (a ring needs 4176)"),
+    (
+        "size",
+        "segment size in bytes: 64 + 4N + 12, padded to 8, for a ring of N slots (4176 for the document's 1024)",
+    ),
     ("perms", "permission bits, octal string"),
     ("owner", "owner's user name"),
     ("nattch", "processes attached, not counting status itself"),
@@ -178,10 +181,13 @@ const STATUS_FIELDS: &[Field] = &[
     ("atime", "last attach, Unix seconds or null"),
     ("dtime", "last detach, Unix seconds or null"),
     ("ctime", "last change, Unix seconds"),
-    ("capacity", "slots in the ring: 1024"),
+    (
+        "capacity",
+        "slots in the ring, N, from the segment's size (1024 for the document's); 0 when the size is not a ring's",
+    ),
     (
         "state",
-        "\"consistent\", \"inconsistent\", \"uninitialised\", \"invalid\" or \"too-small\"",
+        "\"consistent\", \"inconsistent\", \"uninitialised\", \"invalid\" or \"wrong-size\" (the size is not a ring's)",
     ),
     ("head", "next slot the producer writes, or null"),
     ("tail", "next slot the consumer reads, or null"),
@@ -196,7 +202,7 @@ const STATUS_FIELDS: &[Field] = &[
     ("filled_slots", "sem_consumer's value: items ready"),
     (
         "in_flight",
-        "slots taken by a wait and not yet posted (at most 2 when healthy)",
+        "slots taken by a wait and not yet posted (at most 2 when healthy; more are stranded by a killed end until ring repair)",
     ),
     (
         "producer_waiters",
@@ -288,6 +294,42 @@ const BENCH_FIELDS: &[Field] = &[
     ),
 ];
 
+const REPAIR_FIELDS: &[Field] = &[
+    ("shmid", "the ring's segment id"),
+    ("key", "its key as an unsigned number"),
+    ("key_hex", "its key as 0x followed by 8 hex digits"),
+    ("capacity", "slots in the ring"),
+    (
+        "dry_run",
+        "--dry-run: nothing was written, fields[].after is what a repair would set",
+    ),
+    (
+        "forced",
+        "--force repaired although other processes were attached",
+    ),
+    ("attached", "processes attached besides this command"),
+    ("state_before", "the ring's state before, as in status"),
+    ("problems_before", "what was broken before, as sentences"),
+    (
+        "fields",
+        "head, tail, count, free, filled, producer_waiters and consumer_waiters, each once",
+    ),
+    ("fields[].field", "the field's name"),
+    ("fields[].before", "its value before"),
+    ("fields[].after", "its value after"),
+    ("changed", "some field changed (or would, with --dry-run)"),
+    (
+        "items_offered_again",
+        "items between tail and head posted again on sem_consumer (never shown: a consumer moves tail before it shows an item)",
+    ),
+    ("slots_freed", "slots posted again on sem_producer"),
+    (
+        "permits_withdrawn",
+        "permits taken away from a semaphore that promised more than the ring holds",
+    ),
+    ("state_after", "the ring's state after"),
+];
+
 /// The JSON fields a command prints, as (top-level wrapper, fields). `ls` prints
 /// `{"segments": [...]}`; the others print one object.
 pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
@@ -304,6 +346,7 @@ pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
         "status" => (None, STATUS_FIELDS.to_vec()),
         "ring produce" | "ring consume" => (None, RING_FIELDS.to_vec()),
         "ring bench" => (None, BENCH_FIELDS.to_vec()),
+        "ring repair" => (None, REPAIR_FIELDS.to_vec()),
         _ => return None,
     })
 }
@@ -461,6 +504,16 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "shmctl-rs ring bench -t ring,pipe -n 1000000 --json",
                 "Two transports, a million items, as JSON.",
+            ),
+        ],
+        "ring repair" => &[
+            (
+                "shmctl-rs ring repair --dry-run",
+                "What a repair of the document's ring would change.",
+            ),
+            (
+                "shmctl-rs ring repair 0x5000 --json",
+                "Give back what killed ends stranded in another ring.",
             ),
         ],
         "ring consume" => &[

@@ -136,8 +136,8 @@ pub fn man_pages() -> Vec<Generated> {
     pages
 }
 
-/// Live segment ids for bash: `rm`, `info`, `attach`, `status` complete ids and keys by
-/// asking the tool itself; everything else is clap's completion, untouched.
+/// Live segment ids for bash: `rm`, `info`, `attach`, `status`, `ring repair` complete ids
+/// and keys by asking the tool itself; everything else is clap's completion, untouched.
 const BASH_LIVE_IDS: &str = r#"
 # Live segment ids and keys where an ID is expected (asks shmctl-rs itself).
 _shmctl_rs_ids() {
@@ -148,11 +148,12 @@ _shmctl_rs_ids() {
 }
 
 _shmctl_rs_complete() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" i words=0
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} sub="" sub2="" i words=0
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
             -*) ;;
-            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else ((words++)); fi ;;
+            *) if [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; else
+                   [[ -z $sub2 ]] && sub2=${COMP_WORDS[i]}; ((words++)); fi ;;
         esac
     done
     case "$sub,$prev" in
@@ -168,6 +169,12 @@ _shmctl_rs_complete() {
             fi ;;
         rm,*|info,*|attach,*|status,*)
             if [[ $cur != -* ]]; then
+                COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
+                return 0
+            fi ;;
+        ring,*)
+            # ring repair ID
+            if [[ $sub2 == repair && $cur != -* && $words == 1 ]]; then
                 COMPREPLY=( $(compgen -W "$(_shmctl_rs_ids)" -- "$cur") )
                 return 0
             fi ;;
@@ -204,6 +211,7 @@ function __shmctl_rs_ids
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info attach status; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_ids)"
 complete -c shmctl-rs -n "__fish_seen_subcommand_from chmod chown; and test (count (commandline -opc)) -eq 3" -f -a "(__shmctl_rs_ids)"
+complete -c shmctl-rs -n "__fish_seen_subcommand_from ring; and __fish_seen_subcommand_from repair" -f -a "(__shmctl_rs_ids)"
 "#;
 
 fn completion(shell: Shell) -> String {
@@ -242,8 +250,8 @@ fn completion(shell: Shell) -> String {
                 })
                 .collect();
             assert_eq!(
-                replaced, 6,
-                "the ID positionals of info, attach, rm, status, chmod and chown"
+                replaced, 7,
+                "the ID positionals of info, attach, rm, status, chmod, chown and ring repair"
             );
             let text = lines.join("\n") + "\n";
             let at = text

@@ -39,6 +39,7 @@ pub enum Settings {
     Status(status::Settings),
     Produce(producer::Settings),
     Consume(consumer::Settings),
+    Repair(crate::commands::ring::RepairSettings),
     Bench(bench::Settings),
     BenchPeer(bench::peer::PeerSettings),
     Generate(generate::Settings),
@@ -86,6 +87,16 @@ fn ring_location(l: &cli::RingLocation) -> Result<Location> {
         ));
     }
     Ok(location)
+}
+
+/// The ring a status or repair names: a shmid or key, a `ftok` key, or the document's.
+fn ring_target(id: Option<SegmentRef>, ftok: Option<FtokSpec>) -> Result<SegmentRef> {
+    match (id, ftok) {
+        (Some(t), _) => Ok(t),
+        (None, ftok) => Ok(SegmentRef::Key(ftok_key(
+            &ftok.unwrap_or_else(FtokSpec::document),
+        )?)),
+    }
 }
 
 /// `USER`, `USER:GROUP` or `:GROUP`.
@@ -237,12 +248,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         }
         Command::Status(a) => {
             format = json_or_table(a.json);
-            let target = match (a.id, a.ftok) {
-                (Some(t), _) => t,
-                (None, ftok) => {
-                    SegmentRef::Key(ftok_key(&ftok.unwrap_or_else(FtokSpec::document))?)
-                }
-            };
+            let target = ring_target(a.id, a.ftok)?;
             Settings::Status(status::Settings {
                 target,
                 watch: a.watch,
@@ -272,8 +278,23 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 batch: a.run.batch,
             })
         }
+        Command::Ring(RingCommand::Repair(a)) => {
+            format = json_or_table(a.json);
+            let target = ring_target(a.id, a.ftok)?;
+            Settings::Repair(crate::commands::ring::RepairSettings {
+                target,
+                force: a.force,
+                dry_run: a.dry_run,
+            })
+        }
         Command::Ring(RingCommand::Bench(a)) => {
             format = json_or_table(a.json);
+            if let Some(n) = a.latency.filter(|&n| n == 0 || n > bench::MAX_ROUND_TRIPS) {
+                return Err(Error::usage(format!(
+                    "--latency {n}: from 1 to {} round trips (each one is kept to find the p99)",
+                    bench::MAX_ROUND_TRIPS
+                )));
+            }
             Settings::Bench(bench::Settings {
                 transports: if a.transport.is_empty() {
                     crate::model::bench::Transport::ALL.to_vec()

@@ -38,7 +38,7 @@ fn committed_man_pages_and_completions_are_current() {
 #[test]
 fn man_pages_render_without_warnings_and_have_every_section() {
     let pages = generate::man_pages();
-    assert_eq!(pages.len(), 14, "one page per command");
+    assert_eq!(pages.len(), 15, "one page per command");
     for (path, _) in &pages {
         let out = Command::new("groff")
             .args(["-ww", "-man", "-Tutf8", "-P-cbou"])
@@ -91,6 +91,7 @@ fn man_pages_render_without_warnings_and_have_every_section() {
             "status",
             "ring-produce",
             "ring-consume",
+            "ring-repair",
         ]
         .iter()
         .any(|c| path.ends_with(&format!("shmctl-rs-{c}.1")));
@@ -159,6 +160,9 @@ fn documented_json_fields_are_the_printed_ones() {
     assert_eq!(object_keys(&bench["transports"][0]).len(), 8);
     let consumed = json(&["ring", "consume", "-n", "2", "-i", "0", "--json"]);
     assert_eq!(object_keys(&consumed), documented("ring consume"));
+    let repaired = json(&["ring", "repair", "--json"]);
+    assert_eq!(object_keys(&repaired), documented("ring repair"));
+    assert_eq!(object_keys(&repaired["fields"][0]).len(), 3);
 }
 
 /// Run a bash completion for `words` (the last one is being completed).
@@ -226,6 +230,10 @@ fn bash_completes_commands_and_live_segment_ids() {
     );
     assert_eq!(
         bash_complete(&["shmctl-rs", "chmod", "640", "0x"]),
+        vec!["0x00002a2a"]
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ring", "repair", "0x"]),
         vec!["0x00002a2a"]
     );
     let opts = bash_complete(&["shmctl-rs", "attach", "--re"]);

@@ -76,22 +76,91 @@ fn ready_then_go(out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn ids(endpoint: &str) -> Result<Vec<ShmId>> {
-    endpoint
-        .split(',')
-        .map(|s| {
-            s.parse()
+/// How many endpoints a run needs: one for throughput, two (there and back) for a round
+/// trip, except over a socket, which goes both ways.
+fn endpoints_needed(transport: Transport, role: Role) -> usize {
+    match role {
+        Role::Producer | Role::Consumer => 1,
+        Role::Pinger | Role::Ponger if transport == Transport::Unix => 1,
+        Role::Pinger | Role::Ponger => 2,
+    }
+}
+
+fn split(s: &PeerSettings) -> Result<Vec<&str>> {
+    let parts: Vec<&str> = s.endpoint.split(',').collect();
+    let needed = endpoints_needed(s.transport, s.role);
+    if parts.len() != needed || parts.iter().any(|p| p.is_empty()) {
+        return Err(Error::usage(format!(
+            "--endpoint '{}': a {} of {} needs {needed} endpoint(s), comma-separated",
+            s.endpoint,
+            s.role.name(),
+            s.transport.name()
+        )));
+    }
+    Ok(parts)
+}
+
+fn ids(s: &PeerSettings) -> Result<Vec<ShmId>> {
+    split(s)?
+        .into_iter()
+        .map(|p| {
+            p.parse()
                 .map(ShmId)
-                .map_err(|_| Error::usage(format!("bad shmid '{s}'")))
+                .map_err(|_| Error::usage(format!("--endpoint: '{p}' is not a shmid")))
         })
         .collect()
 }
 
-fn paths(endpoint: &str) -> Vec<PathBuf> {
-    endpoint.split(',').map(PathBuf::from).collect()
+fn paths(s: &PeerSettings) -> Result<Vec<PathBuf>> {
+    Ok(split(s)?.into_iter().map(PathBuf::from).collect())
+}
+
+/// Attach a benchmark ring and check that it is one: a ring's size, initialised and
+/// consistent (what `ring bench` makes), so that no index can fall outside it.
+fn ring_attached(id: ShmId) -> Result<shm::Attachment> {
+    let att = transport::ring_attach(id)?;
+    match crate::ring::open::check_header(&att, None) {
+        Ok(verdict) if verdict.state == crate::model::ring::State::Consistent => Ok(att),
+        Ok(verdict) => Err(Error::new(
+            Status::InvalidRing,
+            format!(
+                "segment {id}: not a fresh benchmark ring: {}",
+                verdict.problems.join("; ")
+            ),
+        )),
+        Err((_, why)) => Err(Error::new(
+            Status::InvalidRing,
+            format!("segment {id}: not a ring: {why}"),
+        )),
+    }
+}
+
+/// The arguments make sense together (the peer is hidden, but it is still a command).
+fn check(s: &PeerSettings) -> Result<()> {
+    let latency = matches!(s.role, Role::Pinger | Role::Ponger);
+    if latency && !super::has_latency(s.transport) {
+        return Err(Error::usage(format!(
+            "--transport {}: round trips are measured on ring, pipe and unix only",
+            s.transport.name()
+        )));
+    }
+    if latency && s.count > super::MAX_ROUND_TRIPS {
+        return Err(Error::usage(format!(
+            "--count {}: at most {} round trips (each one is kept to find the p99)",
+            s.count,
+            super::MAX_ROUND_TRIPS
+        )));
+    }
+    split(s).map(drop)
 }
 
 pub fn run(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
+    // Die with `ring bench`, even when it is killed with SIGKILL (its stdin, which this
+    // process reads "go" from, closes then too: a peer started just before it died
+    // ends there).
+    nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+        .map_err(|e| Error::other(format!("prctl(PR_SET_PDEATHSIG): {}", e.desc())))?;
+    check(s)?;
     if let Some(cpu) = s.cpu {
         pin(cpu)?;
     }
@@ -113,7 +182,7 @@ fn throughput(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
     let mut checksum = 0;
     let (start, end);
     if s.transport.is_ring() {
-        let att = transport::ring_attach(ids(&s.endpoint)?[0])?;
+        let att = ring_attached(ids(s)?[0])?;
         ready_then_go(out)?;
         start = now_ns();
         if producing {
@@ -123,7 +192,7 @@ fn throughput(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
         }
         end = now_ns();
     } else {
-        let path = &paths(&s.endpoint)[0];
+        let path = &paths(s)?[0];
         let unix = matches!(s.transport, Transport::Unix | Transport::UnixBatch);
         let mut stream = match (unix, producing) {
             (false, false) => transport::pipe_stream(transport::open_fifo_reader(path)?),
@@ -153,14 +222,11 @@ fn throughput(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
 /// Round trips of one item: the pinger times each.
 fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
     let pinger = s.role == Role::Pinger;
-    let mut samples = Vec::with_capacity(s.count as usize);
+    let mut samples = Vec::with_capacity(if pinger { s.count as usize } else { 0 });
     let sys = |e: crate::sys::SysError| Error::other(e.to_string());
     if s.transport.is_ring() {
-        let ids = ids(&s.endpoint)?;
-        let (there, back) = (
-            shm::attach(ids[0], false).map_err(sys)?,
-            shm::attach(ids[1], false).map_err(sys)?,
-        );
+        let ids = ids(s)?;
+        let (there, back) = (ring_attached(ids[0])?, ring_attached(ids[1])?);
         let (out_ring, in_ring) = if pinger {
             (&there, &back)
         } else {
@@ -179,10 +245,7 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
                 }
                 out_ring.push(i as i32).map_err(sys)?;
             }
-            if in_ring.take_filled(None).map_err(sys)? != Acquire::Got {
-                return Err(Error::interrupted());
-            }
-            let (v, _) = in_ring.pop().map_err(sys)?;
+            let v = transport::ring_pop(&in_ring)?;
             if !pinger {
                 if out_ring.take_free(None).map_err(sys)? != Acquire::Got {
                     return Err(Error::interrupted());
@@ -194,7 +257,7 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
         }
     } else {
         let unix = s.transport == Transport::Unix;
-        let paths = paths(&s.endpoint);
+        let paths = paths(s)?;
         let (mut tx, mut rx): (Box<dyn Write>, Box<dyn std::io::Read>) = if unix {
             let stream = if pinger {
                 match transport::connect(&paths[0])? {

@@ -5,6 +5,7 @@ use super::Settings;
 use super::peer::Role;
 use crate::error::{Error, Result};
 use crate::model::bench::Transport;
+use crate::signals;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
@@ -64,11 +65,37 @@ impl Peer {
         })
     }
 
+    /// Wait until a line from the peer is there, checking the stop flag every 50 ms: a
+    /// Ctrl-C, SIGTERM or SIGHUP sent to this process alone (not to its group) stops the
+    /// run, and dropping the peers kills them.
+    fn wait_readable(&mut self) -> Result<()> {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        use std::os::fd::AsFd;
+        loop {
+            if self.stdout.buffer().contains(&b'\n') {
+                return Ok(());
+            }
+            if signals::stop_requested() {
+                return Err(Error::interrupted());
+            }
+            let mut fds = [PollFd::new(
+                self.stdout.get_ref().as_fd(),
+                PollFlags::POLLIN,
+            )];
+            match poll(&mut fds, PollTimeout::from(50u8)) {
+                Ok(n) if n > 0 => return Ok(()),
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(Error::other(format!("poll: {}", e.desc()))),
+            }
+        }
+    }
+
     /// The next line the peer prints that starts with `word`.
     pub fn expect(&mut self, word: &str) -> Result<Vec<String>> {
         let mut line = String::new();
         loop {
             line.clear();
+            self.wait_readable()?;
             if self.stdout.read_line(&mut line)? == 0 {
                 // Ended by Ctrl-C, SIGTERM or SIGHUP (sent to the whole process group, as a
                 // terminal does): the run was interrupted, not broken.

@@ -3,7 +3,7 @@
 //! wrong transport cannot win.
 
 use crate::error::{Error, Result};
-use crate::ring::shared::{Acquire, Ring};
+use crate::ring::shared::{Acquire, Delivery, Popped, Ring};
 use crate::ring::square;
 use crate::sys::shm::{self, ShmId};
 use std::io::{Read, Write};
@@ -16,6 +16,23 @@ pub const STREAM_BATCH: usize = 1024;
 /// The checksum of items 0..count: the wrapping sum of i*i as unsigned 32-bit values.
 pub fn expected_checksum(count: u64) -> u64 {
     (0..count).fold(0u64, |acc, i| acc.wrapping_add(u64::from(square(i) as u32)))
+}
+
+/// [`expected_checksum`], or `None` if a stop is requested meanwhile (it is looked at
+/// every million items).
+pub fn expected_checksum_unless_stopped(count: u64) -> Option<u64> {
+    const STEP: u64 = 1 << 20;
+    let mut sum = 0u64;
+    let mut from = 0;
+    while from < count {
+        if crate::signals::stop_requested() {
+            return None;
+        }
+        let to = count.min(from + STEP);
+        sum = (from..to).fold(sum, |acc, i| acc.wrapping_add(u64::from(square(i) as u32)));
+        from = to;
+    }
+    Some(sum)
 }
 
 fn io(what: &str) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -160,9 +177,7 @@ pub fn ring_produce(att: &shm::Attachment, count: u64, batch: bool) -> Result<()
                 next += 1;
                 v
             };
-            let n = ring
-                .push_batch(count - i, None, values, |_, _| {})
-                .map_err(sys)?;
+            let n = ring.push_batch(count - i, None, values).map_err(sys)?;
             if n == 0 {
                 return Err(Error::interrupted());
             }
@@ -200,11 +215,23 @@ pub fn ring_consume(att: &shm::Attachment, count: u64, batch: bool) -> Result<u6
         return Ok(sum);
     }
     for _ in 0..count {
-        if ring.take_filled(None).map_err(sys)? != Acquire::Got {
-            return Err(Error::interrupted());
-        }
-        let (v, _) = ring.pop().map_err(sys)?;
+        let v = ring_pop(&ring)?;
         sum = sum.wrapping_add(u64::from(v as u32));
     }
     Ok(sum)
+}
+
+/// Take one item off a benchmark ring, waiting for it.
+pub fn ring_pop(ring: &Ring<'_>) -> Result<i32> {
+    let mut got = 0;
+    let popped = ring
+        .pop_one(None, |v, _, _| {
+            got = v;
+            Delivery::<()>::Shown
+        })
+        .map_err(|e| Error::other(e.to_string()))?;
+    match popped {
+        Popped::Moved(_) => Ok(got),
+        _ => Err(Error::interrupted()),
+    }
 }

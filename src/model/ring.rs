@@ -16,8 +16,8 @@ pub enum State {
     Uninitialised,
     /// Not a ring: values no ring can hold.
     Invalid,
-    /// Smaller than the 4176 bytes a ring needs.
-    TooSmall,
+    /// Its size is not a ring's (64 + 4N + 12 bytes padded to 8, for an even N).
+    WrongSize,
 }
 
 impl State {
@@ -28,7 +28,7 @@ impl State {
             State::Inconsistent => "inconsistent",
             State::Uninitialised => "uninitialised",
             State::Invalid => "invalid",
-            State::TooSmall => "too-small",
+            State::WrongSize => "wrong-size",
         }
     }
 
@@ -131,4 +131,36 @@ impl Summary {
             0.0
         };
     }
+}
+
+/// One header field as `ring repair` found it and left it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldRepair {
+    pub field: &'static str,
+    pub before: i64,
+    pub after: i64,
+}
+
+/// What `ring repair` found and changed (`--json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct RepairReport {
+    pub shmid: ShmId,
+    pub key: Key,
+    pub key_hex: String,
+    pub capacity: usize,
+    /// Nothing was written (`--dry-run`): `fields[].after` is what a repair would set.
+    pub dry_run: bool,
+    /// Other processes were attached and `--force` repaired anyway.
+    pub forced: bool,
+    /// Processes attached besides this command.
+    pub attached: u64,
+    pub state_before: State,
+    pub problems_before: Vec<String>,
+    pub fields: Vec<FieldRepair>,
+    /// Some field changed (or would, with `--dry-run`).
+    pub changed: bool,
+    pub items_offered_again: u32,
+    pub slots_freed: u32,
+    pub permits_withdrawn: u32,
+    pub state_after: State,
 }

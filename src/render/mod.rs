@@ -13,6 +13,7 @@ pub mod json;
 pub mod limits;
 pub mod ls;
 pub mod openmetrics;
+pub mod repair;
 pub mod ring;
 pub mod rm;
 pub mod set;

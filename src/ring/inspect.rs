@@ -44,8 +44,8 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
         atime: record.atime,
         dtime: record.dtime,
         ctime: record.ctime,
-        capacity: layout::CAPACITY,
-        state: State::TooSmall,
+        capacity: layout::capacity_of(record.size as usize).unwrap_or(0),
+        state: State::WrongSize,
         head: None,
         tail: None,
         count: None,
@@ -60,12 +60,8 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    if attachment.len() < layout::SIZE {
-        status.problems.push(format!(
-            "the segment has {} bytes; a ring needs {}",
-            attachment.len(),
-            layout::SIZE
-        ));
+    if status.capacity == 0 {
+        status.problems.push(open::wrong_size(attachment.len()));
         return Ok(status);
     }
     // Our own read-only attach counts in nattch; judge as if we were not here.
@@ -87,7 +83,7 @@ pub fn gather(id: ShmId) -> Result<RingStatus> {
         status.free_slots = Some(verdict.free);
         status.filled_slots = Some(verdict.filled);
         status.in_flight = Some(verdict.in_flight);
-        status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / layout::CAPACITY as f64);
+        status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / status.capacity as f64);
     }
     Ok(status)
 }

@@ -2,7 +2,7 @@
 
 use super::Location;
 use super::health;
-use super::layout;
+use super::layout::{self, Layout};
 use super::shared::Ring;
 use crate::error::{Error, Result, Status};
 use crate::gather::explain;
@@ -27,32 +27,60 @@ pub struct Opened {
     pub created: bool,
 }
 
-/// Read and judge a live ring's header, reading again while a copy looks broken (see
-/// [`health::judge_live`]). `None` when the segment is too small.
+/// One reading of a ring's header fields, each an atomic load, in the order
+/// [`health::judge_live`] relies on: tail, filled, head, free, count. `None` when the
+/// segment's size is not a ring's.
+pub fn read_fields(att: &Attachment) -> Option<layout::Header> {
+    let l = Layout::for_size(att.len())?;
+    let sem = |offset: usize| -> Option<layout::SemWord> {
+        Some(layout::SemWord::from_parts(
+            att.load_u64(offset)?,
+            att.load_u32(offset + layout::PSHARED_FLAG)?,
+        ))
+    };
+    let tail = att.load_u32(l.tail())? as i32;
+    let consumer = sem(layout::SEM_CONSUMER)?;
+    let head = att.load_u32(l.head())? as i32;
+    let producer = sem(layout::SEM_PRODUCER)?;
+    let count = att.load_u32(l.count())? as i32;
+    Some(layout::Header {
+        capacity: l.capacity() as u32,
+        producer,
+        consumer,
+        head,
+        tail,
+        count,
+    })
+}
+
+/// Read and judge a live ring's header, reading again while a reading looks broken (see
+/// [`health::judge_live`]). `None` when the segment's size is not a ring's.
 pub fn read_header(
     att: &Attachment,
     nattch: Option<u64>,
 ) -> Option<(layout::Header, health::Assessment)> {
-    health::judge_live(
-        || att.snapshot(0, layout::SIZE),
-        nattch,
-        Duration::from_millis(2),
+    health::judge_live(|| read_fields(att), nattch)
+}
+
+/// Why a segment of `size` bytes holds no ring.
+pub fn wrong_size(size: usize) -> String {
+    format!(
+        "{size} bytes is not the size of a ring (64 + 4N + 12 bytes, padded to 8, for an even capacity N: {} for the document's 1024)",
+        layout::SIZE
     )
 }
 
-/// Check a joined segment is a ring: big enough and with a valid header.
+/// Check a joined segment is a ring: its size a ring's and its header valid. The
+/// verdict, which may still be inconsistent (a ring that can be drained).
 pub fn check_header(
     att: &Attachment,
     nattch: Option<u64>,
-) -> std::result::Result<(), (State, String)> {
+) -> std::result::Result<health::Assessment, (State, String)> {
     let Some((_, verdict)) = read_header(att, nattch) else {
-        return Err((
-            State::TooSmall,
-            format!("{} bytes, but a ring needs {}", att.len(), layout::SIZE),
-        ));
+        return Err((State::WrongSize, wrong_size(att.len())));
     };
     if verdict.state.joinable() {
-        Ok(())
+        Ok(verdict)
     } else {
         Err((verdict.state, verdict.problems.join("; ")))
     }
@@ -78,6 +106,16 @@ fn warn_if_open_to_others(id: ShmId) {
     }
 }
 
+/// A producer joining a segment that `rm` already marked for destruction: it goes when
+/// the last process detaches, and only a consumer that names it by --id can still join.
+fn warn_if_destroyed(id: ShmId) {
+    if shm::stat(id).is_ok_and(|s| s.is_destroyed()) {
+        output::warn(format!(
+            "segment {id} is marked for destruction (removed with rm while attached): its key no longer finds it, only a consumer started with --id {id} can join, and it goes when the last process detaches"
+        ));
+    }
+}
+
 fn attach_rw(id: ShmId) -> Result<Attachment> {
     shm::attach(id, false).map_err(|e| Error::sys(format!("segment {id}"), e))
 }
@@ -86,6 +124,7 @@ fn attach_rw(id: ShmId) -> Result<Attachment> {
 fn join_existing(id: ShmId) -> Result<Opened> {
     let attachment = attach_rw(id)?;
     check_header(&attachment, None).map_err(|(_, why)| not_a_ring(id, &why))?;
+    warn_if_destroyed(id);
     Ok(existing(attachment, id))
 }
 
@@ -180,7 +219,7 @@ pub fn for_consumer(location: Location, timeout: Option<Duration>) -> Result<Ope
     let grace_end = Instant::now() + INIT_GRACE;
     loop {
         match check_header(&attachment, None) {
-            Ok(()) => break,
+            Ok(_) => break,
             Err((State::Uninitialised, _)) if Instant::now() < grace_end => {}
             Err((_, why)) => return Err(not_a_ring(id, &why)),
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::fmt;
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 /// The `shmctl` command and mode bits that libc does not export.
 pub const SHM_INFO: c_int = 14;
@@ -113,6 +113,11 @@ pub struct Stat {
 }
 
 impl Stat {
+    /// Marked for destruction: removed while attached, it goes at the last detach.
+    pub fn is_destroyed(&self) -> bool {
+        self.mode & SHM_DEST != 0
+    }
+
     fn from_ds(ds: &libc::shmid_ds) -> Stat {
         Stat {
             key: Key::from_raw(ds.shm_perm.__key),
@@ -337,6 +342,23 @@ impl Attachment {
             out.push(unsafe { ptr.add(i).read_volatile() });
         }
         Some(out)
+    }
+
+    /// One 32-bit word of the segment, read atomically (acquire): a field another process
+    /// may be writing. Works on a read-only attachment. `None` when out of bounds.
+    pub fn load_u32(&self, offset: usize) -> Option<u32> {
+        let ptr = self.checked_ptr(offset, 4, 4)?;
+        // SAFETY: in bounds and 4-aligned (checked); AtomicU32 has u32's layout, and an
+        // atomic load is valid on read-only memory.
+        Some(unsafe { (*ptr.cast::<AtomicU32>()).load(Ordering::Acquire) })
+    }
+
+    /// One 64-bit word of the segment, read atomically (acquire), as [`Self::load_u32`].
+    pub fn load_u64(&self, offset: usize) -> Option<u64> {
+        let ptr = self.checked_ptr(offset, 8, 8)?;
+        // SAFETY: in bounds and 8-aligned (checked); AtomicU64 has u64's layout, and an
+        // atomic load is valid on read-only memory.
+        Some(unsafe { (*ptr.cast::<AtomicU64>()).load(Ordering::Acquire) })
     }
 
     /// An `i32` in the segment that this and other processes may update concurrently.

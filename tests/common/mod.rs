@@ -162,9 +162,14 @@ pub struct Spawned {
 }
 
 impl Spawned {
-    pub fn new(mut command: Command) -> Spawned {
+    pub fn new(command: Command) -> Spawned {
+        Spawned::with_stdout(command, Stdio::piped())
+    }
+
+    /// With stdout going to `stdout` (a file, say) instead of a pipe.
+    pub fn with_stdout(mut command: Command, stdout: impl Into<Stdio>) -> Spawned {
         let child = command
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn");
@@ -400,4 +405,32 @@ pub fn summary(out: &Output) -> Value {
     assert!(!stderr(out).contains("panicked"), "{}", stderr(out));
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("bad summary {e}: {} / {}", stdout(out), stderr(out)))
+}
+
+/// `ring produce --key KEY -n N -i 0 --quiet`, which must succeed.
+pub fn produce(key: &str, n: u64) {
+    let o = run(&[
+        "ring",
+        "produce",
+        "--key",
+        key,
+        "-n",
+        &n.to_string(),
+        "-i",
+        "0",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `ring consume ARGS… -n N -i 0 --verify --json --timeout 5s`, which must succeed: its
+/// summary and what it said on stderr.
+pub fn consume_verified(args: &[&str], n: u64) -> (Value, String) {
+    let mut all = vec!["ring", "consume"];
+    all.extend_from_slice(args);
+    let n = n.to_string();
+    all.extend_from_slice(&["-n", &n, "-i", "0", "--verify", "--json", "--timeout", "5s"]);
+    let o = run(&all);
+    assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+    (summary(&o), stderr(&o))
 }
