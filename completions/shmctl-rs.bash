@@ -650,18 +650,34 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__bench)
-            opts="-t -n -r -h --transport --count --repeat --pin --latency --spin --batch-spin --json --ns --help"
+            opts="-t -c -w -n -r -h --transport --capacity --write-items --count --repeat --pin --latency --spin --svg --spin-tries --batch-spin --json --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --transport)
-                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ring ring-batch spsc pipe pipe-batch unix unix-batch" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ring ring-batch spsc pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-items)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --count)
@@ -692,6 +708,14 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --svg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spin-tries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --batch-spin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -708,14 +732,14 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__bench__subcmd__peer)
-            opts="-h --transport --role --count --endpoint --cpu --spin --batch-spin --ns --help"
+            opts="-h --transport --role --count --endpoint --cpu --write-items --spin --spin-tries --batch-spin --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --transport)
-                    COMPREPLY=($(compgen -W "ring ring-batch pipe pipe-batch unix unix-batch" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ring ring-batch spsc pipe pipe-batch unix unix-batch" -- "${cur}"))
                     return 0
                     ;;
                 --role)
@@ -734,7 +758,15 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --write-items)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --spin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spin-tries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -754,7 +786,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__consume)
-            opts="-k -n -q -b -i -t -h --key --ftok --id --count --quiet --json --batch --interval --verify --timeout --remove-when-done --ns --help"
+            opts="-k -n -q -b -i -t -h --key --ftok --id --count --quiet --json --batch --spin --interval --verify --timeout --remove-when-done --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,6 +813,10 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -910,7 +946,7 @@ _shmctl__rs() {
             return 0
             ;;
         shmctl__rs__subcmd__ring__subcmd__produce)
-            opts="-k -n -q -b -i -m -h --key --ftok --id --count --quiet --json --batch --interval --mode --ns --help"
+            opts="-k -n -q -b -i -m -c -h --key --ftok --id --count --quiet --json --batch --spin --interval --mode --capacity --ns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,6 +976,10 @@ _shmctl__rs() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --spin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -953,6 +993,14 @@ _shmctl__rs() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -154,23 +154,26 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l id -d 'The ring\'s shmid' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l spin -d 'How long a waiting end polls for the other end before it sleeps in the kernel (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy meanwhile) [default: a few attempts, a microsecond or two]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s i -l interval -d 'Pause after each item (0, 250us, 10ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s m -l mode -d 'Permission bits of a ring this creates' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s c -l capacity -d 'Slots of a ring this creates, a power of two (the document\'s: 1024); a ring that exists already keeps its own, which every other command reads from its size' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -l json -d 'Print the summary as JSON (implies --quiet)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s b -l batch -d 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s k -l key -d 'The ring\'s key (0x1234 or decimal)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ) [default: /tmp:65]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l id -d 'The ring\'s shmid' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s n -l count -d 'Number of items; 0 runs until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l spin -d 'How long a waiting end polls for the other end before it sleeps in the kernel (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy meanwhile) [default: a few attempts, a microsecond or two]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s i -l interval -d 'Pause after each item (0, 250us, 15ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s t -l timeout -d 'Give up after waiting this long for the ring to appear or for the next item' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s q -l quiet -d 'Print only the summary'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l json -d 'Print the summary as JSON (implies --quiet)'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to a quarter of the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s b -l batch -d 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l verify -d 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -l remove-when-done -d 'Remove the ring\'s segment after consuming all items'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help'
@@ -181,26 +184,32 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s t -l transport -d 'Transports to measure, comma-separated [default: all]' -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
-ring-batch\t'The ring with batched semaphore operations (ring produce/consume --batch)'
+ring-batch\t'The document\'s ring with batched semaphore operations (ring produce/consume --batch)'
+spsc\t'A lock-free single-producer single-consumer ring in a SysV segment (not the document\'s format): the ceiling of shared memory on this host'
 pipe\t'A pipe, one write per item'
-pipe-batch\t'A pipe, 1024 items per write'
+pipe-batch\t'A pipe, --write-items items per write'
 unix\t'A Unix stream socket, one write per item'
-unix-batch\t'A Unix stream socket, 1024 items per write'"
+unix-batch\t'A Unix stream socket, --write-items items per write'"
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s c -l capacity -d 'Capacities of the shared-memory rings, comma-separated powers of two' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s w -l write-items -d 'Items per write of pipe-batch and unix-batch, comma-separated' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s n -l count -d 'Items per run [default: about one second\'s worth per transport]' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s r -l repeat -d 'Runs per transport; the median is reported' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s r -l repeat -d 'Rounds; each runs every transport once, the median and the spread are reported' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l pin -d 'Pin the producer and the consumer to these CPUs, e.g. 0,1' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l latency -d 'Also measure the round trip of one item (median and p99), this many times' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'Attempts to take a permit before a per-item ring wait sleeps in the kernel' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'How long a waiting ring end polls before it sleeps in the kernel, in every run [default: a few attempts; the latency test also runs the ring with 100us]' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l svg -d 'Also draw the results (items/s and round trips) as an SVG chart into FILE' -r -F
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin-tries -d 'Attempts to take a permit before a per-item ring wait sleeps in the kernel' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Checks for a full batch before a batched ring wait takes what is there' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l transport -r -f -a "ring\t'The document\'s ring: this tool\'s producer and consumer, one semaphore pair per item'
-ring-batch\t'The ring with batched semaphore operations (ring produce/consume --batch)'
+ring-batch\t'The document\'s ring with batched semaphore operations (ring produce/consume --batch)'
+spsc\t'A lock-free single-producer single-consumer ring in a SysV segment (not the document\'s format): the ceiling of shared memory on this host'
 pipe\t'A pipe, one write per item'
-pipe-batch\t'A pipe, 1024 items per write'
+pipe-batch\t'A pipe, --write-items items per write'
 unix\t'A Unix stream socket, one write per item'
-unix-batch\t'A Unix stream socket, 1024 items per write'"
+unix-batch\t'A Unix stream socket, --write-items items per write'"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l role -r -f -a "producer\t''
 consumer\t''
 pinger\t''
@@ -208,7 +217,9 @@ ponger\t''"
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l count -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l endpoint -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l cpu -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l write-items -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l spin -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l spin-tries -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l batch-spin -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench-peer" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -253,44 +253,91 @@ const RING_FIELDS: &[Field] = &[
 ];
 
 const BENCH_FIELDS: &[Field] = &[
-    ("repeat", "runs per transport; the figures are their median"),
+    ("repeat", "rounds; each runs every case once, in turn"),
     ("pin", "[producer CPU, consumer CPU] with --pin, else null"),
-    ("transports", "one object per transport measured"),
+    (
+        "transports",
+        "one object per case: a transport at a ring capacity or write size",
+    ),
     (
         "transports[].transport",
-        "\"ring\", \"ring-batch\", \"pipe\", \"pipe-batch\", \"unix\" or \"unix-batch\"",
+        "\"ring\", \"ring-batch\", \"spsc\", \"pipe\", \"pipe-batch\", \"unix\" or \"unix-batch\"",
     ),
-    ("transports[].items", "items moved per run"),
-    ("transports[].items_per_s", "median items per second"),
+    (
+        "transports[].capacity",
+        "slots of the ring (ring, ring-batch, spsc), else null",
+    ),
+    (
+        "transports[].write_items",
+        "items per write (pipe-batch, unix-batch), else null",
+    ),
+    (
+        "transports[].label",
+        "the case's name: transport@capacity, transport/items per write, or the transport",
+    ),
+    ("transports[].items", "items moved in the last run"),
+    (
+        "transports[].items_per_s",
+        "median items per second of the runs",
+    ),
+    (
+        "transports[].min_items_per_s",
+        "the slowest run's items per second",
+    ),
+    (
+        "transports[].max_items_per_s",
+        "the fastest run's items per second",
+    ),
     (
         "transports[].ns_per_item",
-        "nanoseconds per item at that rate",
+        "nanoseconds per item at the median rate",
     ),
     (
         "transports[].ratio_to_ring",
-        "items_per_s divided by the per-item ring's (null when ring was not measured)",
+        "median of each round's items_per_s over the per-item ring's of the same capacity (null without one)",
     ),
     (
         "transports[].checksum",
-        "the consumer's wrapping sum of the items",
+        "the last run's consumer's wrapping sum of the items",
     ),
     (
         "transports[].checksum_ok",
-        "the checksum is that of 0, 1, 4, ..., (items-1)^2: nothing lost or changed",
+        "every run's checksum is that of 0, 1, 4, ..., (items-1)^2: nothing lost or changed",
     ),
     (
         "transports[].runs_items_per_s",
-        "every run's items per second",
+        "every run's items per second, round by round",
     ),
     (
+        "ratios",
+        "ring-batch against spsc at each capacity, and each against the best pipe or socket of the same round",
+    ),
+    ("ratios[].name", "what over what"),
+    ("ratios[].median", "the median of the rounds' ratios"),
+    ("ratios[].min", "the lowest round's ratio"),
+    ("ratios[].max", "the highest round's ratio"),
+    (
         "latency",
-        "one object per transport (ring, pipe, unix) with --latency; empty without",
+        "round trips measured with --latency: the ring (twice: a few polls, then --spin or 100us), pipe and unix; empty without",
+    ),
+    ("latency[].transport", "\"ring\", \"pipe\" or \"unix\""),
+    (
+        "latency[].spin_ns",
+        "how long a waiting ring end polled before it slept, in ns; null: a few attempts",
     ),
     ("latency[].round_trips", "round trips of one item"),
     ("latency[].median_ns", "median round trip in nanoseconds"),
     (
         "latency[].p99_ns",
         "99th percentile round trip in nanoseconds",
+    ),
+    (
+        "latency[].cpu_ns_per_round_trip",
+        "CPU time both ends spent per round trip: what polling costs",
+    ),
+    (
+        "latency[].cpus_busy",
+        "CPU time of both ends over the run's wall time (2.0: two CPUs kept busy)",
     ),
 ];
 
@@ -491,11 +538,19 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "shmctl-rs ring produce --key 0x5000 --mode 640",
                 "Another ring, readable by the group.",
             ),
+            (
+                "shmctl-rs ring produce --key 0x5001 --capacity 262144 --batch -n 0 -i 0 -q",
+                "A ring of 262144 slots, batched, until Ctrl-C.",
+            ),
         ],
         "ring bench" => &[
             (
                 "shmctl-rs ring bench",
-                "Every transport for about a second each, median of 3 runs.",
+                "Every transport for about a second each, in 3 interleaved rounds.",
+            ),
+            (
+                "shmctl-rs ring bench --capacity 1024,16384,262144 --svg bench.svg",
+                "Rings of three capacities against pipes and sockets, drawn as a chart.",
             ),
             (
                 "shmctl-rs ring bench --pin 0,1 --latency",

@@ -40,7 +40,7 @@ pub enum Settings {
     Produce(producer::Settings),
     Consume(consumer::Settings),
     Repair(crate::commands::ring::RepairSettings),
-    Bench(bench::Settings),
+    Bench(crate::commands::bench::Settings),
     BenchPeer(bench::peer::PeerSettings),
     Generate(generate::Settings),
 }
@@ -261,8 +261,10 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 count: a.run.count,
                 interval: a.interval,
                 mode: a.mode,
+                capacity: a.capacity,
                 quiet: a.run.quiet || a.run.json,
                 batch: a.run.batch,
+                spin: a.run.spin,
             })
         }
         Command::Ring(RingCommand::Consume(a)) => {
@@ -276,6 +278,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 remove_when_done: a.remove_when_done,
                 quiet: a.run.quiet || a.run.json,
                 batch: a.run.batch,
+                spin: a.run.spin,
             })
         }
         Command::Ring(RingCommand::Repair(a)) => {
@@ -295,18 +298,28 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                     bench::MAX_ROUND_TRIPS
                 )));
             }
-            Settings::Bench(bench::Settings {
-                transports: if a.transport.is_empty() {
-                    crate::model::bench::Transport::ALL.to_vec()
-                } else {
-                    a.transport
+            let mut capacities = a.capacity;
+            capacities.dedup();
+            let mut write_items = a.write_items;
+            write_items.dedup();
+            Settings::Bench(crate::commands::bench::Settings {
+                run: bench::Settings {
+                    transports: if a.transport.is_empty() {
+                        crate::model::bench::Transport::ALL.to_vec()
+                    } else {
+                        a.transport
+                    },
+                    capacities,
+                    write_items,
+                    count: a.count,
+                    repeat: a.repeat,
+                    pin: a.pin,
+                    latency: a.latency,
+                    spin: a.spin,
+                    spin_tries: a.spin_tries,
+                    batch_spin: a.batch_spin,
                 },
-                count: a.count,
-                repeat: a.repeat,
-                pin: a.pin,
-                latency: a.latency,
-                spin: a.spin,
-                batch_spin: a.batch_spin,
+                svg: a.svg,
             })
         }
         Command::Ring(RingCommand::BenchPeer(a)) => {
@@ -316,7 +329,9 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 count: a.count,
                 endpoint: a.endpoint,
                 cpu: a.cpu,
+                write_items: a.write_items,
                 spin: a.spin,
+                spin_tries: a.spin_tries,
                 batch_spin: a.batch_spin,
             })
         }

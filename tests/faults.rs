@@ -668,7 +668,7 @@ fn kill_rounds(key: &str, batch: bool, shown: bool, rounds: u64) {
         let _ = c.child().wait();
         let (st, _) = status_json(&[key]);
         // A killed end strands at most what it held: one item, or one batch...
-        let bound = if batch && !shown { 256 + 2 } else { 1 + 2 };
+        let bound = if batch && !shown { 512 + 2 } else { 1 + 2 };
         assert!(
             st["in_flight"].as_u64().is_some_and(|n| n <= bound),
             "{what}, round {round}: {st}"
@@ -833,7 +833,9 @@ fn status_never_calls_a_healthy_ring_at_full_speed_inconsistent_but_sees_a_broke
         for call in 0..10 {
             let (st, code) = status_json(&[key]);
             assert_eq!(code, 7, "{key} {mode:?}, call {call}: {st}");
-            assert!(st["in_flight"].as_u64().unwrap() >= 10, "{st}");
+            // The figures are one reading of a ring in full flow: a slot or two may have
+            // moved between the loads of the two semaphores.
+            assert!(st["in_flight"].as_u64().unwrap() >= 7, "{st}");
         }
         ring.free.post(10).unwrap();
         assert_eq!(status_json(&[key]).1, 0);

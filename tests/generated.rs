@@ -154,10 +154,32 @@ fn documented_json_fields_are_the_printed_ones() {
         documented("status")
     );
     let bench = json(&[
-        "ring", "bench", "-t", "pipe", "-n", "100", "-r", "1", "--json",
+        "ring",
+        "bench",
+        "-t",
+        "ring,ring-batch,spsc,pipe-batch",
+        "-n",
+        "1000",
+        "-r",
+        "1",
+        "--latency",
+        "10",
+        "--json",
     ]);
     assert_eq!(object_keys(&bench), documented("ring bench"));
-    assert_eq!(object_keys(&bench["transports"][0]).len(), 8);
+    let nested = |list: &str| -> Vec<String> {
+        let (_, fields) = shmctl_rs::docs::json_fields("ring bench").unwrap();
+        let prefix = format!("{list}[].");
+        let mut k: Vec<String> = fields
+            .iter()
+            .filter_map(|(n, _)| n.strip_prefix(&prefix).map(String::from))
+            .collect();
+        k.sort();
+        k
+    };
+    for list in ["transports", "ratios", "latency"] {
+        assert_eq!(object_keys(&bench[list][0]), nested(list), "{list}");
+    }
     let consumed = json(&["ring", "consume", "-n", "2", "-i", "0", "--json"]);
     assert_eq!(object_keys(&consumed), documented("ring consume"));
     let repaired = json(&["ring", "repair", "--json"]);

@@ -638,45 +638,119 @@ fn batch_ends_stop_cleanly_on_sigint() {
 #[test]
 fn ring_bench_measures_every_transport_with_a_verified_checksum() {
     isolate();
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("bench.svg");
     let o = run(&[
         "ring",
         "bench",
         "-n",
         "20000",
         "-r",
-        "1",
+        "2",
+        "--capacity",
+        "1024,16384",
+        "--write-items",
+        "1000,4096",
         "--latency",
         "200",
         "--json",
+        "--svg",
+        chart.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let names: Vec<&str> = r["transports"]
+    let labels: Vec<&str> = r["transports"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| t["transport"].as_str().unwrap())
+        .map(|t| t["label"].as_str().unwrap())
         .collect();
     assert_eq!(
-        names,
+        labels,
         [
-            "ring",
-            "ring-batch",
+            "ring@1024",
+            "ring@16384",
+            "ring-batch@1024",
+            "ring-batch@16384",
+            "spsc@1024",
+            "spsc@16384",
             "pipe",
-            "pipe-batch",
+            "pipe-batch/1000",
+            "pipe-batch/4096",
             "unix",
-            "unix-batch"
+            "unix-batch/1000",
+            "unix-batch/4096"
         ]
     );
     for t in r["transports"].as_array().unwrap() {
         assert_eq!(t["checksum_ok"], true, "{t}");
         assert_eq!(t["checksum"], expected_checksum(20_000));
         assert_eq!(t["items"], 20_000);
-        assert!(t["items_per_s"].as_f64().unwrap() > 0.0);
+        assert_eq!(t["runs_items_per_s"].as_array().unwrap().len(), 2);
+        let (lo, mid, hi) = (
+            t["min_items_per_s"].as_f64().unwrap(),
+            t["items_per_s"].as_f64().unwrap(),
+            t["max_items_per_s"].as_f64().unwrap(),
+        );
+        assert!(0.0 < lo && lo <= mid && mid <= hi, "{t}");
     }
     assert_eq!(r["transports"][0]["ratio_to_ring"], 1.0);
-    assert_eq!(r["latency"].as_array().unwrap().len(), 3);
+    let ratios: Vec<&str> = r["ratios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        ratios.contains(&"ring-batch@16384 / spsc@16384")
+            && ratios.contains(&"spsc@1024 / best pipe or socket"),
+        "{ratios:?}"
+    );
+    let latency: Vec<(&str, Option<u64>)> = r["latency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["transport"].as_str().unwrap(), l["spin_ns"].as_u64()))
+        .collect();
+    assert_eq!(
+        latency,
+        [
+            ("ring", None),
+            ("ring", Some(100_000)),
+            ("pipe", None),
+            ("unix", None)
+        ]
+    );
     assert!(r["latency"][0]["median_ns"].as_u64().unwrap() > 0);
+    // The chart is well-formed XML that names every case and the round trips.
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    for label in &labels {
+        assert!(svg.contains(&format!(">{label}<")), "{label} in the chart");
+    }
+    assert!(svg.contains("round trip of one item"));
+    if prerequisite(
+        std::process::Command::new("python3")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "python3",
+    ) {
+        let parsed = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.tag, len(list(r.iter())))",
+            ])
+            .arg(&chart)
+            .output()
+            .unwrap();
+        assert!(
+            parsed.status.success()
+                && String::from_utf8_lossy(&parsed.stdout)
+                    .starts_with("{http://www.w3.org/2000/svg}svg"),
+            "{}",
+            String::from_utf8_lossy(&parsed.stderr)
+        );
+    }
     let o = run(&[
         "ring", "bench", "-t", "pipe", "-n", "5000", "-r", "1", "--pin", "0,0",
     ]);
@@ -688,6 +762,22 @@ fn ring_bench_measures_every_transport_with_a_verified_checksum() {
     );
     assert!(segments().is_empty(), "the benchmark rings are gone");
     fails(&["ring", "bench", "--pin", "0"], 2);
+    fails(&["ring", "bench", "--capacity", "1000"], 2);
+    fails(&["ring", "bench", "--write-items", "0"], 2);
+    let err = fails(
+        &[
+            "ring",
+            "bench",
+            "-t",
+            "pipe",
+            "-n",
+            "10",
+            "--svg",
+            "/no/such/dir/x.svg",
+        ],
+        1,
+    );
+    assert!(err.contains("cannot write the chart"), "{err}");
 }
 
 #[test]
@@ -818,6 +908,23 @@ fn a_consumer_stops_at_the_first_line_it_cannot_write_and_leaves_that_item_in_th
         assert!(filled > 0 && in_flight == 0, "{filled} {in_flight}");
         let _ = run(&[
             "ring", "consume", "--key", "0x0d02", "-n", "0", "-i", "0", "-q", "-t", "200ms",
+        ]);
+    }
+    // Waiting, with nothing to write, either end still sees its reader leave: a
+    // producer on a full ring nobody drains, a consumer on an empty one.
+    for role in ["produce", "consume"] {
+        if role == "produce" {
+            produce("0x0d04", 1024);
+        }
+        let mut end = Spawned::new(cmd(&[
+            "ring", role, "--key", "0x0d04", "-n", "0", "-i", "0",
+        ]));
+        std::thread::sleep(Duration::from_millis(300));
+        drop(end.child().stdout.take());
+        let status = ends_within(&mut end, PROMPT_EXIT);
+        assert_eq!(status.and_then(|s| s.code()), Some(0), "{role}");
+        let _ = run(&[
+            "ring", "consume", "--key", "0x0d04", "-n", "0", "-i", "0", "-q", "-t", "200ms",
         ]);
     }
     let out = wait_output(
@@ -1112,4 +1219,99 @@ fn a_ring_removed_under_its_ends_is_said_so() {
         "{}",
         stderr(&o)
     );
+}
+
+/// The document's C program with its 1024 replaced by N, against this tool, both ways,
+/// the tool's end per item and batched: every value arrives, in order, checksums agree.
+#[test]
+fn a_c_peer_of_any_capacity_interoperates_both_ways_per_item_and_batched() {
+    isolate();
+    for (k, capacity) in [1024usize, 16384, 262144].into_iter().enumerate() {
+        let c_peer = c_peer_of(capacity);
+        // Enough to wrap the ring more than once.
+        let n = (capacity as u64) * 5 / 2 + 1001;
+        let expected = expected_checksum(n);
+        for (j, batch) in [false, true].into_iter().enumerate() {
+            let key = format!("0x00{:02x}{:02x}01", k + 0x40, j);
+            // The tool produces (it creates the ring with --capacity), C consumes.
+            let mut p = cmd(&[
+                "ring",
+                "produce",
+                "--key",
+                &key,
+                "-n",
+                &n.to_string(),
+                "-i",
+                "0",
+                "--json",
+                "--capacity",
+                &capacity.to_string(),
+            ]);
+            if batch {
+                p.arg("--batch");
+            }
+            let producer = Spawned::new(p);
+            eventually(Duration::from_secs(10), "the ring", || {
+                status_json(&[&key]).0["capacity"] == capacity
+            });
+            let mut c = std::process::Command::new(&c_peer);
+            c.args(["consume", &n.to_string(), "0", &key, "0", "quiet"]);
+            let out = Spawned::new(c).finish(Duration::from_secs(60));
+            assert!(out.status.success(), "{capacity}: {}", stderr(&out));
+            assert!(
+                stdout(&out).contains(&format!("done {n} checksum {expected}")),
+                "{capacity} batch {batch}: {}",
+                stdout(&out)
+            );
+            assert_eq!(
+                summary(&producer.finish(Duration::from_secs(10)))["checksum"],
+                expected
+            );
+            let (st, code) = status_json(&[&key]);
+            assert_eq!(
+                (code, st["size"].as_u64()),
+                (0, Some((76 + 4 * capacity as u64).next_multiple_of(8))),
+                "{st}"
+            );
+            // C produces (it creates the ring with its own N), the tool consumes it.
+            let key = format!("0x00{:02x}{:02x}02", k + 0x40, j);
+            let mut p = std::process::Command::new(&c_peer);
+            p.args(["produce", &n.to_string(), "0", &key, "0", "quiet"]);
+            let producer = Spawned::new(p);
+            let mut args = vec!["--key", key.as_str()];
+            if batch {
+                args.push("--batch");
+            }
+            let (c, _) = consume_verified(&args, n);
+            assert_eq!(
+                (
+                    c["items"].as_u64(),
+                    c["checksum"].as_u64(),
+                    c["first"].as_i64()
+                ),
+                (Some(n), Some(expected), Some(0)),
+                "{capacity} batch {batch}"
+            );
+            assert!(producer.finish(Duration::from_secs(10)).status.success());
+            assert_eq!(status_json(&[&key]).0["capacity"], capacity);
+        }
+    }
+    // A ring exists with one capacity; asking for another is refused, not ignored.
+    let err = fails(
+        &[
+            "ring",
+            "produce",
+            "--key",
+            "0x00400001",
+            "-n",
+            "1",
+            "--capacity",
+            "2048",
+        ],
+        5,
+    );
+    assert!(err.contains("exists with 1024 slots, not 2048"), "{err}");
+    for bad in ["1000", "1", "0", "536870912"] {
+        fails(&["ring", "produce", "-n", "1", "--capacity", bad], 2);
+    }
 }

@@ -17,18 +17,26 @@ pub struct PrivateRing {
 }
 
 impl PrivateRing {
-    pub fn new() -> Result<PrivateRing> {
+    /// The document's ring of `capacity` slots, initialised.
+    pub fn new(capacity: usize) -> Result<PrivateRing> {
+        let layout = layout::Layout::new(capacity).map_err(Error::usage)?;
+        let ring = PrivateRing::zeroed(layout.size())?;
+        Ring::new(&ring._attachment)
+            .ok_or_else(|| Error::other("benchmark ring: cannot map"))?
+            .initialise()
+            .map_err(|e| Error::other(format!("benchmark ring: {e}")))?;
+        Ok(ring)
+    }
+
+    /// A zeroed segment of `size` bytes (an empty spsc ring).
+    pub fn zeroed(size: usize) -> Result<PrivateRing> {
         let what = "benchmark ring";
-        let id = shm::create(Key::PRIVATE, layout::SIZE, 0o600, CreateFlags::default())
+        let id = shm::create(Key::PRIVATE, size, 0o600, CreateFlags::default())
             .map_err(|e| Error::sys(what, e))?;
         let attached = shm::attach(id, false);
         // Marked now: from here on nothing can leak it.
         shm::remove(id).map_err(|e| Error::sys(what, e))?;
         let attachment = attached.map_err(|e| Error::sys(what, e))?;
-        Ring::new(&attachment)
-            .ok_or_else(|| Error::other("benchmark ring: cannot map"))?
-            .initialise()
-            .map_err(|e| Error::other(format!("benchmark ring: {e}")))?;
         Ok(PrivateRing {
             id,
             _attachment: attachment,

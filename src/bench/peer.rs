@@ -1,7 +1,8 @@
 //! One end of a benchmark run, in its own process (`ring bench-peer`, hidden). It sets up
 //! its end, prints `ready`, waits for `go` on stdin, runs, and prints
-//! `done START_NS END_NS CHECKSUM` (CLOCK_MONOTONIC, shared by all processes) or, for a
-//! latency run, `latency MEDIAN_NS P99_NS`.
+//! `done START_NS END_NS CHECKSUM CPU_NS` (CLOCK_MONOTONIC, shared by all processes; the
+//! CPU time this process spent in the run) or, for the pinger of a latency run,
+//! `latency MEDIAN_NS P99_NS CPU_NS`.
 
 use super::transport::{self, Stream};
 use crate::error::{Error, Result, Status};
@@ -47,8 +48,21 @@ pub struct PeerSettings {
     /// A shmid (two, comma-separated, for ring latency) or a path (two for pipe latency).
     pub endpoint: String,
     pub cpu: Option<usize>,
-    pub spin: Option<u32>,
+    /// Items per write of a batched pipe or socket.
+    pub write_items: usize,
+    /// How long a waiting ring end polls before it sleeps (`--spin`).
+    pub spin: Option<std::time::Duration>,
+    /// Attempts a per-item ring wait makes, and checks for a full batch a batched one
+    /// makes (to measure them).
+    pub spin_tries: Option<u32>,
     pub batch_spin: Option<u32>,
+}
+
+/// CPU time this process has used, in ns.
+fn cpu_ns() -> u128 {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID)
+        .map(|t| t.tv_sec() as u128 * 1_000_000_000 + t.tv_nsec() as u128)
+        .unwrap_or(0)
 }
 
 pub fn now_ns() -> u128 {
@@ -164,8 +178,9 @@ pub fn run(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
     if let Some(cpu) = s.cpu {
         pin(cpu)?;
     }
-    if s.spin.is_some() || s.batch_spin.is_some() {
-        crate::ring::shared::set_spins(s.spin, s.batch_spin);
+    crate::ring::shared::set_spins(s.spin_tries, s.batch_spin);
+    if let Some(spin) = s.spin {
+        crate::ring::shared::set_spin(spin);
     }
     match s.role {
         Role::Producer | Role::Consumer => throughput(s, out),
@@ -175,16 +190,30 @@ pub fn run(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
 
 fn throughput(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
     let producing = s.role == Role::Producer;
-    let batch = matches!(
-        s.transport,
-        Transport::RingBatch | Transport::PipeBatch | Transport::UnixBatch
-    );
+    let batch = matches!(s.transport, Transport::RingBatch) || s.transport.writes_batches();
     let mut checksum = 0;
-    let (start, end);
-    if s.transport.is_ring() {
+    let (start, end, cpu);
+    if s.transport == Transport::Spsc {
+        let id = ids(s)?[0];
+        let att = transport::ring_attach(id)?;
+        if super::spsc::capacity_of(att.len()).is_none() {
+            return Err(Error::new(
+                Status::InvalidRing,
+                format!("segment {id}: not an spsc ring (256 + 4N bytes, N a power of two)"),
+            ));
+        }
+        ready_then_go(out)?;
+        (start, cpu) = (now_ns(), cpu_ns());
+        if producing {
+            super::spsc::produce(&att, s.count)?;
+        } else {
+            checksum = super::spsc::consume(&att, s.count)?;
+        }
+        end = now_ns();
+    } else if s.transport.is_ring() {
         let att = ring_attached(ids(s)?[0])?;
         ready_then_go(out)?;
-        start = now_ns();
+        (start, cpu) = (now_ns(), cpu_ns());
         if producing {
             transport::ring_produce(&att, s.count, batch)?;
         } else {
@@ -206,16 +235,16 @@ fn throughput(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
             }
         };
         ready_then_go(out)?;
-        start = now_ns();
+        (start, cpu) = (now_ns(), cpu_ns());
         if producing {
-            let per_write = if batch { transport::STREAM_BATCH } else { 1 };
+            let per_write = if batch { s.write_items } else { 1 };
             transport::stream_produce(&mut stream, s.count, per_write)?;
         } else {
             checksum = transport::stream_consume(&mut stream, s.count)?;
         }
         end = now_ns();
     }
-    writeln!(out, "done {start} {end} {checksum}")?;
+    writeln!(out, "done {start} {end} {checksum} {}", cpu_ns() - cpu)?;
     Ok(Status::Ok)
 }
 
@@ -223,6 +252,7 @@ fn throughput(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
 fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
     let pinger = s.role == Role::Pinger;
     let mut samples = Vec::with_capacity(if pinger { s.count as usize } else { 0 });
+    let (cpu, start);
     let sys = |e: crate::sys::SysError| Error::other(e.to_string());
     if s.transport.is_ring() {
         let ids = ids(s)?;
@@ -237,6 +267,7 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
             Ring::new(in_ring).ok_or_else(|| Error::other("not a ring"))?,
         );
         ready_then_go(out)?;
+        (cpu, start) = (cpu_ns(), now_ns());
         for i in 0..s.count {
             let t0 = now_ns();
             if pinger {
@@ -252,7 +283,7 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
                 }
                 out_ring.push(v).map_err(sys)?;
             } else {
-                samples.push(now_ns() - t0);
+                samples.push((now_ns() - t0) as u64);
             }
         }
     } else {
@@ -288,6 +319,7 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
             )
         };
         ready_then_go(out)?;
+        (cpu, start) = (cpu_ns(), now_ns());
         let mut buf = [0u8; 4];
         for i in 0..s.count {
             let t0 = now_ns();
@@ -296,7 +328,7 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
             }
             rx.read_exact(&mut buf)?;
             if pinger {
-                samples.push(now_ns() - t0);
+                samples.push((now_ns() - t0) as u64);
             } else {
                 tx.write_all(&buf)?;
             }
@@ -310,9 +342,16 @@ fn latency(s: &PeerSettings, out: &mut dyn Write) -> Result<Status> {
                 .copied()
                 .unwrap_or(0)
         };
-        writeln!(out, "latency {} {}", at(0.5), at(0.99))?;
+        writeln!(
+            out,
+            "latency {} {} {} {start} {}",
+            at(0.5),
+            at(0.99),
+            cpu_ns() - cpu,
+            now_ns()
+        )?;
     } else {
-        writeln!(out, "done 0 0 0")?;
+        writeln!(out, "done 0 0 0 {}", cpu_ns() - cpu)?;
     }
     Ok(Status::Ok)
 }

@@ -1,10 +1,9 @@
 //! The two processes of a benchmark run: each `ring bench-peer`, started, told to go,
 //! and read for what it measured; killed if the run fails half-way.
 
-use super::Settings;
 use super::peer::Role;
 use crate::error::{Error, Result};
-use crate::model::bench::Transport;
+use crate::model::bench::{Case, Transport};
 use crate::signals;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -23,29 +22,43 @@ impl Drop for Peer {
     }
 }
 
+/// How the ring ends of a run wait: `--spin`, and the attempts measured by hand.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Knobs {
+    pub spin: Option<std::time::Duration>,
+    pub spin_tries: Option<u32>,
+    pub batch_spin: Option<u32>,
+}
+
 impl Peer {
     pub fn spawn(
-        transport: Transport,
+        case: Case,
         role: Role,
         count: u64,
         endpoint: &str,
         cpu: Option<usize>,
-        s: &Settings,
+        knobs: Knobs,
     ) -> Result<Peer> {
         let exe = std::env::current_exe()
             .map_err(|e| Error::other(format!("cannot find this program: {e}")))?;
         let mut cmd = Command::new(exe);
-        cmd.args(["ring", "bench-peer", "--transport", transport.name()])
+        cmd.args(["ring", "bench-peer", "--transport", case.transport.name()])
             .args(["--role", role.name()])
             .args(["--count", &count.to_string(), "--endpoint", endpoint]);
         if let Some(cpu) = cpu {
             cmd.args(["--cpu", &cpu.to_string()]);
         }
-        if let Some(spin) = s.spin {
-            cmd.args(["--spin", &spin.to_string()]);
+        if let Some(w) = case.write_items {
+            cmd.args(["--write-items", &w.to_string()]);
         }
-        if let Some(spin) = s.batch_spin {
-            cmd.args(["--batch-spin", &spin.to_string()]);
+        if let Some(spin) = knobs.spin {
+            cmd.args(["--spin", &format!("{}ns", spin.as_nanos())]);
+        }
+        if let Some(n) = knobs.spin_tries {
+            cmd.args(["--spin-tries", &n.to_string()]);
+        }
+        if let Some(n) = knobs.batch_spin {
+            cmd.args(["--batch-spin", &n.to_string()]);
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -128,19 +141,19 @@ impl Peer {
 
 /// Start two peers in order (a listening consumer first), and wait until both are ready.
 pub fn start_pair(
-    transport: Transport,
+    case: Case,
     roles: (Role, Role),
     count: u64,
     endpoint: &str,
-    s: &Settings,
+    pin: Option<(usize, usize)>,
+    knobs: Knobs,
 ) -> Result<(Peer, Peer)> {
-    let unix = matches!(transport, Transport::Unix | Transport::UnixBatch);
-    let pin = s.pin;
-    let mut second = Peer::spawn(transport, roles.1, count, endpoint, pin.map(|p| p.1), s)?;
+    let unix = matches!(case.transport, Transport::Unix | Transport::UnixBatch);
+    let mut second = Peer::spawn(case, roles.1, count, endpoint, pin.map(|p| p.1), knobs)?;
     if unix {
         second.expect("listening")?;
     }
-    let mut first = Peer::spawn(transport, roles.0, count, endpoint, pin.map(|p| p.0), s)?;
+    let mut first = Peer::spawn(case, roles.0, count, endpoint, pin.map(|p| p.0), knobs)?;
     if !unix {
         first.expect("ready")?;
     }

@@ -122,6 +122,17 @@ impl Summary {
         self.last = Some(value);
     }
 
+    /// Count a run of items moved at once.
+    pub fn record_run(&mut self, items: &[i32]) {
+        let (Some(&first), Some(&last)) = (items.first(), items.last()) else {
+            return;
+        };
+        self.items += items.len() as u64;
+        self.checksum = self.checksum.wrapping_add(crate::ring::checksum(items));
+        self.first.get_or_insert(first);
+        self.last = Some(last);
+    }
+
     /// Close the run that began at `start`.
     pub fn finish(&mut self, start: std::time::Instant) {
         self.elapsed_s = start.elapsed().as_secs_f64();

@@ -26,6 +26,12 @@ pub trait Progress {
     fn writes_items(&self) -> bool {
         false
     }
+
+    /// The lines go to a reader that went away: a run waiting for the ring stops, as it
+    /// would at its next line.
+    fn reader_gone(&self) -> bool {
+        false
+    }
 }
 
 /// Runs longer than this many items show a progress bar on a terminal instead of lines.
@@ -111,5 +117,9 @@ impl Progress for Display<'_> {
 
     fn writes_items(&self) -> bool {
         matches!(self, Display::Lines { .. })
+    }
+
+    fn reader_gone(&self) -> bool {
+        matches!(self, Display::Lines { out, .. } if out.reader_gone())
     }
 }

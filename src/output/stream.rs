@@ -51,6 +51,12 @@ pub trait Sink: Write {
     fn ready(&mut self) -> io::Result<()> {
         self.flush()
     }
+
+    /// Whether the reader is gone (a pipe whose other end was closed): a run that is
+    /// waiting, with nothing to write, learns it from this rather than from its next write.
+    fn reader_gone(&self) -> bool {
+        false
+    }
 }
 
 impl Sink for Vec<u8> {}
@@ -82,6 +88,14 @@ impl<F: AsFd> Sink for Stream<F> {
         wait_writable(self.fd.as_fd())?;
         self.ready = true;
         Ok(())
+    }
+
+    fn reader_gone(&self) -> bool {
+        let mut fds = [PollFd::new(self.fd.as_fd(), PollFlags::POLLOUT)];
+        poll(&mut fds, PollTimeout::ZERO).is_ok()
+            && fds[0]
+                .revents()
+                .is_some_and(|r| r.intersects(PollFlags::POLLERR | PollFlags::POLLHUP))
     }
 }
 
@@ -157,6 +171,10 @@ impl<W: Sink> Sink for Buffered<W> {
         self.write_out()?;
         self.inner.ready()
     }
+
+    fn reader_gone(&self) -> bool {
+        self.inner.reader_gone()
+    }
 }
 
 impl<W: Write> Drop for Buffered<W> {
@@ -168,6 +186,18 @@ impl<W: Write> Drop for Buffered<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closed_reader_is_seen_without_writing() {
+        let (reader, writer) = nix::unistd::pipe().unwrap();
+        let stream = Stream {
+            fd: writer,
+            ready: false,
+        };
+        assert!(!stream.reader_gone());
+        drop(reader);
+        assert!(stream.reader_gone());
+    }
 
     #[test]
     fn everything_written_arrives_in_order() {

@@ -6,6 +6,7 @@
 
 pub mod attach;
 pub mod bench;
+pub mod chart;
 pub mod columns;
 pub mod create;
 pub mod info;

@@ -3,7 +3,7 @@
 //! item leaves the ring only once it was shown (see `shared`'s notes on the protocol).
 
 use super::role::{self, Join};
-use super::shared::{Delivery, Popped};
+use super::shared::{Acquire, Delivery, Popped};
 use super::verify::Squares;
 use super::{Location, Outcome, output_failed};
 use crate::error::{Error, Result, Status};
@@ -24,7 +24,12 @@ pub struct Settings {
     /// No line per item (the summary only).
     pub quiet: bool,
     pub batch: bool,
+    /// How long a waiting end polls before it sleeps (`--spin`).
+    pub spin: Option<Duration>,
 }
+
+/// How long one wait for an item lasts before the consumer looks whether its reader left.
+const ROUND: Duration = Duration::from_millis(250);
 
 /// Why a run stopped before its count.
 enum Stop {
@@ -61,6 +66,9 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
             timeout: settings.timeout,
         },
     )?;
+    if let Some(spin) = settings.spin {
+        super::shared::set_spin(spin);
+    }
     let ring = joined.ring()?;
     let sys = |e| joined.failed(e);
     let id = joined.id();
@@ -74,10 +82,35 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
     // Items that are written out go one at a time, each freed once written; items that
     // are only counted (or drawn as a bar) go in batches.
     let one_by_one = !settings.batch || progress.writes_items();
+    // How long the current wait for an item has lasted, in rounds.
+    let mut waited = Duration::ZERO;
     while settings.count == 0 || summary.items < settings.count {
-        let deadline = settings.timeout.map(|t| Instant::now() + t);
-        let popped = if one_by_one {
-            ring.pop_one(deadline, |value, left, claim| {
+        // Waits go in rounds, so that a run learns between them whether its reader left.
+        let round = match settings.timeout {
+            Some(t) => t.saturating_sub(waited).min(ROUND),
+            None => ROUND,
+        };
+        let timeout = Some(round);
+        let popped = if !shows && !settings.batch {
+            let mut verdict = None;
+            let got = ring
+                .pop_counted(timeout, |value| {
+                    summary.record(value);
+                    if settings.verify
+                        && let Err(why) = squares.check(value)
+                    {
+                        verdict = Some(Stop::Verify(why));
+                    }
+                })
+                .map_err(sys)?;
+            match (got, verdict) {
+                (Acquire::Got, Some(why)) => Popped::Ended { moved: 1, why },
+                (Acquire::Got, None) => Popped::Moved(1),
+                (Acquire::Stopped, _) => Popped::Stopped,
+                (Acquire::TimedOut, _) => Popped::TimedOut,
+            }
+        } else if one_by_one {
+            ring.pop_one(timeout, shows, |value, left, claim| {
                 if let Err(e) = progress.item(value, left, claim) {
                     return Delivery::Refused(Stop::Output(e));
                 }
@@ -97,18 +130,24 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
             let mut left = ring.count.load(std::sync::atomic::Ordering::Relaxed);
             let mut stop = None;
             let n = ring
-                .pop_batch(max, deadline, |value| {
+                .pop_batch(max, timeout, |run| {
+                    summary.record_run(run);
                     // After a failed check the rest of the batch is still accounted.
-                    left = left.wrapping_sub(1);
-                    summary.record(value);
-                    if shows && let Err(e) = progress.item(value, left, &mut || {}) {
-                        stop.get_or_insert(Stop::Output(e));
+                    if settings.verify && stop.is_none() {
+                        for &value in run {
+                            if let Err(why) = squares.check(value) {
+                                stop = Some(Stop::Verify(why));
+                                break;
+                            }
+                        }
                     }
-                    if settings.verify
-                        && stop.is_none()
-                        && let Err(why) = squares.check(value)
-                    {
-                        stop = Some(Stop::Verify(why));
+                    if shows {
+                        for &value in run {
+                            left = left.wrapping_sub(1);
+                            if let Err(e) = progress.item(value, left, &mut || {}) {
+                                stop.get_or_insert(Stop::Output(e));
+                            }
+                        }
                     }
                 })
                 .map_err(sys)?;
@@ -120,17 +159,28 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
             }
         };
         match popped {
-            Popped::Moved(_) => {}
+            Popped::Moved(_) => waited = Duration::ZERO,
             Popped::Stopped => {
                 summary.interrupted = true;
                 status = Status::Interrupted;
                 break;
             }
             Popped::TimedOut => {
-                let e = timed_out(id, settings.timeout.unwrap_or_default(), summary.items);
-                status = e.status;
-                failure = Some(e);
-                break;
+                waited += round;
+                if settings.timeout.is_some_and(|t| waited >= t) {
+                    let e = timed_out(id, settings.timeout.unwrap_or_default(), summary.items);
+                    status = e.status;
+                    failure = Some(e);
+                    break;
+                }
+                if progress.reader_gone() {
+                    let gone = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+                    let e = output_failed(gone, "");
+                    (status, output_error) = (e.status, true);
+                    failure = Some(e);
+                    break;
+                }
+                continue;
             }
             Popped::Ended { why, .. } => {
                 let e = match why {

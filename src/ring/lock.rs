@@ -210,6 +210,12 @@ pub fn try_take(id: ShmId, role: Role) -> Result<RoleLock> {
     attempt(id, role)?.ok_or_else(|| held(id, role))
 }
 
+/// The role's lock on ring `id` if nobody holds it now; `None` otherwise, without looking
+/// for the holder (a scan of every process's open files: for messages, not for polling).
+pub fn try_hold(id: ShmId, role: Role) -> Option<RoleLock> {
+    attempt(id, role).ok().flatten()
+}
+
 /// The lock, `None` while another process holds it.
 fn attempt(id: ShmId, role: Role) -> Result<Option<RoleLock>> {
     let file = open_dev_null()?;

@@ -32,6 +32,22 @@ pub fn square(i: u64) -> i32 {
     i.wrapping_mul(i) as i32
 }
 
+/// Write items `from, from + 1, …` into `slots` (a loop the compiler vectorises).
+pub fn fill_squares(slots: &mut [i32], from: u64) {
+    let first = from as u32;
+    for (j, slot) in slots.iter_mut().enumerate() {
+        let x = first.wrapping_add(j as u32);
+        *slot = x.wrapping_mul(x) as i32;
+    }
+}
+
+/// The wrapping sum of items as unsigned 32-bit values (a loop the compiler vectorises).
+pub fn checksum(items: &[i32]) -> u64 {
+    items
+        .iter()
+        .fold(0u64, |sum, &v| sum.wrapping_add(u64::from(v as u32)))
+}
+
 /// How a producer or consumer run ended.
 #[derive(Debug)]
 pub struct Outcome {

@@ -140,11 +140,12 @@ fn existing(attachment: Attachment, id: ShmId) -> Opened {
 }
 
 /// Create and initialise a ring at `key` (IPC_EXCL); `None` when one exists already.
-fn create(key: Key, mode: u32) -> Result<Option<Opened>> {
-    let id = match shm::create(key, layout::SIZE, 0o600, CreateFlags::default()) {
+fn create(key: Key, mode: u32, layout: Layout) -> Result<Option<Opened>> {
+    let size = layout.size();
+    let id = match shm::create(key, size, 0o600, CreateFlags::default()) {
         Ok(id) => id,
         Err(e) if e.errno == nix::errno::Errno::EEXIST => return Ok(None),
-        Err(e) => return Err(explain::create_refused(key, layout::SIZE as u64, e.errno)),
+        Err(e) => return Err(explain::create_refused(key, size as u64, e.errno)),
     };
     let attachment = attach_rw(id)?;
     let ring = Ring::new(&attachment).ok_or_else(|| not_a_ring(id, "cannot map the header"))?;
@@ -163,14 +164,31 @@ fn create(key: Key, mode: u32) -> Result<Option<Opened>> {
     }))
 }
 
-/// The producer's open: create and initialise a new ring (IPC_EXCL), or join a valid one.
-pub fn for_producer(location: Location, mode: u32) -> Result<Opened> {
-    match location {
-        Location::Key(key) => match create(key, mode)? {
-            Some(opened) => Ok(opened),
-            None => join_existing(SegmentRef::Key(key).resolve()?),
+/// The producer's open: create and initialise a new ring (IPC_EXCL) of `capacity` slots
+/// (the document's 1024 by default), or join a valid one — which must have `capacity`
+/// slots, when one is asked for.
+pub fn for_producer(location: Location, mode: u32, capacity: Option<usize>) -> Result<Opened> {
+    let layout = match capacity {
+        Some(c) => Layout::new(c).map_err(Error::usage)?,
+        None => Layout::DOCUMENT,
+    };
+    let opened = match location {
+        Location::Key(key) => match create(key, mode, layout)? {
+            Some(opened) => return Ok(opened),
+            None => join_existing(SegmentRef::Key(key).resolve()?)?,
         },
-        Location::Id(id) => join_existing(id),
+        Location::Id(id) => join_existing(id)?,
+    };
+    let has = layout::capacity_of(opened.attachment.len()).unwrap_or(0);
+    match capacity {
+        Some(asked) if asked != has => Err(Error::new(
+            Status::AlreadyExists,
+            format!(
+                "segment {}: the ring exists with {has} slots, not {asked} (--capacity is for a ring this creates: leave it out to join this one, or remove it first)",
+                opened.id
+            ),
+        )),
+        _ => Ok(opened),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::role::{self, Join};
 use super::shared::Acquire;
-use super::{Location, Outcome, output_failed, square};
+use super::{Location, Outcome, fill_squares, output_failed, square};
 use crate::error::{Result, Status};
 use crate::model::ring::Summary;
 use crate::output::{self, progress::Progress};
@@ -23,9 +23,13 @@ pub struct Settings {
     pub count: u64,
     pub interval: Duration,
     pub mode: u32,
+    /// Slots of a ring this creates (`None`: the document's 1024, or what exists).
+    pub capacity: Option<usize>,
     /// No line per item (the summary only).
     pub quiet: bool,
     pub batch: bool,
+    /// How long a waiting end polls before it sleeps (`--spin`).
+    pub spin: Option<Duration>,
 }
 
 /// Looks, about every [`ROUND`], whether the ring was removed under the producer, and
@@ -80,8 +84,12 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
         settings.location,
         Join::Producer {
             mode: settings.mode,
+            capacity: settings.capacity,
         },
     )?;
+    if let Some(spin) = settings.spin {
+        super::shared::set_spin(spin);
+    }
     let ring = joined.ring()?;
     let sys = |e| joined.failed(e);
     let id = joined.id();
@@ -92,7 +100,7 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
     let mut i: u64 = 0;
     let shows = progress.shows_items();
     'run: while settings.count == 0 || i < settings.count {
-        let round = Some(Instant::now() + ROUND);
+        let round = Some(ROUND);
         let n = if settings.batch {
             let max = if settings.count == 0 {
                 u64::MAX
@@ -100,16 +108,17 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
                 settings.count - i
             };
             let mut next = i;
-            ring.push_batch(max, round, || {
-                let v = square(next);
-                next += 1;
-                v
+            ring.push_batch(max, round, |run| {
+                fill_squares(run, next);
+                summary.record_run(run);
+                next += run.len() as u64;
             })
             .map_err(sys)?
         } else {
             match ring.take_free(round).map_err(sys)? {
                 Acquire::Got => {
                     ring.push(square(i)).map_err(sys)?;
+                    summary.record(square(i));
                     1
                 }
                 Acquire::Stopped | Acquire::TimedOut => 0,
@@ -120,20 +129,25 @@ pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> 
                 summary.interrupted = true;
                 break;
             }
+            if progress.reader_gone() {
+                let gone = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+                failure = Some(output_failed(gone, &format!("stopped after {i} items")));
+                break;
+            }
             removal.tick(0);
             continue;
         }
         removal.tick(n);
-        for j in i..i + n {
-            summary.record(square(j));
-        }
-        let after = ring.count.load(std::sync::atomic::Ordering::Relaxed);
         let first = i;
         i += n;
-        for j in 0..n {
-            if !shows {
-                break;
-            }
+        // The count after each item, for its line (read only when lines are shown: it is
+        // on the line the consumer writes).
+        let after = if shows {
+            ring.count.load(std::sync::atomic::Ordering::Relaxed)
+        } else {
+            0
+        };
+        for j in 0..if shows { n } else { 0 } {
             let count = after.wrapping_sub((n - 1 - j) as i32);
             if let Err(e) = progress.item(square(first + j), count, &mut || {}) {
                 summary.interrupted = signals::stop_requested();

@@ -82,9 +82,9 @@ pub fn apply(ring: &Ring<'_>, plan: &Plan) -> SysResult<Applied> {
 /// changed.
 pub fn heal_stranded(ring: &Ring<'_>, owner: Owner<'_>) -> bool {
     let (id, other) = (owner.id, owner.role.other());
-    let (_other, attached, held) = match lock::try_take(id, other) {
-        Ok(gone) => (gone, 1, Held::default()),
-        Err(_) => {
+    let (_other, attached, held) = match lock::try_hold(id, other) {
+        Some(gone) => (gone, 1, Held::default()),
+        None => {
             let Some(asleep) = lock::try_awake(id, other) else {
                 return false;
             };

@@ -18,8 +18,9 @@ use std::time::Duration;
 /// How a role comes to the ring.
 #[derive(Clone, Copy, Debug)]
 pub enum Join {
-    /// The producer: create the ring (with these permission bits) or join it.
-    Producer { mode: u32 },
+    /// The producer: create the ring (with these permission bits and this capacity, the
+    /// document's by default) or join it (which must then have that capacity, if given).
+    Producer { mode: u32, capacity: Option<usize> },
     /// The consumer: wait up to `timeout` (or until Ctrl-C) for a valid ring.
     Consumer { timeout: Option<Duration> },
 }
@@ -35,7 +36,10 @@ pub struct Joined {
 /// Join the ring at `location` as `how` says.
 pub fn join(location: Location, how: Join) -> Result<Joined> {
     let (opened, role) = match how {
-        Join::Producer { mode } => (open::for_producer(location, mode)?, Role::Producer),
+        Join::Producer { mode, capacity } => (
+            open::for_producer(location, mode, capacity)?,
+            Role::Producer,
+        ),
         Join::Consumer { timeout } => (open::for_consumer(location, timeout)?, Role::Consumer),
     };
     let lock = lock::take(opened.id, role)?;
