@@ -241,7 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'How long a waiting ring end polls before it sleeps in the kernel, in every run [default: a few attempts; the latency test also runs the ring with 100us]')
             [CompletionResult]::new('--svg', '--svg', [CompletionResultType]::ParameterName, 'Also draw the results (items/s and round trips) as an SVG chart into FILE')
             [CompletionResult]::new('--spin-tries', '--spin-tries', [CompletionResultType]::ParameterName, 'Attempts to take a permit before a per-item ring wait sleeps in the kernel')
-            [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'Checks for a full batch before a batched ring wait takes what is there')
+            [CompletionResult]::new('--batch-spin', '--batch-spin', [CompletionResultType]::ParameterName, 'Microseconds a batched ring wait polls for a full batch before it takes what is there')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

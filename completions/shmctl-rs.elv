@@ -224,7 +224,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --spin 'How long a waiting ring end polls before it sleeps in the kernel, in every run [default: a few attempts; the latency test also runs the ring with 100us]'
             cand --svg 'Also draw the results (items/s and round trips) as an SVG chart into FILE'
             cand --spin-tries 'Attempts to take a permit before a per-item ring wait sleeps in the kernel'
-            cand --batch-spin 'Checks for a full batch before a batched ring wait takes what is there'
+            cand --batch-spin 'Microseconds a batched ring wait polls for a full batch before it takes what is there'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file'
             cand --json 'Print JSON'
             cand -h 'Print help (see more with ''--help'')'

@@ -199,7 +199,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_see
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin -d 'How long a waiting ring end polls before it sleeps in the kernel, in every run [default: a few attempts; the latency test also runs the ring with 100us]' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l svg -d 'Also draw the results (items/s and round trips) as an SVG chart into FILE' -r -F
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l spin-tries -d 'Attempts to take a permit before a per-item ring wait sleeps in the kernel' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Checks for a full batch before a batched ring wait takes what is there' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l batch-spin -d 'Microseconds a batched ring wait polls for a full batch before it takes what is there' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'

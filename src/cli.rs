@@ -494,7 +494,7 @@ pub struct BenchArgs {
     /// Attempts to take a permit before a per-item ring wait sleeps in the kernel
     #[arg(long, hide = true)]
     pub spin_tries: Option<u32>,
-    /// Checks for a full batch before a batched ring wait takes what is there
+    /// Microseconds a batched ring wait polls for a full batch before it takes what is there
     #[arg(long, hide = true)]
     pub batch_spin: Option<u32>,
     /// Print JSON

@@ -298,6 +298,11 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                     bench::MAX_ROUND_TRIPS
                 )));
             }
+            if a.repeat == 0 || a.count == Some(0) {
+                return Err(Error::usage(
+                    "--repeat and --count: at least one round of at least one item",
+                ));
+            }
             let mut capacities = a.capacity;
             capacities.dedup();
             let mut write_items = a.write_items;

@@ -60,9 +60,12 @@ impl Peer {
         if let Some(n) = knobs.batch_spin {
             cmd.args(["--batch-spin", &n.to_string()]);
         }
+        // Its stderr is read when it ends early, so that its reason is the one line the
+        // benchmark fails with.
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| Error::other(format!("cannot start a benchmark peer: {e}")))?;
         let stdin = child.stdin.take();
@@ -117,8 +120,22 @@ impl Peer {
                 if matches!(signal, Some(libc::SIGINT | libc::SIGTERM | libc::SIGHUP)) {
                     return Err(Error::interrupted());
                 }
+                let mut said = String::new();
+                if let Some(mut err) = self.child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut err, &mut said);
+                }
+                let why = said
+                    .lines()
+                    .last()
+                    .map(|l| l.trim_start_matches("shmctl-rs: ").to_string())
+                    .unwrap_or_default();
                 return Err(Error::other(format!(
-                    "a benchmark peer ended before saying '{word}'"
+                    "a benchmark peer ended before saying '{word}'{}",
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {why}")
+                    }
                 )));
             }
             let fields: Vec<String> = line.split_whitespace().map(String::from).collect();

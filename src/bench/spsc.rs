@@ -31,7 +31,7 @@ pub fn size(capacity: usize) -> usize {
 /// The capacity of the spsc ring a segment of `size` bytes holds.
 pub fn capacity_of(size: usize) -> Option<usize> {
     let capacity = size.checked_sub(BUFFER)? / 4;
-    (size == self::size(capacity) && capacity.is_power_of_two() && capacity >= 4)
+    (size == self::size(capacity) && capacity.is_power_of_two() && capacity >= 2)
         .then_some(capacity)
 }
 
@@ -158,6 +158,7 @@ mod tests {
         assert_eq!(capacity_of(size(1024)), Some(1024));
         assert_eq!(capacity_of(size(1000)), None);
         assert_eq!(capacity_of(100), None);
+        assert_eq!(capacity_of(size(2)), Some(2));
         let id = shm::create(Key::PRIVATE, size(16), 0o600, CreateFlags::default()).unwrap();
         let a = shm::attach(id, false).unwrap();
         let b = shm::attach(id, false).unwrap();
