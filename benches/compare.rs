@@ -4,7 +4,11 @@
 //! 1. The ring protocol: this tool's producer and consumer against a C program of the
 //!    document's protocol (tests/c/ring_peer.c), per item and batched, mixed both ways;
 //!    unpinned and pinned to two CPUs.
-//! 2. Transports: `shmctl-rs ring bench` (ring against pipes and Unix sockets).
+//! 2. Transports: `shmctl-rs ring bench` (the document's ring, per item and batched, and a
+//!    lock-free ring, at capacities 1024, 16384 and 262144, against pipes and Unix
+//!    sockets at 1024 and 16384 items per write; then pinned, with round trips), with
+//!    every ratio taken round by round in the same run; the chart goes to
+//!    `target/ring-bench.svg`.
 //! 3. Listing at 1024, 2048 and 4096 segments with processes attached: `ls`, `ls --json`,
 //!    `ls --pids`, `info` against `ipcs -m` and `lsipc -m`.
 //! 4. POSIX objects and memfds: 2,000 of each held by 500 processes, `ls --posix` and
@@ -243,9 +247,21 @@ fn protocol(c_peer: &Path, n: u64, runs: u64) {
 }
 
 fn transports() {
-    println!("\n## 2. Transports between two processes (shmctl-rs ring bench, median of 3)\n");
+    println!(
+        "\n## 2. Transports between two processes (shmctl-rs ring bench: 3 interleaved rounds of about a second per transport; median and min-max)\n"
+    );
+    let chart = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ring-bench.svg");
+    let chart = chart.display().to_string();
     for args in [
-        &["ring", "bench"][..],
+        &[
+            "ring",
+            "bench",
+            "--capacity",
+            "1024,16384,262144",
+            "--latency",
+            "--svg",
+            &chart,
+        ][..],
         &["ring", "bench", "--pin", "0,1", "--latency"],
     ] {
         let out = Command::new(tool())

@@ -206,6 +206,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -217,16 +218,19 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The ring''s shmid')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
+            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'How long a waiting end polls for the other end before it sleeps in the kernel (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy meanwhile) [default: a few attempts, a microsecond or two]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 10ms)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 10ms)')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission bits of a ring this creates')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission bits of a ring this creates')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Slots of a ring this creates, a power of two (the document''s: 1024); a ring that exists already keeps its own, which every other command reads from its size')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Slots of a ring this creates, a power of two (the document''s: 1024); a ring that exists already keeps its own, which every other command reads from its size')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
-            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -238,6 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The ring''s shmid')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Number of items; 0 runs until Ctrl-C')
+            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'How long a waiting end polls for the other end before it sleeps in the kernel (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy meanwhile) [default: a few attempts, a microsecond or two]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 15ms)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause after each item (0, 250us, 15ms)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the ring to appear or for the next item')
@@ -246,10 +251,22 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the summary as JSON (implies --quiet)')
-            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
-            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap')
             [CompletionResult]::new('--remove-when-done', '--remove-when-done', [CompletionResultType]::ParameterName, 'Remove the ring''s segment after consuming all items')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'shmctl-rs;ring;repair' {
+            [CompletionResult]::new('--ftok', '--ftok', [CompletionResultType]::ParameterName, 'The ring''s key as ftok(PATH, PROJ)')
+            [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Say what a repair would change, and change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what a repair would change, and change nothing')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -257,12 +274,18 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;ring;bench' {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Transports to measure, comma-separated [default: all]')
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'Transports to measure, comma-separated [default: all]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Capacities of the shared-memory rings, comma-separated powers of two')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Capacities of the shared-memory rings, comma-separated powers of two')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Items per write of pipe-batch and unix-batch, comma-separated')
+            [CompletionResult]::new('--write-items', '--write-items', [CompletionResultType]::ParameterName, 'Items per write of pipe-batch and unix-batch, comma-separated')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Items per run [default: about one second''s worth per transport]')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Items per run [default: about one second''s worth per transport]')
-            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Runs per transport; the median is reported')
-            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Runs per transport; the median is reported')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Rounds; each runs every transport once, the median and the spread are reported')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Rounds; each runs every transport once, the median and the spread are reported')
             [CompletionResult]::new('--pin', '--pin', [CompletionResultType]::ParameterName, 'Pin the producer and the consumer to these CPUs, e.g. 0,1')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also measure the round trip of one item (median and p99), this many times')
+            [CompletionResult]::new('--spin', '--spin', [CompletionResultType]::ParameterName, 'How long a waiting ring end polls before it sleeps in the kernel, in every run [default: a few attempts; the latency test also runs the ring with 100us]')
+            [CompletionResult]::new('--svg', '--svg', [CompletionResultType]::ParameterName, 'Also draw the results (items/s and round trips) as an SVG chart into FILE')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -272,6 +295,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;ring;help' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -280,6 +304,9 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;ring;help;consume' {
+            break
+        }
+        'shmctl-rs;ring;help;repair' {
             break
         }
         'shmctl-rs;ring;help;bench' {
@@ -340,6 +367,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
         'shmctl-rs;help;ring' {
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Produce items into the ring (the document''s producer, without its defects)')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume items from the ring (the document''s consumer, without its defects)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the ring against pipes and Unix sockets, side by side, between two processes')
             break
         }
@@ -347,6 +375,9 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             break
         }
         'shmctl-rs;help;ring;consume' {
+            break
+        }
+        'shmctl-rs;help;ring;repair' {
             break
         }
         'shmctl-rs;help;ring;bench' {

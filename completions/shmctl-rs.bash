@@ -5,10 +5,10 @@
 _shmctl_rs_commands() {
     case $1 in
         '') echo 'ls info create attach rm chmod chown limits metrics status top ring help' ;;
-        'ring') echo 'produce consume bench help' ;;
-        'ring help') echo 'produce consume bench help' ;;
+        'ring') echo 'produce consume repair bench help' ;;
+        'ring help') echo 'produce consume repair bench help' ;;
         'help') echo 'ls info create attach rm chmod chown limits metrics status top ring help' ;;
-        'help ring') echo 'produce consume bench' ;;
+        'help ring') echo 'produce consume repair bench' ;;
     esac
 }
 
@@ -28,9 +28,10 @@ _shmctl_rs_options() {
         'status') echo '--ftok --json -w --watch --ns -h --help' ;;
         'top') echo '-d --interval -A --all-namespaces --ns -h --help' ;;
         'ring') echo '--ns -h --help' ;;
-        'ring produce') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch -i --interval -m --mode --ns -h --help' ;;
-        'ring consume') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch -i --interval --verify -t --timeout --remove-when-done --ns -h --help' ;;
-        'ring bench') echo '-t --transport -n --count -r --repeat --pin --latency --json --ns -h --help' ;;
+        'ring produce') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch --spin -i --interval -m --mode -c --capacity --ns -h --help' ;;
+        'ring consume') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch --spin -i --interval --verify -t --timeout --remove-when-done --ns -h --help' ;;
+        'ring repair') echo '--ftok -n --dry-run -f --force --json --ns -h --help' ;;
+        'ring bench') echo '-t --transport -c --capacity -w --write-items -n --count -r --repeat --pin --latency --spin --svg --json --ns -h --help' ;;
     esac
 }
 
@@ -76,20 +77,29 @@ _shmctl_rs_value_kind() {
         'ring produce,--ftok') echo 'files' ;;
         'ring produce,--id') echo 'shmids' ;;
         'ring produce,-n'|'ring produce,--count') echo 'none' ;;
+        'ring produce,--spin') echo 'none' ;;
         'ring produce,-i'|'ring produce,--interval') echo 'none' ;;
         'ring produce,-m'|'ring produce,--mode') echo 'modes' ;;
+        'ring produce,-c'|'ring produce,--capacity') echo 'none' ;;
         'ring produce,--ns') echo 'files' ;;
         'ring consume,-k'|'ring consume,--key') echo 'keys' ;;
         'ring consume,--ftok') echo 'files' ;;
         'ring consume,--id') echo 'shmids' ;;
         'ring consume,-n'|'ring consume,--count') echo 'none' ;;
+        'ring consume,--spin') echo 'none' ;;
         'ring consume,-i'|'ring consume,--interval') echo 'none' ;;
         'ring consume,-t'|'ring consume,--timeout') echo 'none' ;;
         'ring consume,--ns') echo 'files' ;;
-        'ring bench,-t'|'ring bench,--transport') echo 'list:ring ring-batch pipe pipe-batch unix unix-batch' ;;
+        'ring repair,--ftok') echo 'files' ;;
+        'ring repair,--ns') echo 'files' ;;
+        'ring bench,-t'|'ring bench,--transport') echo 'list:ring ring-batch spsc pipe pipe-batch unix unix-batch' ;;
+        'ring bench,-c'|'ring bench,--capacity') echo 'none' ;;
+        'ring bench,-w'|'ring bench,--write-items') echo 'none' ;;
         'ring bench,-n'|'ring bench,--count') echo 'none' ;;
         'ring bench,-r'|'ring bench,--repeat') echo 'none' ;;
         'ring bench,--pin') echo 'none' ;;
+        'ring bench,--spin') echo 'none' ;;
+        'ring bench,--svg') echo 'none' ;;
         'ring bench,--ns') echo 'files' ;;
     esac
 }
@@ -105,6 +115,7 @@ _shmctl_rs_positional_kind() {
         'chown,0') echo 'users' ;;
         'chown,1') echo 'ids' ;;
         'status,0') echo 'ids' ;;
+        'ring repair,0') echo 'ids' ;;
     esac
 }
 

@@ -191,6 +191,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --help 'Print help'
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand repair 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -201,16 +202,19 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --id 'The ring''s shmid'
             cand -n 'Number of items; 0 runs until Ctrl-C'
             cand --count 'Number of items; 0 runs until Ctrl-C'
+            cand --spin 'How long a waiting end polls for the other end before it sleeps in the kernel (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy meanwhile) [default: a few attempts, a microsecond or two]'
             cand -i 'Pause after each item (0, 250us, 10ms)'
             cand --interval 'Pause after each item (0, 250us, 10ms)'
             cand -m 'Permission bits of a ring this creates'
             cand --mode 'Permission bits of a ring this creates'
+            cand -c 'Slots of a ring this creates, a power of two (the document''s: 1024); a ring that exists already keeps its own, which every other command reads from its size'
+            cand --capacity 'Slots of a ring this creates, a power of two (the document''s: 1024); a ring that exists already keeps its own, which every other command reads from its size'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
-            cand -b 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
-            cand --batch 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+            cand -b 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
+            cand --batch 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -221,6 +225,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --id 'The ring''s shmid'
             cand -n 'Number of items; 0 runs until Ctrl-C'
             cand --count 'Number of items; 0 runs until Ctrl-C'
+            cand --spin 'How long a waiting end polls for the other end before it sleeps in the kernel (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy meanwhile) [default: a few attempts, a microsecond or two]'
             cand -i 'Pause after each item (0, 250us, 15ms)'
             cand --interval 'Pause after each item (0, 250us, 15ms)'
             cand -t 'Give up after waiting this long for the ring to appear or for the next item'
@@ -229,22 +234,39 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -q 'Print only the summary'
             cand --quiet 'Print only the summary'
             cand --json 'Print the summary as JSON (implies --quiet)'
-            cand -b 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
-            cand --batch 'Move up to 1024 items per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches'
+            cand -b 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
+            cand --batch 'Move up to half the ring per semaphore operation (one compare-and-swap on the semaphore word); still interoperates with a peer that goes one item at a time. --interval then applies between batches. A consumer that prints each item still frees each one only once its line is written, one at a time'
             cand --verify 'Check that values are consecutive squares i*i (32-bit wrapping); exit 7 on a gap'
             cand --remove-when-done 'Remove the ring''s segment after consuming all items'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'shmctl-rs;ring;repair'= {
+            cand --ftok 'The ring''s key as ftok(PATH, PROJ)'
+            cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
+            cand -n 'Say what a repair would change, and change nothing'
+            cand --dry-run 'Say what a repair would change, and change nothing'
+            cand -f 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it'
+            cand --force 'Repair although other processes are attached: only when none of them moves items (a monitor, an `attach`), since a C peer of the document takes no lock and would race with the repair. A running producer or consumer of this tool still refuses it'
+            cand --json 'Print JSON'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'shmctl-rs;ring;bench'= {
             cand -t 'Transports to measure, comma-separated [default: all]'
             cand --transport 'Transports to measure, comma-separated [default: all]'
+            cand -c 'Capacities of the shared-memory rings, comma-separated powers of two'
+            cand --capacity 'Capacities of the shared-memory rings, comma-separated powers of two'
+            cand -w 'Items per write of pipe-batch and unix-batch, comma-separated'
+            cand --write-items 'Items per write of pipe-batch and unix-batch, comma-separated'
             cand -n 'Items per run [default: about one second''s worth per transport]'
             cand --count 'Items per run [default: about one second''s worth per transport]'
-            cand -r 'Runs per transport; the median is reported'
-            cand --repeat 'Runs per transport; the median is reported'
+            cand -r 'Rounds; each runs every transport once, the median and the spread are reported'
+            cand --repeat 'Rounds; each runs every transport once, the median and the spread are reported'
             cand --pin 'Pin the producer and the consumer to these CPUs, e.g. 0,1'
             cand --latency 'Also measure the round trip of one item (median and p99), this many times'
+            cand --spin 'How long a waiting ring end polls before it sleeps in the kernel, in every run [default: a few attempts; the latency test also runs the ring with 100us]'
+            cand --svg 'Also draw the results (items/s and round trips) as an SVG chart into FILE'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
             cand --json 'Print JSON'
             cand -h 'Print help (see more with ''--help'')'
@@ -253,12 +275,15 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;ring;help'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand repair 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'shmctl-rs;ring;help;produce'= {
         }
         &'shmctl-rs;ring;help;consume'= {
+        }
+        &'shmctl-rs;ring;help;repair'= {
         }
         &'shmctl-rs;ring;help;bench'= {
         }
@@ -304,11 +329,14 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         &'shmctl-rs;help;ring'= {
             cand produce 'Produce items into the ring (the document''s producer, without its defects)'
             cand consume 'Consume items from the ring (the document''s consumer, without its defects)'
+            cand repair 'Give back the slots that killed producers or consumers left in flight: set the semaphores, count and waiter counts from head and tail, while no end runs'
             cand bench 'Measure the ring against pipes and Unix sockets, side by side, between two processes'
         }
         &'shmctl-rs;help;ring;produce'= {
         }
         &'shmctl-rs;help;ring;consume'= {
+        }
+        &'shmctl-rs;help;ring;repair'= {
         }
         &'shmctl-rs;help;ring;bench'= {
         }

@@ -603,12 +603,37 @@ pub struct StatusArgs {
     pub watch: Option<Duration>,
 }
 
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct RepairArgs {
+    /// The ring's segment: a shmid or a key (0x1234) [default: ftok("/tmp", 65)]
+    #[arg(value_parser = segment_ref, conflicts_with = "ftok")]
+    pub id: Option<SegmentRef>,
+    /// The ring's key as ftok(PATH, PROJ)
+    #[arg(long, value_parser = ftok, value_name = "PATH[:PROJ]")]
+    pub ftok: Option<FtokSpec>,
+    /// Say what a repair would change, and change nothing
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Repair although other processes are attached: only when none of them moves items
+    /// (a monitor, an `attach`), since a C peer of the document takes no lock and would
+    /// race with the repair. A running producer or consumer of this tool still refuses it
+    #[arg(short, long)]
+    pub force: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RingCommand {
     /// Produce items into the ring (the document's producer, without its defects)
     Produce(ProduceArgs),
     /// Consume items from the ring (the document's consumer, without its defects)
     Consume(ConsumeArgs),
+    /// Give back the slots that killed producers or consumers left in flight: set the
+    /// semaphores, count and waiter counts from head and tail, while no end runs
+    Repair(RepairArgs),
     /// Measure the ring against pipes and Unix sockets, side by side, between two processes
     Bench(BenchArgs),
     /// One end of a benchmark run (started by ring bench)
@@ -628,16 +653,39 @@ fn cpu_pair(text: &str) -> Result<(usize, usize), String> {
     Ok((cpu(a)?, cpu(b)?))
 }
 
+/// A comma-separated list of ring capacities (powers of two).
+fn capacities(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("capacity '{text}': expected a number of slots such as 1024"))?;
+    crate::ring::layout::Layout::new(n).map(|l| l.capacity())
+}
+
+/// Items per write: 1 to 1048576.
+fn write_items(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=1 << 20).contains(&n) => Ok(n),
+        _ => Err(format!("'{text}': items per write go from 1 to 1048576")),
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct BenchArgs {
     /// Transports to measure, comma-separated [default: all]
     #[arg(short, long, value_parser = transports(), value_delimiter = ',')]
     pub transport: Vec<Transport>,
+    /// Capacities of the shared-memory rings, comma-separated powers of two
+    #[arg(short, long, value_parser = capacities, value_delimiter = ',', default_value = "1024", value_name = "SLOTS")]
+    pub capacity: Vec<usize>,
+    /// Items per write of pipe-batch and unix-batch, comma-separated
+    #[arg(short, long, value_parser = write_items, value_delimiter = ',', default_value = "1024,16384", value_name = "ITEMS")]
+    pub write_items: Vec<usize>,
     /// Items per run [default: about one second's worth per transport]
     #[arg(short = 'n', long)]
     pub count: Option<u64>,
-    /// Runs per transport; the median is reported
+    /// Rounds; each runs every transport once, the median and the spread are reported
     #[arg(short, long, default_value_t = 3)]
     pub repeat: u32,
     /// Pin the producer and the consumer to these CPUs, e.g. 0,1
@@ -646,10 +694,17 @@ pub struct BenchArgs {
     /// Also measure the round trip of one item (median and p99), this many times
     #[arg(long, value_name = "ROUND_TRIPS", num_args = 0..=1, default_missing_value = "20000")]
     pub latency: Option<u64>,
+    /// How long a waiting ring end polls before it sleeps in the kernel, in every run
+    /// [default: a few attempts; the latency test also runs the ring with 100us]
+    #[arg(long, value_parser = duration, value_name = "DURATION")]
+    pub spin: Option<Duration>,
+    /// Also draw the results (items/s and round trips) as an SVG chart into FILE
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
     /// Attempts to take a permit before a per-item ring wait sleeps in the kernel
     #[arg(long, hide = true)]
-    pub spin: Option<u32>,
-    /// Checks for a full batch before a batched ring wait takes what is there
+    pub spin_tries: Option<u32>,
+    /// Microseconds a batched ring wait polls for a full batch before it takes what is there
     #[arg(long, hide = true)]
     pub batch_spin: Option<u32>,
     /// Print JSON
@@ -669,8 +724,12 @@ pub struct BenchPeerArgs {
     pub endpoint: String,
     #[arg(long)]
     pub cpu: Option<usize>,
+    #[arg(long, value_parser = write_items, default_value = "1024")]
+    pub write_items: usize,
+    #[arg(long, value_parser = duration)]
+    pub spin: Option<Duration>,
     #[arg(long)]
-    pub spin: Option<u32>,
+    pub spin_tries: Option<u32>,
     #[arg(long)]
     pub batch_spin: Option<u32>,
 }
@@ -689,11 +748,17 @@ pub struct RunArgs {
     /// Print the summary as JSON (implies --quiet)
     #[arg(long)]
     pub json: bool,
-    /// Move up to 1024 items per semaphore operation (one compare-and-swap on the
-    /// semaphore word); still interoperates with a peer that goes one item at a time.
-    /// --interval then applies between batches
+    /// Move up to half the ring per semaphore operation (one compare-and-swap on
+    /// the semaphore word); still interoperates with a peer that goes one item at a time.
+    /// --interval then applies between batches. A consumer that prints each item still
+    /// frees each one only once its line is written, one at a time
     #[arg(short, long)]
     pub batch: bool,
+    /// How long a waiting end polls for the other end before it sleeps in the kernel
+    /// (20us..1ms for round trips under a microsecond, at the cost of a CPU kept busy
+    /// meanwhile) [default: a few attempts, a microsecond or two]
+    #[arg(long, value_parser = duration, value_name = "DURATION")]
+    pub spin: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -707,6 +772,10 @@ pub struct ProduceArgs {
     /// Permission bits of a ring this creates
     #[arg(short, long, value_parser = mode, default_value = "600")]
     pub mode: u32,
+    /// Slots of a ring this creates, a power of two (the document's: 1024); a ring that
+    /// exists already keeps its own, which every other command reads from its size
+    #[arg(short, long, value_parser = capacities, value_name = "SLOTS")]
+    pub capacity: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -318,7 +318,10 @@ const STATUS_FIELDS: &[Field] = &[
     ("shmid", "the ring's segment id"),
     ("key", "its key as an unsigned number"),
     ("key_hex", "its key as 0x followed by 8 hex digits"),
-    ("size", "segment size in bytes (a ring needs 4176)"),
+    (
+        "size",
+        "segment size in bytes: 64 + 4N + 12, padded to 8, for a ring of N slots (4176 for the document's 1024)",
+    ),
     ("perms", "permission bits, octal string"),
     ("owner", "owner's user name"),
     ("nattch", "processes attached, not counting status itself"),
@@ -349,10 +352,13 @@ const STATUS_FIELDS: &[Field] = &[
     ("atime", "last attach, Unix seconds or null"),
     ("dtime", "last detach, Unix seconds or null"),
     ("ctime", "last change, Unix seconds"),
-    ("capacity", "slots in the ring: 1024"),
+    (
+        "capacity",
+        "slots in the ring, N, from the segment's size (1024 for the document's); 0 when the size is not a ring's",
+    ),
     (
         "state",
-        "\"consistent\", \"inconsistent\", \"uninitialised\", \"invalid\" or \"too-small\"",
+        "\"consistent\", \"inconsistent\", \"uninitialised\", \"invalid\" or \"wrong-size\" (the size is not a ring's)",
     ),
     ("head", "next slot the producer writes, or null"),
     ("tail", "next slot the consumer reads, or null"),
@@ -367,7 +373,7 @@ const STATUS_FIELDS: &[Field] = &[
     ("filled_slots", "sem_consumer's value: items ready"),
     (
         "in_flight",
-        "slots taken by a wait and not yet posted (at most 2 when healthy)",
+        "slots taken by a wait and not yet posted (at most 2 when healthy; more are stranded by a killed end until ring repair)",
     ),
     (
         "producer_waiters",
@@ -418,38 +424,77 @@ const RING_FIELDS: &[Field] = &[
 ];
 
 const BENCH_FIELDS: &[Field] = &[
-    ("repeat", "runs per transport; the figures are their median"),
+    ("repeat", "rounds; each runs every case once, in turn"),
     ("pin", "[producer CPU, consumer CPU] with --pin, else null"),
-    ("transports", "one object per transport measured"),
+    (
+        "transports",
+        "one object per case: a transport at a ring capacity or write size",
+    ),
     (
         "transports[].transport",
-        "\"ring\", \"ring-batch\", \"pipe\", \"pipe-batch\", \"unix\" or \"unix-batch\"",
+        "\"ring\", \"ring-batch\", \"spsc\", \"pipe\", \"pipe-batch\", \"unix\" or \"unix-batch\"",
     ),
-    ("transports[].items", "items moved per run"),
-    ("transports[].items_per_s", "median items per second"),
+    (
+        "transports[].capacity",
+        "slots of the ring (ring, ring-batch, spsc), else null",
+    ),
+    (
+        "transports[].write_items",
+        "items per write (pipe-batch, unix-batch), else null",
+    ),
+    (
+        "transports[].label",
+        "the case's name: transport@capacity, transport/items per write, or the transport",
+    ),
+    ("transports[].items", "items moved in the last run"),
+    (
+        "transports[].items_per_s",
+        "median items per second of the runs",
+    ),
+    (
+        "transports[].min_items_per_s",
+        "the slowest run's items per second",
+    ),
+    (
+        "transports[].max_items_per_s",
+        "the fastest run's items per second",
+    ),
     (
         "transports[].ns_per_item",
-        "nanoseconds per item at that rate",
+        "nanoseconds per item at the median rate",
     ),
     (
         "transports[].ratio_to_ring",
-        "items_per_s divided by the per-item ring's (null when ring was not measured)",
+        "median of each round's items_per_s over the per-item ring's of the same capacity (null without one)",
     ),
     (
         "transports[].checksum",
-        "the consumer's wrapping sum of the items",
+        "the last run's consumer's wrapping sum of the items",
     ),
     (
         "transports[].checksum_ok",
-        "the checksum is that of 0, 1, 4, ..., (items-1)^2: nothing lost or changed",
+        "every run's checksum is that of 0, 1, 4, ..., (items-1)^2: nothing lost or changed",
     ),
     (
         "transports[].runs_items_per_s",
-        "every run's items per second",
+        "every run's items per second, round by round",
     ),
     (
+        "ratios",
+        "ring-batch against spsc at each capacity, and each against the best pipe or socket of the same round",
+    ),
+    ("ratios[].name", "what over what"),
+    ("ratios[].median", "the median of the rounds' ratios"),
+    ("ratios[].min", "the lowest round's ratio"),
+    ("ratios[].max", "the highest round's ratio"),
+    (
         "latency",
-        "one object per transport (ring, pipe, unix) with --latency; empty without",
+        "round trips measured with --latency: the ring (twice: a few polls, then --spin or 100us), pipe and unix; empty without",
+    ),
+    ("latency[].transport", "\"ring\", \"pipe\" or \"unix\""),
+    (
+        "latency[].spin_ns",
+        "how long a waiting ring end polled before it slept, in ns; null: a few attempts",
     ),
     ("latency[].round_trips", "round trips of one item"),
     ("latency[].median_ns", "median round trip in nanoseconds"),
@@ -457,6 +502,50 @@ const BENCH_FIELDS: &[Field] = &[
         "latency[].p99_ns",
         "99th percentile round trip in nanoseconds",
     ),
+    (
+        "latency[].cpu_ns_per_round_trip",
+        "CPU time both ends spent per round trip: what polling costs",
+    ),
+    (
+        "latency[].cpus_busy",
+        "CPU time of both ends over the run's wall time (2.0: two CPUs kept busy)",
+    ),
+];
+
+const REPAIR_FIELDS: &[Field] = &[
+    ("shmid", "the ring's segment id"),
+    ("key", "its key as an unsigned number"),
+    ("key_hex", "its key as 0x followed by 8 hex digits"),
+    ("capacity", "slots in the ring"),
+    (
+        "dry_run",
+        "--dry-run: nothing was written, fields[].after is what a repair would set",
+    ),
+    (
+        "forced",
+        "--force repaired although other processes were attached",
+    ),
+    ("attached", "processes attached besides this command"),
+    ("state_before", "the ring's state before, as in status"),
+    ("problems_before", "what was broken before, as sentences"),
+    (
+        "fields",
+        "head, tail, count, free, filled, producer_waiters and consumer_waiters, each once",
+    ),
+    ("fields[].field", "the field's name"),
+    ("fields[].before", "its value before"),
+    ("fields[].after", "its value after"),
+    ("changed", "some field changed (or would, with --dry-run)"),
+    (
+        "items_offered_again",
+        "items between tail and head posted again on sem_consumer (never shown: a consumer moves tail before it shows an item)",
+    ),
+    ("slots_freed", "slots posted again on sem_producer"),
+    (
+        "permits_withdrawn",
+        "permits taken away from a semaphore that promised more than the ring holds",
+    ),
+    ("state_after", "the ring's state after"),
 ];
 
 /// The JSON fields a command prints, as (top-level wrapper, fields). `ls` prints
@@ -475,6 +564,7 @@ pub fn json_fields(path: &str) -> Option<(Option<&'static str>, Vec<Field>)> {
         "status" => (None, STATUS_FIELDS.to_vec()),
         "ring produce" | "ring consume" => (None, RING_FIELDS.to_vec()),
         "ring bench" => (None, BENCH_FIELDS.to_vec()),
+        "ring repair" => (None, REPAIR_FIELDS.to_vec()),
         _ => return None,
     })
 }
@@ -708,11 +798,19 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
                 "shmctl-rs ring produce --key 0x5000 --mode 640",
                 "Another ring, readable by the group.",
             ),
+            (
+                "shmctl-rs ring produce --key 0x5001 --capacity 262144 --batch -n 0 -i 0 -q",
+                "A ring of 262144 slots, batched, until Ctrl-C.",
+            ),
         ],
         "ring bench" => &[
             (
                 "shmctl-rs ring bench",
-                "Every transport for about a second each, median of 3 runs.",
+                "Every transport for about a second each, in 3 interleaved rounds.",
+            ),
+            (
+                "shmctl-rs ring bench --capacity 1024,16384,262144 --svg bench.svg",
+                "Rings of three capacities against pipes and sockets, drawn as a chart.",
             ),
             (
                 "shmctl-rs ring bench --pin 0,1 --latency",
@@ -743,6 +841,16 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "shmctl_rs_sysv_segment_size_bytes * on(shmid) group_left(key, owner, app) shmctl_rs_sysv_segment_info",
                 "PromQL: the sizes with each segment's key, owner and application.",
+            ),
+        ],
+        "ring repair" => &[
+            (
+                "shmctl-rs ring repair --dry-run",
+                "What a repair of the document's ring would change.",
+            ),
+            (
+                "shmctl-rs ring repair 0x5000 --json",
+                "Give back what killed ends stranded in another ring.",
             ),
         ],
         "ring consume" => &[

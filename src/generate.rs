@@ -314,6 +314,7 @@ function __shmctl_rs_posix
     end
 end
 complete -c shmctl-rs -n "__fish_seen_subcommand_from rm info; and not __fish_seen_subcommand_from ring" -f -a "(__shmctl_rs_posix)"
+complete -c shmctl-rs -n "__fish_seen_subcommand_from ring; and __fish_seen_subcommand_from repair" -f -a "(__shmctl_rs_ids)"
 "#;
 
 /// The command line as completions offer it: without its hidden commands and options
@@ -372,8 +373,8 @@ fn completion(shell: Shell) -> String {
                 })
                 .collect();
             assert_eq!(
-                replaced, 6,
-                "the ID positionals of info, attach, rm, status, chmod and chown"
+                replaced, 7,
+                "the ID positionals of info, attach, rm, status, chmod, chown and ring repair"
             );
             let text = lines.join("\n") + "\n";
             let at = text

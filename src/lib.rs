@@ -41,7 +41,7 @@ pub fn run(invocation: Invocation) -> Result<Status> {
     let here = move || {
         // Buffered as a whole (stdout alone is line-buffered: a write per line); commands
         // whose output must appear as it happens flush it themselves.
-        let mut buffer = std::io::BufWriter::with_capacity(64 * 1024, output::stream::stdout());
+        let mut buffer = output::stream::Buffered::new(64 * 1024, output::stream::stdout());
         let mut out = Output::for_stdout(&mut buffer, invocation.format, invocation.bytes);
         let status = dispatch(&invocation.command, &mut out)?;
         buffer.flush()?;
@@ -69,6 +69,7 @@ fn dispatch(command: &Settings, out: &mut Output) -> Result<Status> {
         Settings::Status(s) => commands::status::run(s, out),
         Settings::Produce(s) => commands::ring::produce(s, out),
         Settings::Consume(s) => commands::ring::consume(s, out),
+        Settings::Repair(s) => commands::ring::repair(s, out),
         Settings::Bench(s) => commands::bench::run(s, out),
         Settings::BenchPeer(s) => commands::bench::peer(s, out),
         Settings::Top(s) => commands::top::run(s),

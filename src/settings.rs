@@ -52,7 +52,8 @@ pub enum Settings {
     Status(status::Settings),
     Produce(producer::Settings),
     Consume(consumer::Settings),
-    Bench(bench::Settings),
+    Repair(crate::commands::ring::RepairSettings),
+    Bench(crate::commands::bench::Settings),
     BenchPeer(bench::peer::PeerSettings),
     Top(top::Settings),
     Generate(generate::Settings),
@@ -148,6 +149,16 @@ fn ring_location(l: &cli::RingLocation) -> Result<Location> {
         ));
     }
     Ok(location)
+}
+
+/// The ring a status or repair names: a shmid or key, a `ftok` key, or the document's.
+fn ring_target(id: Option<SegmentRef>, ftok: Option<FtokSpec>) -> Result<SegmentRef> {
+    match (id, ftok) {
+        (Some(t), _) => Ok(t),
+        (None, ftok) => Ok(SegmentRef::Key(ftok_key(
+            &ftok.unwrap_or_else(FtokSpec::document),
+        )?)),
+    }
 }
 
 /// `USER`, `USER:GROUP` or `:GROUP`.
@@ -482,12 +493,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         }
         Command::Status(a) => {
             format = json_or_table(a.json);
-            let target = match (a.id, a.ftok) {
-                (Some(t), _) => t,
-                (None, ftok) => {
-                    SegmentRef::Key(ftok_key(&ftok.unwrap_or_else(FtokSpec::document))?)
-                }
-            };
+            let target = ring_target(a.id, a.ftok)?;
             Settings::Status(status::Settings {
                 target,
                 watch: a.watch,
@@ -500,8 +506,10 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 count: a.run.count,
                 interval: a.interval,
                 mode: a.mode,
+                capacity: a.capacity,
                 quiet: a.run.quiet || a.run.json,
                 batch: a.run.batch,
+                spin: a.run.spin,
             })
         }
         Command::Ring(RingCommand::Consume(a)) => {
@@ -515,22 +523,53 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 remove_when_done: a.remove_when_done,
                 quiet: a.run.quiet || a.run.json,
                 batch: a.run.batch,
+                spin: a.run.spin,
+            })
+        }
+        Command::Ring(RingCommand::Repair(a)) => {
+            format = json_or_table(a.json);
+            let target = ring_target(a.id, a.ftok)?;
+            Settings::Repair(crate::commands::ring::RepairSettings {
+                target,
+                force: a.force,
+                dry_run: a.dry_run,
             })
         }
         Command::Ring(RingCommand::Bench(a)) => {
             format = json_or_table(a.json);
-            Settings::Bench(bench::Settings {
-                transports: if a.transport.is_empty() {
-                    crate::model::bench::Transport::ALL.to_vec()
-                } else {
-                    a.transport
+            if let Some(n) = a.latency.filter(|&n| n == 0 || n > bench::MAX_ROUND_TRIPS) {
+                return Err(Error::usage(format!(
+                    "--latency {n}: from 1 to {} round trips (each one is kept to find the p99)",
+                    bench::MAX_ROUND_TRIPS
+                )));
+            }
+            if a.repeat == 0 || a.count == Some(0) {
+                return Err(Error::usage(
+                    "--repeat and --count: at least one round of at least one item",
+                ));
+            }
+            let mut capacities = a.capacity;
+            capacities.dedup();
+            let mut write_items = a.write_items;
+            write_items.dedup();
+            Settings::Bench(crate::commands::bench::Settings {
+                run: bench::Settings {
+                    transports: if a.transport.is_empty() {
+                        crate::model::bench::Transport::ALL.to_vec()
+                    } else {
+                        a.transport
+                    },
+                    capacities,
+                    write_items,
+                    count: a.count,
+                    repeat: a.repeat,
+                    pin: a.pin,
+                    latency: a.latency,
+                    spin: a.spin,
+                    spin_tries: a.spin_tries,
+                    batch_spin: a.batch_spin,
                 },
-                count: a.count,
-                repeat: a.repeat,
-                pin: a.pin,
-                latency: a.latency,
-                spin: a.spin,
-                batch_spin: a.batch_spin,
+                svg: a.svg,
             })
         }
         Command::Ring(RingCommand::BenchPeer(a)) => {
@@ -540,7 +579,9 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 count: a.count,
                 endpoint: a.endpoint,
                 cpu: a.cpu,
+                write_items: a.write_items,
                 spin: a.spin,
+                spin_tries: a.spin_tries,
                 batch_spin: a.batch_spin,
             })
         }

@@ -87,13 +87,15 @@ proptest! {
         nattch in proptest::option::of(0u64..4)
     ) {
         match layout::decode(&bytes) {
-            None => prop_assert!(bytes.len() < layout::SIZE),
+            None => prop_assert!(layout::capacity_of(bytes.len()).is_none()),
             Some(h) => {
+                let cap = h.capacity;
+                prop_assert_eq!(Some(cap as usize), layout::capacity_of(bytes.len()));
                 let a = health::assess(&h, nattch);
                 prop_assert_eq!(a.problems.is_empty(), a.state == State::Consistent);
                 if a.state.joinable() {
-                    prop_assert!(a.free + a.filled <= 1024);
-                    prop_assert!((0..1024).contains(&h.head) && (0..1024).contains(&h.tail));
+                    prop_assert!(a.free + a.filled <= cap);
+                    prop_assert!((0..cap as i32).contains(&h.head) && (0..cap as i32).contains(&h.tail));
                     prop_assert!(h.producer.is_shared() && h.consumer.is_shared());
                 }
             }
@@ -106,13 +108,27 @@ proptest! {
         count in any::<i32>(), waiters in 0u32..3, nattch in proptest::option::of(0u64..4)
     ) {
         let sem = |value| layout::SemWord { value, waiters, flag: layout::PSHARED_SHARED };
-        let h = layout::Header { producer: sem(free), consumer: sem(filled), head, tail, count };
+        let h = layout::Header { capacity: 1024, producer: sem(free), consumer: sem(filled), head, tail, count };
         let a = health::assess(&h, nattch);
         if free + filled > 1024 || !(0..1024).contains(&head) || !(0..1024).contains(&tail) {
             prop_assert_eq!(a.state, State::Invalid);
         }
         if a.state == State::Consistent {
             prop_assert!(a.in_flight <= 2);
+        }
+        // A repair of anything shaped like a ring leaves a consistent ring, nobody attached,
+        // and never offers more items than lie between tail and head.
+        if let Ok(p) = health::plan(&h) {
+            let mut after = h;
+            after.producer.value = p.free;
+            after.consumer.value = p.filled;
+            after.count = p.count;
+            after.producer.waiters = 0;
+            after.consumer.waiters = 0;
+            let fixed = health::assess(&after, Some(0));
+            prop_assert_eq!(fixed.state, State::Consistent, "{:?} -> {:?}", h, fixed.problems);
+            prop_assert!(fixed.warnings.is_empty(), "{:?}", fixed.warnings);
+            prop_assert_eq!(p.filled, h.items_between());
         }
     }
 

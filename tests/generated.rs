@@ -39,7 +39,7 @@ fn committed_man_pages_and_completions_are_current() {
 #[test]
 fn man_pages_render_without_warnings_and_have_every_section() {
     let pages = generate::man_pages();
-    assert_eq!(pages.len(), 16, "one page per command");
+    assert_eq!(pages.len(), 17, "one page per command");
     for (path, _) in &pages {
         let out = Command::new("groff")
             .args(["-ww", "-man", "-Tutf8", "-P-cbou"])
@@ -92,6 +92,7 @@ fn man_pages_render_without_warnings_and_have_every_section() {
             "status",
             "ring-produce",
             "ring-consume",
+            "ring-repair",
         ]
         .iter()
         .any(|c| path.ends_with(&format!("shmctl-rs-{c}.1")));
@@ -161,12 +162,37 @@ fn documented_json_fields_are_the_printed_ones() {
         documented("status")
     );
     let bench = json(&[
-        "ring", "bench", "-t", "pipe", "-n", "100", "-r", "1", "--json",
+        "ring",
+        "bench",
+        "-t",
+        "ring,ring-batch,spsc,pipe-batch",
+        "-n",
+        "1000",
+        "-r",
+        "1",
+        "--latency",
+        "10",
+        "--json",
     ]);
     assert_eq!(object_keys(&bench), documented("ring bench"));
-    assert_eq!(object_keys(&bench["transports"][0]).len(), 8);
+    let nested = |list: &str| -> Vec<String> {
+        let (_, fields) = shmctl_rs::docs::json_fields("ring bench").unwrap();
+        let prefix = format!("{list}[].");
+        let mut k: Vec<String> = fields
+            .iter()
+            .filter_map(|(n, _)| n.strip_prefix(&prefix).map(String::from))
+            .collect();
+        k.sort();
+        k
+    };
+    for list in ["transports", "ratios", "latency"] {
+        assert_eq!(object_keys(&bench[list][0]), nested(list), "{list}");
+    }
     let consumed = json(&["ring", "consume", "-n", "2", "-i", "0", "--json"]);
     assert_eq!(object_keys(&consumed), documented("ring consume"));
+    let repaired = json(&["ring", "repair", "--json"]);
+    assert_eq!(object_keys(&repaired), documented("ring repair"));
+    assert_eq!(object_keys(&repaired["fields"][0]).len(), 3);
 }
 
 /// Run a bash completion for `words` (the last one is being completed) as the test runs,
@@ -251,6 +277,10 @@ fn bash_completes_commands_and_live_segment_ids() {
     );
     assert_eq!(
         bash_complete(&["shmctl-rs", "chmod", "640", "0x"]),
+        vec!["0x00002a2a"]
+    );
+    assert_eq!(
+        bash_complete(&["shmctl-rs", "ring", "repair", "0x"]),
         vec!["0x00002a2a"]
     );
     let opts = bash_complete(&["shmctl-rs", "attach", "--re"]);
@@ -560,7 +590,7 @@ fn help_lists_columns_once_and_every_page_has_its_exit_status() {
     }
     use clap::CommandFactory;
     commands(&shmctl_rs::cli::Cli::command(), Vec::new(), &mut all);
-    assert_eq!(all.len(), 16);
+    assert_eq!(all.len(), 17);
     for path in all {
         let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
         args.push("--help");

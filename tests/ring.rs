@@ -255,18 +255,7 @@ fn sigint_to_a_producer_blocked_on_a_full_ring_then_a_consumer_drains_it() {
     assert_eq!(code, 0, "{st}");
     assert_eq!(st["filled_slots"], 1024);
     assert_eq!(st["nattch"], 0, "the producer detached");
-    let c = summary(&run(&[
-        "ring",
-        "consume",
-        "-n",
-        "1024",
-        "-i",
-        "0",
-        "--verify",
-        "--json",
-        "--timeout",
-        "5s",
-    ]));
+    let (c, _) = consume_verified(&[], 1024);
     assert_eq!(c["items"], 1024);
     assert_eq!(c["verified"], true);
     assert_eq!(c["first"], 0);
@@ -421,10 +410,10 @@ fn status_and_consume_on_segments_that_are_not_rings() {
     });
     segment_with(0x400, 4170, |_| 0);
     for (key, state) in [
-        ("0x100", "too-small"),
+        ("0x100", "wrong-size"),
         ("0x200", "uninitialised"),
         ("0x300", "invalid"),
-        ("0x400", "too-small"),
+        ("0x400", "wrong-size"),
     ] {
         let o = run(&["status", key, "--json"]);
         assert_eq!(o.status.code(), Some(7), "{key}: {}", stderr(&o));
@@ -646,45 +635,119 @@ fn batch_ends_stop_cleanly_on_sigint() {
 #[test]
 fn ring_bench_measures_every_transport_with_a_verified_checksum() {
     isolate();
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("bench.svg");
     let o = run(&[
         "ring",
         "bench",
         "-n",
         "20000",
         "-r",
-        "1",
+        "2",
+        "--capacity",
+        "1024,16384",
+        "--write-items",
+        "1000,4096",
         "--latency",
         "200",
         "--json",
+        "--svg",
+        chart.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let names: Vec<&str> = r["transports"]
+    let labels: Vec<&str> = r["transports"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| t["transport"].as_str().unwrap())
+        .map(|t| t["label"].as_str().unwrap())
         .collect();
     assert_eq!(
-        names,
+        labels,
         [
-            "ring",
-            "ring-batch",
+            "ring@1024",
+            "ring@16384",
+            "ring-batch@1024",
+            "ring-batch@16384",
+            "spsc@1024",
+            "spsc@16384",
             "pipe",
-            "pipe-batch",
+            "pipe-batch/1000",
+            "pipe-batch/4096",
             "unix",
-            "unix-batch"
+            "unix-batch/1000",
+            "unix-batch/4096"
         ]
     );
     for t in r["transports"].as_array().unwrap() {
         assert_eq!(t["checksum_ok"], true, "{t}");
         assert_eq!(t["checksum"], expected_checksum(20_000));
         assert_eq!(t["items"], 20_000);
-        assert!(t["items_per_s"].as_f64().unwrap() > 0.0);
+        assert_eq!(t["runs_items_per_s"].as_array().unwrap().len(), 2);
+        let (lo, mid, hi) = (
+            t["min_items_per_s"].as_f64().unwrap(),
+            t["items_per_s"].as_f64().unwrap(),
+            t["max_items_per_s"].as_f64().unwrap(),
+        );
+        assert!(0.0 < lo && lo <= mid && mid <= hi, "{t}");
     }
     assert_eq!(r["transports"][0]["ratio_to_ring"], 1.0);
-    assert_eq!(r["latency"].as_array().unwrap().len(), 3);
+    let ratios: Vec<&str> = r["ratios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        ratios.contains(&"ring-batch@16384 / spsc@16384")
+            && ratios.contains(&"spsc@1024 / best pipe or socket"),
+        "{ratios:?}"
+    );
+    let latency: Vec<(&str, Option<u64>)> = r["latency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["transport"].as_str().unwrap(), l["spin_ns"].as_u64()))
+        .collect();
+    assert_eq!(
+        latency,
+        [
+            ("ring", None),
+            ("ring", Some(100_000)),
+            ("pipe", None),
+            ("unix", None)
+        ]
+    );
     assert!(r["latency"][0]["median_ns"].as_u64().unwrap() > 0);
+    // The chart is well-formed XML that names every case and the round trips.
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    for label in &labels {
+        assert!(svg.contains(&format!(">{label}<")), "{label} in the chart");
+    }
+    assert!(svg.contains("round trip of one item"));
+    if prerequisite(
+        std::process::Command::new("python3")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "python3",
+    ) {
+        let parsed = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.tag, len(list(r.iter())))",
+            ])
+            .arg(&chart)
+            .output()
+            .unwrap();
+        assert!(
+            parsed.status.success()
+                && String::from_utf8_lossy(&parsed.stdout)
+                    .starts_with("{http://www.w3.org/2000/svg}svg"),
+            "{}",
+            String::from_utf8_lossy(&parsed.stderr)
+        );
+    }
     let o = run(&[
         "ring", "bench", "-t", "pipe", "-n", "5000", "-r", "1", "--pin", "0,0",
     ]);
@@ -696,6 +759,22 @@ fn ring_bench_measures_every_transport_with_a_verified_checksum() {
     );
     assert!(segments().is_empty(), "the benchmark rings are gone");
     fails(&["ring", "bench", "--pin", "0"], 2);
+    fails(&["ring", "bench", "--capacity", "1000"], 2);
+    fails(&["ring", "bench", "--write-items", "0"], 2);
+    let err = fails(
+        &[
+            "ring",
+            "bench",
+            "-t",
+            "pipe",
+            "-n",
+            "10",
+            "--svg",
+            "/no/such/dir/x.svg",
+        ],
+        1,
+    );
+    assert!(err.contains("cannot write the chart"), "{err}");
 }
 
 #[test]
@@ -738,4 +817,498 @@ fn ctrl_c_ends_a_bench_with_130_and_leaves_no_ring() {
     eventually(Duration::from_secs(5), "the ring to go", || {
         segments().is_empty()
     });
+}
+
+/// `status --json` of the ring at `key`: (filled slots, in flight).
+fn fill_of(key: &str) -> (u64, u64) {
+    let (st, _) = status_json(&[key]);
+    (
+        st["filled_slots"].as_u64().unwrap(),
+        st["in_flight"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn a_consumer_stops_at_the_first_line_it_cannot_write_and_leaves_that_item_in_the_ring() {
+    isolate();
+    produce("0x0d01", 500);
+    // A full disk: nothing is taken, one line says why.
+    for batch in [false, true] {
+        let mut c = cmd(&["ring", "consume", "--key", "0x0d01", "-n", "500", "-i", "0"]);
+        if batch {
+            c.arg("--batch");
+        }
+        let out = wait_output(
+            c.stdout(std::fs::File::create("/dev/full").unwrap())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap(),
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("shmctl-rs: stdout: No space left on device")
+                && err.contains(
+                    "stopped after 0 items; the item it could not write stays in the ring"
+                )
+                && err.lines().count() == 1,
+            "{err}"
+        );
+        assert_eq!(fill_of("0x0d01"), (500, 0));
+    }
+    // A reader that goes away after three lines: the fourth item stays in the ring.
+    for batch in [false, true] {
+        let mut c = cmd(&[
+            "ring", "consume", "--key", "0x0d01", "-n", "0", "-i", "30ms",
+        ]);
+        if batch {
+            c.arg("--batch");
+        }
+        let mut consumer = Spawned::new(c);
+        let mut stdout = std::io::BufReader::new(consumer.child().stdout.take().unwrap());
+        let mut line = String::new();
+        for _ in 0..3 {
+            line.clear();
+            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        }
+        drop(stdout);
+        let status = ends_within(&mut consumer, PROMPT_EXIT);
+        assert_eq!(
+            status.and_then(|s| s.code()),
+            Some(0),
+            "a reader that left is no error"
+        );
+    }
+    // Two consumers took three items each: the next one is item 6, nothing was skipped.
+    let next = json(&[
+        "ring", "consume", "--key", "0x0d01", "-n", "1", "-i", "0", "--json",
+    ]);
+    assert_eq!(next["first"], square(6), "{next}");
+    assert_eq!(fill_of("0x0d01"), (500 - 7, 0));
+    // A producer stops at its first line that cannot be written, too.
+    for (batch, n) in [(false, "0"), (true, "0")] {
+        let mut c = cmd(&["ring", "produce", "--key", "0x0d02", "-n", n, "-i", "0"]);
+        if batch {
+            c.arg("--batch");
+        }
+        let mut producer = Spawned::new(c);
+        let mut stdout = std::io::BufReader::new(producer.child().stdout.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        assert!(line.starts_with("produced: 0 "), "{line}");
+        drop(stdout);
+        let status = ends_within(&mut producer, PROMPT_EXIT);
+        assert_eq!(status.and_then(|s| s.code()), Some(0));
+        // What it published stays for a consumer.
+        let (filled, in_flight) = fill_of("0x0d02");
+        assert!(filled > 0 && in_flight == 0, "{filled} {in_flight}");
+        let _ = run(&[
+            "ring", "consume", "--key", "0x0d02", "-n", "0", "-i", "0", "-q", "-t", "200ms",
+        ]);
+    }
+    // Waiting, with nothing to write, either end still sees its reader leave: a
+    // producer on a full ring nobody drains, a consumer on an empty one.
+    for role in ["produce", "consume"] {
+        if role == "produce" {
+            produce("0x0d04", 1024);
+        }
+        let mut end = Spawned::new(cmd(&[
+            "ring", role, "--key", "0x0d04", "-n", "0", "-i", "0",
+        ]));
+        std::thread::sleep(Duration::from_millis(300));
+        drop(end.child().stdout.take());
+        let status = ends_within(&mut end, PROMPT_EXIT);
+        assert_eq!(status.and_then(|s| s.code()), Some(0), "{role}");
+        let _ = run(&[
+            "ring", "consume", "--key", "0x0d04", "-n", "0", "-i", "0", "-q", "-t", "200ms",
+        ]);
+    }
+    let out = wait_output(
+        cmd(&["ring", "produce", "--key", "0x0d03", "-n", "5", "-i", "0"])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stopped after 1 items"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fill_of("0x0d03"), (1, 0));
+}
+
+#[test]
+fn ctrl_c_while_nobody_reads_gives_the_unwritten_item_back() {
+    isolate();
+    let producer = Spawned::new(cmd(&[
+        "ring", "produce", "--key", "0x0d10", "-n", "0", "-i", "0", "--quiet", "--json",
+    ]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        status_json(&["0x0d10"]).1 == 0
+    });
+    // stdout is a pipe that nobody reads until the consumer has stopped.
+    let mut consumer = Spawned::new(cmd(&[
+        "ring", "consume", "--key", "0x0d10", "-n", "0", "-i", "0", "--verify",
+    ]));
+    let mut pipe = consumer.child().stdout.take().unwrap();
+    let pid = consumer.pid();
+    let mut last = 0;
+    eventually(Duration::from_secs(30), "a full pipe", || {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = bytes_written(pid);
+        let full = now > 30_000 && now == last;
+        last = now;
+        full
+    });
+    consumer.signal(Signal::SIGINT);
+    let status = ends_within(&mut consumer, PROMPT_EXIT);
+    assert_eq!(status.and_then(|s| s.code()), Some(130));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut pipe, &mut text).unwrap();
+    let shown: Vec<i32> = text
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    let n = shown.len() as u64;
+    assert_eq!(
+        shown.last(),
+        Some(&square(n - 1)),
+        "{n} items shown in order"
+    );
+    producer.signal(Signal::SIGINT);
+    let produced = summary(&producer.finish(Duration::from_secs(10)))["items"]
+        .as_u64()
+        .unwrap();
+    // The item it was about to write, and every one after it, is still in the ring.
+    let rest = consume_verified(&["--key", "0x0d10"], produced - n).0;
+    assert_eq!(
+        (
+            rest["first"].as_i64(),
+            rest["items"].as_u64(),
+            rest["verified"].as_bool()
+        ),
+        (Some(i64::from(square(n))), Some(produced - n), Some(true)),
+        "{rest}"
+    );
+    assert_eq!(status_json(&["0x0d10"]).1, 0, "consistent");
+}
+
+/// Processes whose parent is `parent`, from /proc/PID/stat.
+fn children_of(parent: nix::unistd::Pid) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+        let after = &stat[stat.rfind(')').unwrap() + 2..];
+        let ppid: i32 = after.split(' ').nth(1).unwrap().parse().unwrap();
+        if ppid == parent.as_raw() {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Gone, or a zombie waiting for whoever inherited it.
+fn dead(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_or(true, |s| s[s.rfind(')').unwrap() + 2..].starts_with('Z'))
+}
+
+/// A long `ring bench` of `transport` with its temporary files in a directory of the
+/// test's own, running until both peers are there (and past their start-up).
+fn long_bench(transport: &str, tmp: &std::path::Path) -> (Spawned, Vec<i32>) {
+    let mut c = cmd(&[
+        "ring",
+        "bench",
+        "-t",
+        transport,
+        "-n",
+        "500000000",
+        "-r",
+        "1",
+    ]);
+    c.env("TMPDIR", tmp);
+    let bench = Spawned::new(c);
+    let mut peers = Vec::new();
+    eventually(Duration::from_secs(20), "two benchmark peers", || {
+        peers = children_of(bench.pid());
+        peers.len() == 2
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    (bench, peers)
+}
+
+#[test]
+fn ring_bench_ends_its_peers_however_it_is_stopped_and_leaves_nothing_behind() {
+    isolate();
+    let tmp = tempfile::tempdir().unwrap();
+    // A signal to its own pid, not to its process group (kill PID, a supervisor).
+    for (signal, transport) in [
+        (Signal::SIGINT, "ring"),
+        (Signal::SIGTERM, "pipe"),
+        (Signal::SIGHUP, "unix"),
+    ] {
+        let (mut bench, peers) = long_bench(transport, tmp.path());
+        bench.signal(signal);
+        let status = ends_within(&mut bench, PROMPT_EXIT);
+        assert_eq!(status.and_then(|s| s.code()), Some(130), "{signal:?}");
+        assert!(
+            peers.iter().all(|&p| dead(p)),
+            "{signal:?}: peers {peers:?} ended"
+        );
+    }
+    // SIGKILL: the peers die with it (PR_SET_PDEATHSIG), their FIFO or socket is long gone,
+    // and the ring goes with the last of them.
+    for transport in ["ring", "pipe", "unix"] {
+        let (mut bench, peers) = long_bench(transport, tmp.path());
+        bench.signal(Signal::SIGKILL);
+        let _ = bench.child().wait();
+        eventually(Duration::from_secs(5), "the peers to die", || {
+            peers.iter().all(|&p| dead(p))
+        });
+        eventually(Duration::from_secs(5), "the ring to go", || {
+            segments().is_empty()
+        });
+    }
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(segments().is_empty());
+}
+
+#[test]
+fn bench_and_its_peer_refuse_bad_arguments_without_a_panic() {
+    isolate();
+    let zeroed = create(&["--size", "4176"]).to_string();
+    let both = format!("{zeroed},{zeroed}");
+    let peer = |args: &str| format!("ring bench-peer --count 1 {args}");
+    for (args, code) in [
+        (peer("--transport ring --role pinger --endpoint 0"), 2),
+        (peer("--transport pipe --role pinger --endpoint 0"), 2),
+        (
+            peer(&format!("--transport ring --role pinger --endpoint {both}")),
+            7,
+        ),
+        (
+            peer(&format!(
+                "--transport ring --role producer --endpoint {zeroed}"
+            )),
+            7,
+        ),
+        (peer("--transport ring --role producer --endpoint x"), 2),
+        (
+            peer(&format!(
+                "--transport ring-batch --role ponger --endpoint {both}"
+            )),
+            2,
+        ),
+        (peer("--transport pipe --role producer --endpoint a,b"), 2),
+        (
+            format!(
+                "ring bench-peer --count 100000000000000000 --transport ring --role pinger --endpoint {both}"
+            ),
+            2,
+        ),
+    ] {
+        fails(&args.split_whitespace().collect::<Vec<_>>(), code);
+    }
+    fails(
+        &[
+            "ring",
+            "bench-peer",
+            "--transport",
+            "ring",
+            "--role",
+            "producer",
+            "--count",
+            "1",
+            "--endpoint",
+            "",
+        ],
+        2,
+    );
+    for latency in ["100000000000000000", "0"] {
+        let err = fails(
+            &[
+                "ring",
+                "bench",
+                "-t",
+                "ring",
+                "-n",
+                "10",
+                "--latency",
+                latency,
+            ],
+            2,
+        );
+        assert!(err.contains("round trips"), "{err}");
+    }
+}
+
+#[test]
+fn a_ring_removed_under_its_ends_is_said_so() {
+    isolate();
+    produce("0x0d20", 1);
+    let consumer = Spawned::new(cmd(&[
+        "ring",
+        "consume",
+        "--key",
+        "0x0d20",
+        "-n",
+        "5",
+        "-i",
+        "0",
+        "--quiet",
+        "--timeout",
+        "1s",
+    ]));
+    eventually(Duration::from_secs(10), "the consumer waiting", || {
+        status_json(&["0x0d20"]).0["consumer_waiters"] == 1
+    });
+    assert!(run(&["rm", "0x0d20"]).status.success());
+    let out = consumer.finish(Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("was removed (rm) meanwhile"),
+        "{}",
+        stderr(&out)
+    );
+    // A producer filling a ring that is removed under it says so, once, and goes on.
+    let producer = Spawned::new(cmd(&[
+        "ring", "produce", "--key", "0x0d21", "-n", "0", "-i", "1ms", "--quiet",
+    ]));
+    eventually(Duration::from_secs(10), "the ring", || {
+        status_json(&["0x0d21"]).1 == 0
+    });
+    assert!(run(&["rm", "0x0d21"]).status.success());
+    std::thread::sleep(Duration::from_millis(1500));
+    producer.signal(Signal::SIGINT);
+    let out = producer.finish(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(
+        stderr(&out)
+            .matches("was removed (rm) while this producer runs")
+            .count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    // Joining one by id, a producer is told too.
+    produce("0x0d22", 1);
+    let mut holder = Spawned::new(cmd(&["attach", "0x0d22"]));
+    let mut lines = holder.lines();
+    read_until(&mut lines, |l| l.contains("attached"));
+    let id = status_json(&["0x0d22"]).0["shmid"].to_string();
+    assert!(run(&["rm", "0x0d22"]).status.success());
+    let o = run(&[
+        "ring", "produce", "--id", &id, "-n", "1", "-i", "0", "--quiet",
+    ]);
+    assert!(
+        o.status.success() && stderr(&o).contains("is marked for destruction"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The document's C program with its 1024 replaced by N, against this tool, both ways,
+/// the tool's end per item and batched: every value arrives, in order, checksums agree.
+#[test]
+fn a_c_peer_of_any_capacity_interoperates_both_ways_per_item_and_batched() {
+    isolate();
+    for (k, capacity) in [1024usize, 16384, 262144].into_iter().enumerate() {
+        let c_peer = c_peer_of(capacity);
+        // Enough to wrap the ring more than once.
+        let n = (capacity as u64) * 5 / 2 + 1001;
+        let expected = expected_checksum(n);
+        for (j, batch) in [false, true].into_iter().enumerate() {
+            let key = format!("0x00{:02x}{:02x}01", k + 0x40, j);
+            // The tool produces (it creates the ring with --capacity), C consumes.
+            let mut p = cmd(&[
+                "ring",
+                "produce",
+                "--key",
+                &key,
+                "-n",
+                &n.to_string(),
+                "-i",
+                "0",
+                "--json",
+                "--capacity",
+                &capacity.to_string(),
+            ]);
+            if batch {
+                p.arg("--batch");
+            }
+            let producer = Spawned::new(p);
+            eventually(Duration::from_secs(10), "the ring", || {
+                status_json(&[&key]).0["capacity"] == capacity
+            });
+            let mut c = std::process::Command::new(&c_peer);
+            c.args(["consume", &n.to_string(), "0", &key, "0", "quiet"]);
+            let out = Spawned::new(c).finish(Duration::from_secs(60));
+            assert!(out.status.success(), "{capacity}: {}", stderr(&out));
+            assert!(
+                stdout(&out).contains(&format!("done {n} checksum {expected}")),
+                "{capacity} batch {batch}: {}",
+                stdout(&out)
+            );
+            assert_eq!(
+                summary(&producer.finish(Duration::from_secs(10)))["checksum"],
+                expected
+            );
+            let (st, code) = status_json(&[&key]);
+            assert_eq!(
+                (code, st["size"].as_u64()),
+                (0, Some((76 + 4 * capacity as u64).next_multiple_of(8))),
+                "{st}"
+            );
+            // C produces (it creates the ring with its own N), the tool consumes it.
+            let key = format!("0x00{:02x}{:02x}02", k + 0x40, j);
+            let mut p = std::process::Command::new(&c_peer);
+            p.args(["produce", &n.to_string(), "0", &key, "0", "quiet"]);
+            let producer = Spawned::new(p);
+            let mut args = vec!["--key", key.as_str()];
+            if batch {
+                args.push("--batch");
+            }
+            let (c, _) = consume_verified(&args, n);
+            assert_eq!(
+                (
+                    c["items"].as_u64(),
+                    c["checksum"].as_u64(),
+                    c["first"].as_i64()
+                ),
+                (Some(n), Some(expected), Some(0)),
+                "{capacity} batch {batch}"
+            );
+            assert!(producer.finish(Duration::from_secs(10)).status.success());
+            assert_eq!(status_json(&[&key]).0["capacity"], capacity);
+        }
+    }
+    // A ring exists with one capacity; asking for another is refused, not ignored.
+    let err = fails(
+        &[
+            "ring",
+            "produce",
+            "--key",
+            "0x00400001",
+            "-n",
+            "1",
+            "--capacity",
+            "2048",
+        ],
+        5,
+    );
+    assert!(err.contains("exists with 1024 slots, not 2048"), "{err}");
+    for bad in ["1000", "1", "0", "536870912"] {
+        fails(&["ring", "produce", "-n", "1", "--capacity", bad], 2);
+    }
 }

@@ -8,34 +8,49 @@ use crate::ring::shared::Ring;
 use crate::sys::shm::{self, CreateFlags, Key, ShmId};
 use tempfile::TempDir;
 
-/// A fresh private ring, initialised; removed (freed at the last detach) when dropped.
-pub struct PrivateRing(ShmId);
+/// A fresh private ring, initialised, attached, and already marked for destruction: the
+/// peers attach it by id (Linux allows that), and it is freed when the last of them and
+/// this process detach, however they end (SIGKILL included).
+pub struct PrivateRing {
+    id: ShmId,
+    _attachment: shm::Attachment,
+}
 
 impl PrivateRing {
-    pub fn new() -> Result<PrivateRing> {
-        let id = shm::create(Key::PRIVATE, layout::SIZE, 0o600, CreateFlags::default())
-            .map_err(|e| Error::sys("benchmark ring", e))?;
-        let ring = PrivateRing(id);
-        let att = shm::attach(id, false).map_err(|e| Error::sys("benchmark ring", e))?;
-        Ring::new(&att)
+    /// The document's ring of `capacity` slots, initialised.
+    pub fn new(capacity: usize) -> Result<PrivateRing> {
+        let layout = layout::Layout::new(capacity).map_err(Error::usage)?;
+        let ring = PrivateRing::zeroed(layout.size())?;
+        Ring::new(&ring._attachment)
             .ok_or_else(|| Error::other("benchmark ring: cannot map"))?
             .initialise()
             .map_err(|e| Error::other(format!("benchmark ring: {e}")))?;
         Ok(ring)
     }
 
+    /// A zeroed segment of `size` bytes (an empty spsc ring).
+    pub fn zeroed(size: usize) -> Result<PrivateRing> {
+        let what = "benchmark ring";
+        let id = shm::create(Key::PRIVATE, size, 0o600, CreateFlags::default())
+            .map_err(|e| Error::sys(what, e))?;
+        let attached = shm::attach(id, false);
+        // Marked now: from here on nothing can leak it.
+        shm::remove(id).map_err(|e| Error::sys(what, e))?;
+        let attachment = attached.map_err(|e| Error::sys(what, e))?;
+        Ok(PrivateRing {
+            id,
+            _attachment: attachment,
+        })
+    }
+
     pub fn id(&self) -> ShmId {
-        self.0
+        self.id
     }
 }
 
-impl Drop for PrivateRing {
-    fn drop(&mut self) {
-        let _ = shm::remove(self.0);
-    }
-}
-
-/// A directory only this user may enter (mode 0700), removed with what is in it.
+/// A directory only this user may enter (mode 0700), removed with what is in it. The
+/// peers open what is in it before they say they are ready, so it goes before a run
+/// starts: a `ring bench` killed during a run leaves nothing behind.
 pub fn private_dir() -> Result<TempDir> {
     tempfile::Builder::new()
         .prefix("shmctl-rs-bench.")

@@ -1,10 +1,10 @@
 //! The two processes of a benchmark run: each `ring bench-peer`, started, told to go,
 //! and read for what it measured; killed if the run fails half-way.
 
-use super::Settings;
 use super::peer::Role;
 use crate::error::{Error, Result};
-use crate::model::bench::Transport;
+use crate::model::bench::{Case, Transport};
+use crate::signals;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
@@ -22,33 +22,50 @@ impl Drop for Peer {
     }
 }
 
+/// How the ring ends of a run wait: `--spin`, and the attempts measured by hand.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Knobs {
+    pub spin: Option<std::time::Duration>,
+    pub spin_tries: Option<u32>,
+    pub batch_spin: Option<u32>,
+}
+
 impl Peer {
     pub fn spawn(
-        transport: Transport,
+        case: Case,
         role: Role,
         count: u64,
         endpoint: &str,
         cpu: Option<usize>,
-        s: &Settings,
+        knobs: Knobs,
     ) -> Result<Peer> {
         let exe = std::env::current_exe()
             .map_err(|e| Error::other(format!("cannot find this program: {e}")))?;
         let mut cmd = Command::new(exe);
-        cmd.args(["ring", "bench-peer", "--transport", transport.name()])
+        cmd.args(["ring", "bench-peer", "--transport", case.transport.name()])
             .args(["--role", role.name()])
             .args(["--count", &count.to_string(), "--endpoint", endpoint]);
         if let Some(cpu) = cpu {
             cmd.args(["--cpu", &cpu.to_string()]);
         }
-        if let Some(spin) = s.spin {
-            cmd.args(["--spin", &spin.to_string()]);
+        if let Some(w) = case.write_items {
+            cmd.args(["--write-items", &w.to_string()]);
         }
-        if let Some(spin) = s.batch_spin {
-            cmd.args(["--batch-spin", &spin.to_string()]);
+        if let Some(spin) = knobs.spin {
+            cmd.args(["--spin", &format!("{}ns", spin.as_nanos())]);
         }
+        if let Some(n) = knobs.spin_tries {
+            cmd.args(["--spin-tries", &n.to_string()]);
+        }
+        if let Some(n) = knobs.batch_spin {
+            cmd.args(["--batch-spin", &n.to_string()]);
+        }
+        // Its stderr is read when it ends early, so that its reason is the one line the
+        // benchmark fails with.
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| Error::other(format!("cannot start a benchmark peer: {e}")))?;
         let stdin = child.stdin.take();
@@ -64,11 +81,37 @@ impl Peer {
         })
     }
 
+    /// Wait until a line from the peer is there, checking the stop flag every 50 ms: a
+    /// Ctrl-C, SIGTERM or SIGHUP sent to this process alone (not to its group) stops the
+    /// run, and dropping the peers kills them.
+    fn wait_readable(&mut self) -> Result<()> {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        use std::os::fd::AsFd;
+        loop {
+            if self.stdout.buffer().contains(&b'\n') {
+                return Ok(());
+            }
+            if signals::stop_requested() {
+                return Err(Error::interrupted());
+            }
+            let mut fds = [PollFd::new(
+                self.stdout.get_ref().as_fd(),
+                PollFlags::POLLIN,
+            )];
+            match poll(&mut fds, PollTimeout::from(50u8)) {
+                Ok(n) if n > 0 => return Ok(()),
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(Error::other(format!("poll: {}", e.desc()))),
+            }
+        }
+    }
+
     /// The next line the peer prints that starts with `word`.
     pub fn expect(&mut self, word: &str) -> Result<Vec<String>> {
         let mut line = String::new();
         loop {
             line.clear();
+            self.wait_readable()?;
             if self.stdout.read_line(&mut line)? == 0 {
                 // Ended by Ctrl-C, SIGTERM or SIGHUP (sent to the whole process group, as a
                 // terminal does): the run was interrupted, not broken.
@@ -77,8 +120,22 @@ impl Peer {
                 if matches!(signal, Some(libc::SIGINT | libc::SIGTERM | libc::SIGHUP)) {
                     return Err(Error::interrupted());
                 }
+                let mut said = String::new();
+                if let Some(mut err) = self.child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut err, &mut said);
+                }
+                let why = said
+                    .lines()
+                    .last()
+                    .map(|l| l.trim_start_matches("shmctl-rs: ").to_string())
+                    .unwrap_or_default();
                 return Err(Error::other(format!(
-                    "a benchmark peer ended before saying '{word}'"
+                    "a benchmark peer ended before saying '{word}'{}",
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {why}")
+                    }
                 )));
             }
             let fields: Vec<String> = line.split_whitespace().map(String::from).collect();
@@ -101,19 +158,19 @@ impl Peer {
 
 /// Start two peers in order (a listening consumer first), and wait until both are ready.
 pub fn start_pair(
-    transport: Transport,
+    case: Case,
     roles: (Role, Role),
     count: u64,
     endpoint: &str,
-    s: &Settings,
+    pin: Option<(usize, usize)>,
+    knobs: Knobs,
 ) -> Result<(Peer, Peer)> {
-    let unix = matches!(transport, Transport::Unix | Transport::UnixBatch);
-    let pin = s.pin;
-    let mut second = Peer::spawn(transport, roles.1, count, endpoint, pin.map(|p| p.1), s)?;
+    let unix = matches!(case.transport, Transport::Unix | Transport::UnixBatch);
+    let mut second = Peer::spawn(case, roles.1, count, endpoint, pin.map(|p| p.1), knobs)?;
     if unix {
         second.expect("listening")?;
     }
-    let mut first = Peer::spawn(transport, roles.0, count, endpoint, pin.map(|p| p.0), s)?;
+    let mut first = Peer::spawn(case, roles.0, count, endpoint, pin.map(|p| p.0), knobs)?;
     if !unix {
         first.expect("ready")?;
     }

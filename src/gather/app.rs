@@ -7,10 +7,9 @@ use super::peek::{Peek, Window};
 use super::postgres;
 use crate::model::Segment;
 use crate::model::app::{App, HeaderRead, Presence};
-use crate::ring::{health, layout};
+use crate::ring::{layout, open};
 use nix::errno::Errno;
 use std::os::unix::fs::MetadataExt;
-use std::time::Duration;
 
 /// When a header may be read with a read-only attach, if no holder's mapping can be read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,7 +40,7 @@ pub struct Found {
 
 /// Recognise the application of `s`, whose mappings by processes are `windows`.
 pub fn recognise(s: &Segment, windows: &[Window], attach: Attach) -> Found {
-    let ring_capacity = layout::capacity_for_size(s.size);
+    let ring_capacity = usize::try_from(s.size).ok().and_then(layout::capacity_of);
     let mut found = Found::default();
     let peek = Peek::through(windows).or_else(|| {
         let allowed = match attach {
@@ -153,11 +152,7 @@ fn postgresql(s: &Segment, peek: &Peek, windows: &[Window]) -> Option<App> {
 
 fn ring(s: &Segment, peek: &Peek, capacity: usize) -> Option<App> {
     // nattch was read from /proc before any attach of this command: it counts the others.
-    let (_, verdict) = health::judge_live(
-        || peek.read(0, layout::SIZE),
-        Some(s.nattch),
-        Duration::from_millis(2),
-    )?;
+    let (_, verdict) = open::read_header(peek, Some(s.nattch))?;
     verdict.state.joinable().then(|| App::Ring {
         state: verdict.state,
         filled: Some(verdict.filled),

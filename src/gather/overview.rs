@@ -3,6 +3,7 @@
 //! object is looked at closely, everything `info` says about it. `/proc/sysvipc/shm` and
 //! each process's maps are read once per refresh, whatever the number of segments.
 
+use super::peek::Window;
 use super::{app, info, limits, listing};
 use crate::error::Result;
 use crate::model::object::{Object, ObjectId};
@@ -11,7 +12,7 @@ use crate::model::{LimitsReport, Namespace, Segment, SegmentInfo, Unreadable};
 use crate::namespaces;
 use crate::proc::processes::{self, Scan};
 use crate::ring::lock::{self, Role};
-use crate::ring::peek::{self, HolderMapping, Peek, Via};
+use crate::ring::peek::{self, Peek, Via};
 use crate::users::Names;
 use std::collections::HashMap;
 
@@ -59,7 +60,7 @@ pub struct Gatherer {
 }
 
 /// A ring's holders as mappings a reader can open.
-fn holder_mappings(scan: Option<&Scan>, s: &Segment, namespace: Option<u64>) -> Vec<HolderMapping> {
+fn holder_mappings(scan: Option<&Scan>, s: &Segment, namespace: Option<u64>) -> Vec<Window> {
     let Some(scan) = scan else {
         return Vec::new();
     };
@@ -70,7 +71,7 @@ fn holder_mappings(scan: Option<&Scan>, s: &Segment, namespace: Option<u64>) -> 
             p.mappings
                 .iter()
                 .filter(|m| m.shmid == s.shmid)
-                .map(|m| HolderMapping {
+                .map(|m| Window {
                     pid: p.pid,
                     start: m.start,
                     end: m.start + m.length,

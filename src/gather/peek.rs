@@ -7,6 +7,7 @@
 
 use crate::model::app::HeaderRead;
 use crate::proc::processes::{self, Scan};
+use crate::ring::open::{self, Words};
 use crate::sys::SysResult;
 use crate::sys::shm::{self, Attachment, ShmId};
 use std::collections::HashMap;
@@ -59,15 +60,20 @@ enum Source {
 pub struct Peek {
     source: Source,
     pid: Option<i32>,
+    /// The segment's size (a mapping's file has the segment's size).
+    size: usize,
 }
 
 impl Peek {
     /// Through the first of `windows` that may be opened (none without CAP_SYS_ADMIN).
     pub fn through(windows: &[Window]) -> Option<Peek> {
         windows.iter().find_map(|w| {
-            File::open(w.path()).ok().map(|f| Peek {
+            let f = File::open(w.path()).ok()?;
+            let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
+            Some(Peek {
                 source: Source::File(f),
                 pid: Some(w.pid),
+                size,
             })
         })
     }
@@ -76,9 +82,11 @@ impl Peek {
     /// `swapped`: the segment has pages in swap (then a page not in memory may still
     /// hold data, and is read in).
     pub fn attach(id: ShmId, swapped: bool) -> SysResult<Peek> {
+        let attachment = shm::attach(id, true)?;
         Ok(Peek {
+            size: attachment.len(),
             source: Source::Attached {
-                attachment: shm::attach(id, true)?,
+                attachment,
                 swapped,
             },
             pid: None,
@@ -100,6 +108,19 @@ impl Peek {
     /// Whether this process is attached to read (and so counts in nattch).
     pub fn is_attached(&self) -> bool {
         matches!(self.source, Source::Attached { .. })
+    }
+
+    /// Whether a load of `len` bytes at `offset` through the attach reads memory the
+    /// segment has: a page never touched is in no memory, and reading it would allocate
+    /// it (its bytes are zero). A segment with pages in swap is always read.
+    fn touches(&self, offset: usize, len: usize) -> Option<bool> {
+        match &self.source {
+            Source::Attached {
+                attachment,
+                swapped,
+            } => Some(*swapped || attachment.resident_pages(offset, len)?.iter().all(|r| *r)),
+            Source::File(_) => Some(true),
+        }
     }
 
     /// `len` bytes at `offset`; `None` when the segment is shorter or the read fails.
@@ -143,5 +164,76 @@ impl Peek {
                 Some(buf)
             }
         }
+    }
+}
+
+/// A ring's header words: atomic loads through an attach, a read of each word through a
+/// mapping's file (the kernel copies an aligned word whole).
+impl Words for Peek {
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn load_u32(&self, offset: usize) -> Option<u32> {
+        match &self.source {
+            Source::Attached { attachment, .. } if self.touches(offset, 4)? => {
+                attachment.load_u32(offset)
+            }
+            Source::Attached { .. } => Some(0),
+            Source::File(_) => Some(u32::from_ne_bytes(self.read(offset, 4)?.try_into().ok()?)),
+        }
+    }
+
+    fn load_u64(&self, offset: usize) -> Option<u64> {
+        match &self.source {
+            Source::Attached { attachment, .. } if self.touches(offset, 8)? => {
+                attachment.load_u64(offset)
+            }
+            Source::Attached { .. } => Some(0),
+            Source::File(_) => Some(u64::from_ne_bytes(self.read(offset, 8)?.try_into().ok()?)),
+        }
+    }
+
+    /// Through a mapping's file every read is a system call: the words are read in as few
+    /// of them as can be (the fields near each other in one copy: the two semaphores of a
+    /// ring share a cache line, so free and filled are always seen at one moment).
+    fn load_fields(&self, at: &[(usize, usize)]) -> Option<Vec<u64>> {
+        if let Source::Attached { attachment, .. } = &self.source {
+            // Which pages hold memory is asked once, before the loads, which then follow
+            // each other within nanoseconds.
+            let start = at.iter().map(|f| f.0).min()?;
+            let end = at.iter().map(|f| f.0 + f.1).max()?;
+            if !self.touches(start, end - start)? {
+                return open::one_by_one(self, at);
+            }
+            return open::one_by_one(attachment, at);
+        }
+        // Regions of the file to read, each the span of fields less than a few pages apart.
+        const GAP: usize = 16 * 1024;
+        let mut spans: Vec<(usize, usize)> = at.iter().map(|&(o, l)| (o, o + l)).collect();
+        spans.sort_unstable();
+        let mut regions: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in spans {
+            match regions.last_mut() {
+                Some(r) if start <= r.1 + GAP => r.1 = r.1.max(end),
+                _ => regions.push((start, end)),
+            }
+        }
+        let bytes: Vec<(usize, Vec<u8>)> = regions
+            .iter()
+            .map(|&(start, end)| Some((start, self.read(start, end - start)?)))
+            .collect::<Option<_>>()?;
+        at.iter()
+            .map(|&(offset, len)| {
+                let (start, b) = bytes
+                    .iter()
+                    .find(|(s, b)| offset >= *s && offset + len <= s + b.len())?;
+                let word = &b[offset - start..offset - start + len];
+                Some(match len {
+                    4 => u64::from(u32::from_ne_bytes(word.try_into().ok()?)),
+                    _ => u64::from_ne_bytes(word.try_into().ok()?),
+                })
+            })
+            .collect()
     }
 }

@@ -17,8 +17,8 @@ pub enum State {
     Uninitialised,
     /// Not a ring: values no ring can hold.
     Invalid,
-    /// Smaller than the 4176 bytes a ring needs.
-    TooSmall,
+    /// Its size is not a ring's (64 + 4N + 12 bytes padded to 8, for an even N).
+    WrongSize,
 }
 
 impl State {
@@ -29,7 +29,7 @@ impl State {
             State::Inconsistent => "inconsistent",
             State::Uninitialised => "uninitialised",
             State::Invalid => "invalid",
-            State::TooSmall => "too-small",
+            State::WrongSize => "wrong-size",
         }
     }
 
@@ -130,6 +130,17 @@ impl Summary {
         self.last = Some(value);
     }
 
+    /// Count a run of items moved at once.
+    pub fn record_run(&mut self, items: &[i32]) {
+        let (Some(&first), Some(&last)) = (items.first(), items.last()) else {
+            return;
+        };
+        self.items += items.len() as u64;
+        self.checksum = self.checksum.wrapping_add(crate::ring::checksum(items));
+        self.first.get_or_insert(first);
+        self.last = Some(last);
+    }
+
     /// Close the run that began at `start`.
     pub fn finish(&mut self, start: std::time::Instant) {
         self.elapsed_s = start.elapsed().as_secs_f64();
@@ -171,4 +182,36 @@ pub struct Peer {
     /// Known from the role lock it holds; otherwise guessed from its command line
     /// (`produce`, `consumer`, …), as the document's C program takes no lock.
     pub locked: bool,
+}
+
+/// One header field as `ring repair` found it and left it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldRepair {
+    pub field: &'static str,
+    pub before: i64,
+    pub after: i64,
+}
+
+/// What `ring repair` found and changed (`--json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct RepairReport {
+    pub shmid: ShmId,
+    pub key: Key,
+    pub key_hex: String,
+    pub capacity: usize,
+    /// Nothing was written (`--dry-run`): `fields[].after` is what a repair would set.
+    pub dry_run: bool,
+    /// Other processes were attached and `--force` repaired anyway.
+    pub forced: bool,
+    /// Processes attached besides this command.
+    pub attached: u64,
+    pub state_before: State,
+    pub problems_before: Vec<String>,
+    pub fields: Vec<FieldRepair>,
+    /// Some field changed (or would, with `--dry-run`).
+    pub changed: bool,
+    pub items_offered_again: u32,
+    pub slots_freed: u32,
+    pub permits_withdrawn: u32,
+    pub state_after: State,
 }

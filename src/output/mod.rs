@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 
 /// Stdout, the format chosen for it and the view renderers draw with.
 pub struct Output<'a> {
-    out: &'a mut dyn Write,
+    out: &'a mut dyn stream::Sink,
     format: Format,
     view: View,
     /// stdout is a terminal (progress bars, screen refreshes).
@@ -23,7 +23,12 @@ pub struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    pub fn new(out: &'a mut dyn Write, format: Format, view: View, terminal: bool) -> Output<'a> {
+    pub fn new(
+        out: &'a mut dyn stream::Sink,
+        format: Format,
+        view: View,
+        terminal: bool,
+    ) -> Output<'a> {
         Output {
             out,
             format,
@@ -33,7 +38,7 @@ impl<'a> Output<'a> {
     }
 
     /// The process's stdout as it is: a terminal's width, sizes as asked, the time now.
-    pub fn for_stdout(out: &'a mut dyn Write, format: Format, bytes: bool) -> Output<'a> {
+    pub fn for_stdout(out: &'a mut dyn stream::Sink, format: Format, bytes: bool) -> Output<'a> {
         let terminal = std::io::stdout().is_terminal();
         let view = View {
             bytes,
@@ -64,7 +69,7 @@ impl<'a> Output<'a> {
     }
 
     /// The stream itself, for output that goes out as it happens (one line per item).
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub fn writer(&mut self) -> &mut dyn stream::Sink {
         self.out
     }
 

@@ -7,6 +7,7 @@
 pub mod attach;
 pub mod bench;
 pub mod cell;
+pub mod chart;
 pub mod column_names;
 pub mod columns;
 pub mod create;
@@ -16,6 +17,7 @@ pub mod limits;
 pub mod ls;
 pub mod openmetrics;
 pub mod posix;
+pub mod repair;
 pub mod ring;
 pub mod rm;
 pub mod set;

@@ -214,15 +214,15 @@ mod tests {
     }
 
     #[test]
-    fn a_segment_too_small_shows_no_header_fields() {
+    fn a_segment_of_the_wrong_size_shows_no_header_fields() {
         let mut s = status();
-        s.state = State::TooSmall;
+        s.state = State::WrongSize;
         s.head = None;
-        s.problems = vec!["the segment has 100 bytes; a ring needs 4176".into()];
+        s.problems = vec!["100 bytes is not the size of a ring".into()];
         let text = to_string(Format::Table, &s, &View::at(NOW));
         assert!(!text.contains("head"), "{text}");
         assert!(
-            text.contains("state     too-small\nproblem: the segment has 100 bytes"),
+            text.contains("state     wrong-size\nproblem: 100 bytes is not"),
             "{text}"
         );
     }

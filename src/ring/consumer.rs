@@ -1,15 +1,16 @@
 //! The consumer: `sem_wait(filled)`, read at tail, `sem_post(free)`, as the document does,
-//! without its `sleep(1)` race, with optional verification and removal when done.
+//! without its `sleep(1)` race, with optional verification and removal when done. An
+//! item leaves the ring only once it was shown (see `shared`'s notes on the protocol).
 
-use super::Location;
 use super::role::{self, Join};
-use super::shared::Acquire;
+use super::shared::{Acquire, Delivery, Popped};
 use super::verify::Squares;
+use super::{Location, Outcome, output_failed};
 use crate::error::{Error, Result, Status};
 use crate::model::ring::Summary;
 use crate::output::progress::Progress;
 use crate::signals;
-use crate::sys::shm;
+use crate::sys::shm::{self, ShmId};
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug)]
@@ -23,122 +24,189 @@ pub struct Settings {
     /// No line per item (the summary only).
     pub quiet: bool,
     pub batch: bool,
+    /// How long a waiting end polls before it sleeps (`--spin`).
+    pub spin: Option<Duration>,
 }
 
-/// Account for one consumed item (and show it, when the progress shows items); `Err` on
-/// the first gap or duplicate under --verify.
-fn take(
-    summary: &mut Summary,
-    squares: &mut Squares,
-    verify: bool,
-    value: i32,
-    left: i32,
-    show: bool,
-    progress: &mut dyn Progress,
-) -> std::result::Result<(), Error> {
-    summary.record(value);
-    if show {
-        progress.item(value, left);
-    }
-    if verify {
-        squares
-            .check(value)
-            .map_err(|why| Error::new(Status::InvalidRing, why))?;
-    }
-    Ok(())
+/// How long one wait for an item lasts before the consumer looks whether its reader left.
+const ROUND: Duration = Duration::from_millis(250);
+
+/// Why a run stopped before its count.
+enum Stop {
+    /// The item could not be written to stdout.
+    Output(std::io::Error),
+    /// `--verify` found a gap or a duplicate.
+    Verify(String),
 }
 
-/// Consume `settings.count` items. A failed verification ends the run with its message.
-pub fn run(
-    settings: &Settings,
-    progress: &mut dyn Progress,
-) -> Result<(Summary, Status, Option<Error>)> {
+/// The error for a wait that timed out: the ring was removed under the consumer (3), or
+/// no item came (8).
+fn timed_out(id: ShmId, timeout: Duration, items: u64) -> Error {
+    let waited = crate::units::duration_text(timeout);
+    match shm::stat(id) {
+        Ok(s) if !s.is_destroyed() => Error::new(
+            Status::TimedOut,
+            format!("segment {id}: no item for {waited} after {items} items"),
+        ),
+        _ => Error::new(
+            Status::NoSuchSegment,
+            format!(
+                "segment {id}: no item for {waited} after {items} items, and the segment was removed (rm) meanwhile: no producer can find it any more"
+            ),
+        ),
+    }
+}
+
+/// Consume `settings.count` items. A failed verification, a failed write or a wait that
+/// timed out ends the run with its error.
+pub fn run(settings: &Settings, progress: &mut dyn Progress) -> Result<Outcome> {
     let joined = role::join(
         settings.location,
         Join::Consumer {
             timeout: settings.timeout,
         },
     )?;
+    if let Some(spin) = settings.spin {
+        super::shared::set_spin(spin);
+    }
     let ring = joined.ring()?;
     let sys = |e| joined.failed(e);
     let id = joined.id();
     let start = Instant::now();
     let mut summary = Summary::new("consumer", id, joined.key(), settings.verify);
     let mut squares = Squares::default();
-    let mut failure = None;
     let mut status = Status::Ok;
+    let mut failure = None;
+    let mut output_error = false;
     let shows = progress.shows_items();
+    // Items that are written out go one at a time, each freed once written; items that
+    // are only counted (or drawn as a bar) go in batches.
+    let one_by_one = !settings.batch || progress.writes_items();
+    // How long the current wait for an item has lasted, in rounds.
+    let mut waited = Duration::ZERO;
     while settings.count == 0 || summary.items < settings.count {
-        let deadline = settings.timeout.map(|t| Instant::now() + t);
-        let got = if settings.batch {
+        // Waits go in rounds, so that a run learns between them whether its reader left.
+        let round = match settings.timeout {
+            Some(t) => t.saturating_sub(waited).min(ROUND),
+            None => ROUND,
+        };
+        let timeout = Some(round);
+        let popped = if !shows && !settings.batch {
+            let mut verdict = None;
+            let got = ring
+                .pop_counted(timeout, |value| {
+                    summary.record(value);
+                    if settings.verify
+                        && let Err(why) = squares.check(value)
+                    {
+                        verdict = Some(Stop::Verify(why));
+                    }
+                })
+                .map_err(sys)?;
+            match (got, verdict) {
+                (Acquire::Got, Some(why)) => Popped::Ended { moved: 1, why },
+                (Acquire::Got, None) => Popped::Moved(1),
+                (Acquire::Stopped, _) => Popped::Stopped,
+                (Acquire::TimedOut, _) => Popped::TimedOut,
+            }
+        } else if one_by_one {
+            ring.pop_one(timeout, shows, |value, left, claim| {
+                if let Err(e) = progress.item(value, left, claim) {
+                    return Delivery::Refused(Stop::Output(e));
+                }
+                summary.record(value);
+                match settings.verify.then(|| squares.check(value)) {
+                    Some(Err(why)) => Delivery::ShownThenStop(Stop::Verify(why)),
+                    _ => Delivery::Shown,
+                }
+            })
+            .map_err(sys)?
+        } else {
             let max = if settings.count == 0 {
                 u64::MAX
             } else {
                 settings.count - summary.items
             };
             let mut left = ring.count.load(std::sync::atomic::Ordering::Relaxed);
-            ring.pop_batch(max, deadline, |value| {
-                // After a failed check the rest of the batch is still accounted and shown.
-                left -= 1;
-                let verify = settings.verify && failure.is_none();
-                if let Err(e) = take(
-                    &mut summary,
-                    &mut squares,
-                    verify,
-                    value,
-                    left,
-                    shows,
-                    progress,
-                ) {
-                    failure = Some(e);
-                }
-            })
-            .map_err(sys)?
-        } else {
-            match ring.take_filled(deadline).map_err(sys)? {
-                Acquire::Got => {
-                    let (value, count) = ring.pop().map_err(sys)?;
-                    if let Err(e) = take(
-                        &mut summary,
-                        &mut squares,
-                        settings.verify,
-                        value,
-                        count,
-                        shows,
-                        progress,
-                    ) {
-                        failure = Some(e);
+            let mut stop = None;
+            let n = ring
+                .pop_batch(max, timeout, |run| {
+                    summary.record_run(run);
+                    // After a failed check the rest of the batch is still accounted.
+                    if settings.verify && stop.is_none() {
+                        for &value in run {
+                            if let Err(why) = squares.check(value) {
+                                stop = Some(Stop::Verify(why));
+                                break;
+                            }
+                        }
                     }
-                    1
-                }
-                Acquire::Stopped | Acquire::TimedOut => 0,
+                    if shows {
+                        for &value in run {
+                            left = left.wrapping_sub(1);
+                            if let Err(e) = progress.item(value, left, &mut || {}) {
+                                stop.get_or_insert(Stop::Output(e));
+                            }
+                        }
+                    }
+                })
+                .map_err(sys)?;
+            match (n, stop) {
+                (0, _) if signals::stop_requested() => Popped::Stopped,
+                (0, _) => Popped::TimedOut,
+                (moved, Some(why)) => Popped::Ended { moved, why },
+                (moved, None) => Popped::Moved(moved),
             }
         };
-        if got == 0 {
-            if signals::stop_requested() {
+        match popped {
+            Popped::Moved(_) => waited = Duration::ZERO,
+            Popped::Stopped => {
                 summary.interrupted = true;
                 status = Status::Interrupted;
-            } else {
-                status = Status::TimedOut;
-                failure = Some(Error::new(
-                    Status::TimedOut,
-                    format!(
-                        "segment {id}: no item for {} after {} items",
-                        crate::units::duration_text(settings.timeout.unwrap_or_default()),
-                        summary.items
-                    ),
-                ));
+                break;
             }
-            break;
-        }
-        if let Some(why) = failure.take() {
-            summary.verified = Some(false);
-            status = Status::InvalidRing;
-            failure = Some(Error::new(
-                Status::InvalidRing,
-                format!("segment {id}: verification failed: {}", why.message),
-            ));
-            break;
+            Popped::TimedOut => {
+                waited += round;
+                if settings.timeout.is_some_and(|t| waited >= t) {
+                    let e = timed_out(id, settings.timeout.unwrap_or_default(), summary.items);
+                    status = e.status;
+                    failure = Some(e);
+                    break;
+                }
+                if progress.reader_gone() {
+                    let gone = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+                    let e = output_failed(gone, "");
+                    (status, output_error) = (e.status, true);
+                    failure = Some(e);
+                    break;
+                }
+                continue;
+            }
+            Popped::Ended { why, .. } => {
+                let e = match why {
+                    Stop::Verify(why) => {
+                        summary.verified = Some(false);
+                        Error::new(
+                            Status::InvalidRing,
+                            format!("segment {id}: verification failed: {why}"),
+                        )
+                    }
+                    Stop::Output(e) => {
+                        output_error = true;
+                        summary.interrupted = signals::stop_requested();
+                        output_failed(
+                            e,
+                            &format!(
+                                "stopped after {} items; the item it could not write stays in the ring",
+                                summary.items
+                            ),
+                        )
+                    }
+                };
+                status = e.status;
+                failure = Some(e);
+                break;
+            }
         }
         if !signals::sleep(settings.interval) {
             summary.interrupted = true;
@@ -151,5 +219,10 @@ pub fn run(
         shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
         summary.removed = true;
     }
-    Ok((summary, status, failure))
+    Ok(Outcome {
+        summary,
+        status,
+        failure,
+        output_failed: output_error,
+    })
 }

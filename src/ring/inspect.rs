@@ -6,7 +6,8 @@
 //! read-only attach, held for as long as the command runs (`--watch` included), which
 //! the kernel records as the ring's last attach (lpid, atime) and, when it ends, detach.
 
-use super::{health, layout};
+use super::layout;
+use super::open::{self, Words};
 use crate::error::{Error, Result};
 use crate::gather::peek::{self, Peek};
 use crate::gather::{liveness, table};
@@ -14,9 +15,13 @@ use crate::model::Liveness;
 use crate::model::ring::RingStatus;
 use crate::model::ring::State;
 use crate::proc::processes;
+use crate::proc::sysvipc::ShmRecord;
 use crate::sys::shm::ShmId;
 use crate::users::Names;
 use std::time::Duration;
+
+/// How long readings through a mapping's file are taken before an attach is tried.
+const FILE_BUDGET: Duration = Duration::from_millis(20);
 
 /// A ring being inspected, and the way its header is read.
 pub struct Inspector {
@@ -42,23 +47,38 @@ impl Inspector {
                 lpid_before: None,
             });
         }
-        let lpid_before = Some(record.lpid);
+        Inspector::attach(id, record)
+    }
+
+    /// Read the header with a read-only attach of this process.
+    fn attach(id: ShmId, record: &ShmRecord) -> Result<Inspector> {
         let swapped = record.swap.is_some_and(|b| b > 0);
         let peek = Peek::attach(id, swapped).map_err(|e| Error::sys(format!("segment {id}"), e))?;
         Ok(Inspector {
             id,
             peek,
-            lpid_before,
+            lpid_before: Some(record.lpid),
         })
     }
 
     /// Read the ring's state now (a torn reading of a live ring is retaken; see
     /// [`health::judge_live`]). Should the mapping's file stop answering, another way in
     /// is found.
+    ///
+    /// Through a mapping's file each word is a system call away from the next, and a ring
+    /// in full flow moves by tens of items between them: a reading there that is not
+    /// consistent is taken again with an attach, whose loads are nanoseconds apart (and
+    /// the attach is kept, so that a `--watch` attaches once).
     pub fn gather(&mut self) -> Result<RingStatus> {
         if !self.peek.is_attached() && self.peek.read(0, 4).is_none() {
             *self = Inspector::open(self.id)?;
         }
+        let status = self.read()?;
+        if self.peek.is_attached() || status.state == State::Consistent || status.capacity == 0 {
+            return Ok(status);
+        }
+        let table = table::read()?;
+        *self = Inspector::attach(self.id, table::find(&table, self.id)?)?;
         self.read()
     }
 
@@ -104,8 +124,11 @@ impl Inspector {
             atime: record.atime,
             dtime: record.dtime,
             ctime: record.ctime,
-            capacity: layout::CAPACITY,
-            state: State::TooSmall,
+            capacity: usize::try_from(record.size)
+                .ok()
+                .and_then(layout::capacity_of)
+                .unwrap_or(0),
+            state: State::WrongSize,
             head: None,
             tail: None,
             count: None,
@@ -120,20 +143,19 @@ impl Inspector {
             problems: Vec::new(),
             warnings: Vec::new(),
         };
-        if record.size < layout::SIZE as u64 {
-            status.problems.push(format!(
-                "the segment has {} bytes; a ring needs {}",
-                record.size,
-                layout::SIZE
-            ));
+        if status.capacity == 0 {
+            status.problems.push(open::wrong_size(self.peek.size()));
             return Ok(status);
         }
-        let (header, verdict) = health::judge_live(
-            || self.peek.read(0, layout::SIZE),
-            Some(others),
-            Duration::from_millis(2),
-        )
-        .ok_or_else(|| Error::other(format!("segment {id}: cannot read the header")))?;
+        // Through a mapping's file a verdict that is not consistent is soon taken again
+        // with an attach (see [`Inspector::gather`]).
+        let reading = if attached {
+            open::read_header(&self.peek, Some(others))
+        } else {
+            open::read_header_for(&self.peek, Some(others), FILE_BUDGET)
+        };
+        let (header, verdict) =
+            reading.ok_or_else(|| Error::other(format!("segment {id}: cannot read the header")))?;
         status.state = verdict.state;
         status.problems = verdict.problems;
         status.warnings = verdict.warnings;
@@ -148,7 +170,7 @@ impl Inspector {
             status.free_slots = Some(verdict.free);
             status.filled_slots = Some(verdict.filled);
             status.in_flight = Some(verdict.in_flight);
-            status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / layout::CAPACITY as f64);
+            status.fill_percent = Some(f64::from(verdict.filled) * 100.0 / status.capacity as f64);
         }
         Ok(status)
     }

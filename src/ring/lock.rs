@@ -2,6 +2,12 @@
 //! (`F_OFD_SETLK`) per role, held for the run and released by the kernel when the run
 //! ends, however it ends.
 //!
+//! Each end also holds an *awake* lock while it works on the ring, and lets go of it only
+//! while it sleeps in a long wait (see `shared`): an end that holds the other end's awake
+//! lock knows that end holds no slot but, at most, the one permit a wake-up just gave it,
+//! which it will not use before it has its awake lock back. That lets an end give back
+//! what a killed end stranded while the other end is alive but waiting (a wedged ring).
+//!
 //! The lock is one byte of `/dev/null`, at an offset that names the ring (its IPC
 //! namespace and shmid) and the role. Every user can open `/dev/null` for writing and
 //! nobody but root can replace it, so there is no file another user could plant (a FIFO
@@ -32,11 +38,119 @@ impl Role {
             Role::Consumer => "consumer",
         }
     }
+
+    /// The end on the other side of the ring.
+    pub fn other(self) -> Role {
+        match self {
+            Role::Producer => Role::Consumer,
+            Role::Consumer => Role::Producer,
+        }
+    }
 }
+
+/// How long [`take`] keeps trying a lock that is held: a repair, or an end giving back
+/// what a killed end on the other side stranded, holds the other role's lock for a few
+/// microseconds; a running end holds it for good.
+const BRIEF_HOLD: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Held for as long as the run lasts: the lock lives with this open file description.
 pub struct RoleLock {
     _file: File,
+}
+
+/// Which byte: an end's role, or its awake lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Role(Role),
+    Awake(Role),
+}
+
+impl Kind {
+    fn bits(self) -> u64 {
+        match self {
+            Kind::Role(Role::Producer) => 0,
+            Kind::Role(Role::Consumer) => 1,
+            Kind::Awake(Role::Producer) => 2,
+            Kind::Awake(Role::Consumer) => 3,
+        }
+    }
+}
+
+/// An end's awake lock: held while the end works on the ring, let go while it sleeps.
+pub struct AwakeLock {
+    file: File,
+    at: i64,
+    held: std::cell::Cell<bool>,
+}
+
+/// How long an end waits for its own awake lock, which another end holds only for the
+/// microseconds of giving back stranded slots, before it calls the ring broken.
+const AWAKE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl AwakeLock {
+    /// Take `role`'s awake lock on ring `id` (an end joining the ring).
+    pub fn take(id: ShmId, role: Role) -> Result<AwakeLock> {
+        let lock = AwakeLock {
+            file: open_dev_null()?,
+            at: offset(ipc_namespace(), id, Kind::Awake(role)),
+            held: std::cell::Cell::new(false),
+        };
+        lock.hold()
+            .map_err(|e| Error::other(format!("segment {id}: {e}")))?;
+        Ok(lock)
+    }
+
+    /// Have it again (after a long wait), waiting while another end gives back stranded
+    /// slots with it (EDEADLK if that takes longer than [`AWAKE_PATIENCE`]).
+    pub fn hold(&self) -> crate::sys::SysResult<()> {
+        if self.held.get() {
+            return Ok(());
+        }
+        let start = std::time::Instant::now();
+        loop {
+            match nix::fcntl::fcntl(&self.file, FcntlArg::F_OFD_SETLK(&request(self.at))) {
+                Ok(_) => {
+                    self.held.set(true);
+                    return Ok(());
+                }
+                Err(Errno::EAGAIN | Errno::EACCES) if start.elapsed() < AWAKE_PATIENCE => {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                }
+                Err(Errno::EAGAIN | Errno::EACCES) => {
+                    return Err(crate::sys::SysError::new(
+                        "fcntl(F_OFD_SETLK) of this end's awake lock",
+                        Errno::EDEADLK,
+                    ));
+                }
+                Err(e) => {
+                    return Err(crate::sys::SysError::new(
+                        "fcntl(F_OFD_SETLK) of this end's awake lock",
+                        e,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Let go of it for a long wait: this end holds no slot now.
+    pub fn release(&self) {
+        if !self.held.replace(false) {
+            return;
+        }
+        let mut unlock = request(self.at);
+        unlock.l_type = libc::F_UNLCK as libc::c_short;
+        let _ = nix::fcntl::fcntl(&self.file, FcntlArg::F_OFD_SETLK(&unlock));
+    }
+}
+
+/// `role`'s awake lock on ring `id` for the moment, if that end is not working on the
+/// ring now (asleep in a long wait, or gone).
+pub fn try_awake(id: ShmId, role: Role) -> Option<RoleLock> {
+    let file = open_dev_null().ok()?;
+    let at = offset(ipc_namespace(), id, Kind::Awake(role));
+    nix::fcntl::fcntl(&file, FcntlArg::F_OFD_SETLK(&request(at)))
+        .ok()
+        .map(|_| RoleLock { _file: file })
 }
 
 /// The IPC namespace of this thread, as its nsfs inode.
@@ -44,11 +158,11 @@ pub fn ipc_namespace() -> u64 {
     processes::current_namespace().unwrap_or(0)
 }
 
-/// The byte of `/dev/null` that stands for `role` on ring `id` of IPC namespace `ns`:
-/// 31 bits of the namespace's inode, the shmid, and the role, below 2^63.
-fn offset(ns: u64, id: ShmId, role: Role) -> i64 {
-    let role_bit = u64::from(role == Role::Consumer);
-    (((ns & 0x7fff_ffff) << 32) | (u64::from(id.0 as u32) << 1) | role_bit) as i64
+/// The byte of `/dev/null` that stands for `kind` on ring `id` of IPC namespace `ns`:
+/// 30 bits of the namespace's inode, the shmid (31 bits) and the kind (2), below 2^63.
+fn offset(ns: u64, id: ShmId, kind: Kind) -> i64 {
+    let id = u64::from(id.0 as u32) & 0x7fff_ffff;
+    (((ns & 0x3fff_ffff) << 33) | (id << 2) | kind.bits()) as i64
 }
 
 fn open_dev_null() -> Result<File> {
@@ -74,30 +188,41 @@ fn request(start: i64) -> libc::flock {
     }
 }
 
-/// Take the role's lock on ring `id`, or say that another process has it (and which).
+/// Take the role's lock on ring `id`, or say that another process has it (and which),
+/// trying again for a moment while it is held (see [`BRIEF_HOLD`]).
 pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
-    let file = open_dev_null()?;
-    let at = offset(ipc_namespace(), id, role);
-    match nix::fcntl::fcntl(&file, FcntlArg::F_OFD_SETLK(&request(at))) {
-        Ok(_) => Ok(RoleLock { _file: file }),
-        Err(Errno::EAGAIN | Errno::EACCES) => {
-            let who = holder(processes::pids(), at)
-                .map(|(pid, comm)| format!(" (pid {pid}, {comm})"))
-                .unwrap_or_default();
-            Err(Error::new(
-                Status::Failure,
-                format!(
-                    "segment {id}: another {} is already running on this ring{who} (one {} at a time: two would race on {} and lose items)",
-                    role.name(),
-                    role.name(),
-                    if role == Role::Producer {
-                        "head"
-                    } else {
-                        "tail"
-                    }
-                ),
-            ))
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(lock) = attempt(id, role)? {
+            return Ok(lock);
         }
+        if start.elapsed() >= BRIEF_HOLD {
+            return Err(held(id, role));
+        }
+        if !crate::signals::sleep(std::time::Duration::from_millis(5)) {
+            return Err(Error::interrupted());
+        }
+    }
+}
+
+/// Take the role's lock on ring `id` now, or say that another process has it (and which).
+pub fn try_take(id: ShmId, role: Role) -> Result<RoleLock> {
+    attempt(id, role)?.ok_or_else(|| held(id, role))
+}
+
+/// The role's lock on ring `id` if nobody holds it now; `None` otherwise, without looking
+/// for the holder (a scan of every process's open files: for messages, not for polling).
+pub fn try_hold(id: ShmId, role: Role) -> Option<RoleLock> {
+    attempt(id, role).ok().flatten()
+}
+
+/// The lock, `None` while another process holds it.
+fn attempt(id: ShmId, role: Role) -> Result<Option<RoleLock>> {
+    let file = open_dev_null()?;
+    let at = offset(ipc_namespace(), id, Kind::Role(role));
+    match nix::fcntl::fcntl(&file, FcntlArg::F_OFD_SETLK(&request(at))) {
+        Ok(_) => Ok(Some(RoleLock { _file: file })),
+        Err(Errno::EAGAIN | Errno::EACCES) => Ok(None),
         Err(e) => Err(Error::other(format!(
             "segment {id}: cannot take the {} lock: {}",
             role.name(),
@@ -106,12 +231,43 @@ pub fn take(id: ShmId, role: Role) -> Result<RoleLock> {
     }
 }
 
+/// The error for a role another process holds, naming it when it can be found.
+fn held(id: ShmId, role: Role) -> Error {
+    let who = holder(
+        processes::pids(),
+        offset(ipc_namespace(), id, Kind::Role(role)),
+    )
+    .map(|(pid, comm)| format!(" (pid {pid}, {comm})"))
+    .unwrap_or_default();
+    Error::new(
+        Status::Failure,
+        format!(
+            "segment {id}: another {} is already running on this ring{who} (one {} at a time: two would race on {} and lose items)",
+            role.name(),
+            role.name(),
+            if role == Role::Producer {
+                "head"
+            } else {
+                "tail"
+            }
+        ),
+    )
+}
+
+/// The process holding `role` on ring `id` now, if any can be found.
+pub fn holder_of(id: ShmId, role: Role) -> Option<(i32, String)> {
+    holder(
+        processes::pids(),
+        offset(ipc_namespace(), id, Kind::Role(role)),
+    )
+}
+
 /// Whether some process holds `role` on ring `id` of this IPC namespace now.
 pub fn is_held(id: ShmId, role: Role) -> bool {
     let Ok(file) = open_dev_null() else {
         return false;
     };
-    let mut probe = request(offset(ipc_namespace(), id, role));
+    let mut probe = request(offset(ipc_namespace(), id, Kind::Role(role)));
     nix::fcntl::fcntl(&file, FcntlArg::F_OFD_GETLK(&mut probe)).is_ok()
         && probe.l_type != libc::F_UNLCK as libc::c_short
 }
@@ -124,7 +280,7 @@ pub fn role_holder(
     id: ShmId,
     role: Role,
 ) -> Option<(i32, String)> {
-    holder(pids, offset(ns, id, role))
+    holder(pids, offset(ns, id, Kind::Role(role)))
 }
 
 /// The process among `pids` holding the lock at `offset` of `/dev/null`, from the
@@ -164,11 +320,20 @@ mod tests {
     #[test]
     fn offsets_tell_rings_and_roles_apart() {
         let ns = 4_026_531_839;
-        let a = offset(ns, ShmId(7), Role::Producer);
-        assert_ne!(a, offset(ns, ShmId(7), Role::Consumer));
-        assert_ne!(a, offset(ns, ShmId(8), Role::Producer));
-        assert_ne!(a, offset(ns + 1, ShmId(7), Role::Producer));
-        assert!(offset(u64::MAX, ShmId(i32::MAX), Role::Consumer) > 0);
+        let p = Kind::Role(Role::Producer);
+        let a = offset(ns, ShmId(7), p);
+        let kinds = [
+            Kind::Role(Role::Consumer),
+            Kind::Awake(Role::Producer),
+            Kind::Awake(Role::Consumer),
+        ];
+        for k in kinds {
+            assert_ne!(a, offset(ns, ShmId(7), k));
+            assert_ne!(offset(ns, ShmId(8), p), offset(ns, ShmId(7), k));
+        }
+        assert_ne!(a, offset(ns, ShmId(8), p));
+        assert_ne!(a, offset(ns + 1, ShmId(7), p));
+        assert!(offset(u64::MAX, ShmId(i32::MAX), Kind::Awake(Role::Consumer)) > 0);
     }
 
     #[test]
@@ -177,7 +342,7 @@ mod tests {
         let held = take(id, Role::Consumer).unwrap();
         assert!(is_held(id, Role::Consumer));
         assert!(!is_held(id, Role::Producer));
-        let err = take(id, Role::Consumer).err().unwrap();
+        let err = try_take(id, Role::Consumer).err().unwrap();
         assert!(err.message.contains("another consumer is already running"));
         assert!(
             err.message

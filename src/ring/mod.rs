@@ -11,10 +11,13 @@ pub mod lock;
 pub mod open;
 pub mod peek;
 pub mod producer;
+pub mod repair;
 pub mod role;
 pub mod shared;
 pub mod verify;
 
+use crate::error::{Error, Status};
+use crate::model::ring::Summary;
 use crate::sys::shm::{Key, ShmId};
 
 /// Where the ring lives: a key (an `ftok` key is resolved before it comes here) or a shmid.
@@ -28,4 +31,42 @@ pub enum Location {
 pub fn square(i: u64) -> i32 {
     let i = i as u32;
     i.wrapping_mul(i) as i32
+}
+
+/// Write items `from, from + 1, …` into `slots` (a loop the compiler vectorises).
+pub fn fill_squares(slots: &mut [i32], from: u64) {
+    let first = from as u32;
+    for (j, slot) in slots.iter_mut().enumerate() {
+        let x = first.wrapping_add(j as u32);
+        *slot = x.wrapping_mul(x) as i32;
+    }
+}
+
+/// The wrapping sum of items as unsigned 32-bit values (a loop the compiler vectorises).
+pub fn checksum(items: &[i32]) -> u64 {
+    items
+        .iter()
+        .fold(0u64, |sum, &v| sum.wrapping_add(u64::from(v as u32)))
+}
+
+/// How a producer or consumer run ended.
+#[derive(Debug)]
+pub struct Outcome {
+    pub summary: Summary,
+    pub status: Status,
+    /// The error the run ended with, shown after the summary.
+    pub failure: Option<Error>,
+    /// stdout could not be written: there is no summary to show either.
+    pub output_failed: bool,
+}
+
+/// The error for a write to stdout that failed during a run: a reader that went away
+/// (`| head`) is no error (exit 0), Ctrl-C while nobody reads is an interruption (130),
+/// anything else (a full disk) says what the run did about it.
+pub fn output_failed(e: std::io::Error, what_then: &str) -> Error {
+    let mut err = Error::from(e);
+    if err.status == Status::Failure && !err.broken_pipe {
+        err.message = format!("stdout: {}: {what_then}", err.message);
+    }
+    err
 }

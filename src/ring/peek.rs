@@ -9,16 +9,15 @@
 //! read it is not attached again (its contents cannot have changed: every writer
 //! attaches, and an attach moves lpid).
 
-use super::{health, layout};
+use super::{health, layout, open};
+use crate::gather::{self, peek::Window};
 use crate::model::ring::State;
-use crate::sys::shm::{self, ShmId};
-use std::os::unix::fs::FileExt;
-use std::time::Duration;
+use crate::sys::shm::ShmId;
 
 /// The slots a segment of `size` bytes holds if it is a ring: the one place that tells
 /// a ring's capacity from its size.
 pub fn capacity(size: u64) -> Option<usize> {
-    (size == layout::SIZE as u64).then_some(layout::CAPACITY)
+    usize::try_from(size).ok().and_then(layout::capacity_of)
 }
 
 /// How a reading was taken.
@@ -38,49 +37,29 @@ pub struct Peek {
     pub via: Via,
 }
 
-/// Where a holder maps the segment: its pid, and the range of the mapping.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HolderMapping {
-    pub pid: i32,
-    pub start: u64,
-    pub end: u64,
-}
-
-fn read_map_file(m: &HolderMapping) -> Option<Vec<u8>> {
-    let path = format!("/proc/{}/map_files/{:x}-{:x}", m.pid, m.start, m.end);
-    let file = std::fs::File::open(path).ok()?;
-    let mut bytes = vec![0u8; layout::SIZE];
-    file.read_exact_at(&mut bytes, 0).ok()?;
-    Some(bytes)
-}
-
-const PAUSE: Duration = Duration::from_millis(2);
-
 /// Read the header of segment `id` (`nattch` processes attached) through one of
-/// `holders`, else, when `may_attach`, with a read-only attach. `None` when it cannot be
-/// read at all, or is too small to hold a header.
-pub fn read(id: ShmId, nattch: u64, holders: &[HolderMapping], may_attach: bool) -> Option<Peek> {
-    for m in holders {
-        // The mapping may be shorter than a header (a partial mapping): skip it.
-        if m.end.saturating_sub(m.start) < layout::SIZE as u64 || read_map_file(m).is_none() {
+/// `holders`' mappings, else, when `may_attach`, with a read-only attach. `None` when it
+/// cannot be read at all, or its size is not a ring's.
+pub fn read(id: ShmId, nattch: u64, holders: &[Window], may_attach: bool) -> Option<Peek> {
+    for w in holders {
+        let Some(file) = gather::peek::Peek::through(std::slice::from_ref(w)) else {
             continue;
-        }
-        if let Some((header, verdict)) =
-            health::judge_live(|| read_map_file(m), Some(nattch), PAUSE)
-        {
+        };
+        if let Some((header, verdict)) = open::read_header(&file, Some(nattch)) {
             return Some(Peek {
                 header,
                 verdict,
-                via: Via::Holder(m.pid),
+                via: Via::Holder(w.pid),
             });
         }
     }
     if !may_attach {
         return None;
     }
-    let attachment = shm::attach(id, true).ok()?;
+    // Pages never touched stay untouched (a segment of zeros is no ring).
+    let attached = gather::peek::Peek::attach(id, false).ok()?;
     // Our own attach counts in nattch; judge as if we were not here.
-    let (header, verdict) = super::open::read_header(&attachment, Some(nattch))?;
+    let (header, verdict) = open::read_header(&attached, Some(nattch))?;
     Some(Peek {
         header,
         verdict,
@@ -91,5 +70,5 @@ pub fn read(id: ShmId, nattch: u64, holders: &[HolderMapping], may_attach: bool)
 /// Whether a reading says it is a ring at all (rather than a segment of the same size
 /// holding something else).
 pub fn is_ring(p: &Peek) -> bool {
-    !matches!(p.verdict.state, State::Invalid | State::TooSmall)
+    !matches!(p.verdict.state, State::Invalid | State::WrongSize)
 }

@@ -3,19 +3,24 @@
 //! role's lock, so that one producer and one consumer run at a time.
 
 use super::Location;
-use super::lock::{self, Role, RoleLock};
+use super::lock::{self, AwakeLock, Role, RoleLock};
 use super::open::{self, Opened};
-use super::shared::Ring;
+use super::repair;
+use super::shared::{Owner, Ring};
 use crate::error::{Error, Result, Status};
+use crate::model::ring::State;
+use crate::output;
 use crate::sys::SysError;
+use crate::sys::shm;
 use crate::sys::shm::{Key, ShmId};
 use std::time::Duration;
 
 /// How a role comes to the ring.
 #[derive(Clone, Copy, Debug)]
 pub enum Join {
-    /// The producer: create the ring (with these permission bits) or join it.
-    Producer { mode: u32 },
+    /// The producer: create the ring (with these permission bits and this capacity, the
+    /// document's by default) or join it (which must then have that capacity, if given).
+    Producer { mode: u32, capacity: Option<usize> },
     /// The consumer: wait up to `timeout` (or until Ctrl-C) for a valid ring.
     Consumer { timeout: Option<Duration> },
 }
@@ -24,19 +29,29 @@ pub enum Join {
 pub struct Joined {
     opened: Opened,
     _lock: RoleLock,
+    awake: AwakeLock,
+    role: Role,
 }
 
 /// Join the ring at `location` as `how` says.
 pub fn join(location: Location, how: Join) -> Result<Joined> {
     let (opened, role) = match how {
-        Join::Producer { mode } => (open::for_producer(location, mode)?, Role::Producer),
+        Join::Producer { mode, capacity } => (
+            open::for_producer(location, mode, capacity)?,
+            Role::Producer,
+        ),
         Join::Consumer { timeout } => (open::for_consumer(location, timeout)?, Role::Consumer),
     };
     let lock = lock::take(opened.id, role)?;
-    Ok(Joined {
+    let awake = AwakeLock::take(opened.id, role)?;
+    let joined = Joined {
         opened,
         _lock: lock,
-    })
+        awake,
+        role,
+    };
+    joined.check_consistency()?;
+    Ok(joined)
 }
 
 impl Joined {
@@ -50,12 +65,48 @@ impl Joined {
 
     /// The live view of the ring both ends work on.
     pub fn ring(&self) -> Result<Ring<'_>> {
-        Ring::new(&self.opened.attachment).ok_or_else(|| {
-            Error::new(
-                Status::InvalidRing,
-                format!("segment {}: cannot map the ring", self.opened.id),
-            )
-        })
+        Ring::new(&self.opened.attachment)
+            .map(|r| {
+                r.owned_by(Owner {
+                    id: self.opened.id,
+                    role: self.role,
+                    awake: &self.awake,
+                })
+            })
+            .ok_or_else(|| {
+                Error::new(
+                    Status::InvalidRing,
+                    format!("segment {}: cannot map the ring", self.opened.id),
+                )
+            })
+    }
+
+    /// Say so before starting on an inconsistent ring (slots a killed end stranded), and
+    /// give them back when this end has the ring to itself.
+    fn check_consistency(&self) -> Result<()> {
+        let id = self.opened.id;
+        let others = shm::stat(id).ok().map(|s| s.nattch.saturating_sub(1));
+        let Some((_, verdict)) = open::read_header(&self.opened.attachment, others) else {
+            return Ok(());
+        };
+        if verdict.state != State::Inconsistent {
+            return Ok(());
+        }
+        let problems = verdict.problems.join("; ");
+        let ring = self.ring()?;
+        let owner = Owner {
+            id,
+            role: self.role,
+            awake: &self.awake,
+        };
+        let healed = repair::heal_stranded(&ring, owner);
+        if !healed {
+            output::warn(format!(
+                "segment {id}: the ring is inconsistent: {problems}; this {} starts anyway (`shmctl-rs ring repair {id}` restores it once no producer or consumer runs)",
+                self.role.name()
+            ));
+        }
+        Ok(())
     }
 
     /// A failed semaphore call on this ring, as an error naming the segment. A post that

@@ -165,6 +165,13 @@ impl<'a> Semaphore<'a> {
         Ok(())
     }
 
+    /// Forget the sleepers the word counts, returning how many it counted: for a repair of
+    /// a ring nobody is attached to, where every counted waiter was killed while it slept
+    /// (a stale count only costs wake-ups; a live sleeper forgotten would never be woken).
+    pub fn reset_waiters(&self) -> u32 {
+        (self.word().fetch_and(VALUE_MASK, Ordering::AcqRel) >> WAITERS_SHIFT) as u32
+    }
+
     /// The value now (a relaxed read of the word): how many permits a take would find.
     pub fn available(&self) -> u32 {
         (self.word().load(Ordering::Relaxed) & VALUE_MASK) as u32

@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::fmt;
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 /// The `shmctl` command and mode bits that libc does not export.
 pub const SHM_INFO: c_int = 14;
@@ -113,6 +113,11 @@ pub struct Stat {
 }
 
 impl Stat {
+    /// Marked for destruction: removed while attached, it goes at the last detach.
+    pub fn is_destroyed(&self) -> bool {
+        self.mode & SHM_DEST != 0
+    }
+
     fn from_ds(ds: &libc::shmid_ds) -> Stat {
         Stat {
             key: Key::from_raw(ds.shm_perm.__key),
@@ -364,6 +369,23 @@ impl Attachment {
         Some(vec.iter().map(|b| b & 1 == 1).collect())
     }
 
+    /// One 32-bit word of the segment, read atomically (acquire): a field another process
+    /// may be writing. Works on a read-only attachment. `None` when out of bounds.
+    pub fn load_u32(&self, offset: usize) -> Option<u32> {
+        let ptr = self.checked_ptr(offset, 4, 4)?;
+        // SAFETY: in bounds and 4-aligned (checked); AtomicU32 has u32's layout, and an
+        // atomic load is valid on read-only memory.
+        Some(unsafe { (*ptr.cast::<AtomicU32>()).load(Ordering::Acquire) })
+    }
+
+    /// One 64-bit word of the segment, read atomically (acquire), as [`Self::load_u32`].
+    pub fn load_u64(&self, offset: usize) -> Option<u64> {
+        let ptr = self.checked_ptr(offset, 8, 8)?;
+        // SAFETY: in bounds and 8-aligned (checked); AtomicU64 has u64's layout, and an
+        // atomic load is valid on read-only memory.
+        Some(unsafe { (*ptr.cast::<AtomicU64>()).load(Ordering::Acquire) })
+    }
+
     /// An `i32` in the segment that this and other processes may update concurrently.
     /// `None` when out of bounds, misaligned, or the attachment is read-only.
     pub fn atomic_i32(&self, offset: usize) -> Option<&AtomicI32> {
@@ -376,6 +398,18 @@ impl Attachment {
         Some(unsafe { &*ptr.cast::<AtomicI32>() })
     }
 
+    /// A `u64` in the segment that this and other processes may update concurrently.
+    /// `None` when out of bounds, misaligned, or the attachment is read-only.
+    pub fn atomic_u64(&self, offset: usize) -> Option<&AtomicU64> {
+        if self.readonly {
+            return None;
+        }
+        let ptr = self.checked_ptr(offset, 8, 8)?;
+        // SAFETY: in bounds, 8-aligned, writable, and valid for as long as &self (shmdt
+        // only runs on drop); AtomicU64 has u64's layout and tolerates concurrent writers.
+        Some(unsafe { &*ptr.cast::<AtomicU64>() })
+    }
+
     /// `len` consecutive shared `i32`s starting at `offset` (see [`Self::atomic_i32`]).
     pub fn atomic_i32_slice(&self, offset: usize, len: usize) -> Option<&[AtomicI32]> {
         if self.readonly {
@@ -384,6 +418,46 @@ impl Attachment {
         let ptr = self.checked_ptr(offset, len.checked_mul(4)?, 4)?;
         // SAFETY: as in atomic_i32, for each of the len elements, all in bounds.
         Some(unsafe { std::slice::from_raw_parts(ptr.cast::<AtomicI32>(), len) })
+    }
+
+    /// Hand `f` the `len` i32s of the segment at `offset` as plain memory, to write.
+    /// Plain loads and stores (which the compiler can vectorise) rather than one atomic
+    /// access per item: for slots the caller holds for itself alone — a ring end holding
+    /// their semaphore permits, which no other process and no other code of this one
+    /// touches until it posts them (the post publishes the stores with release order).
+    /// `None` when out of bounds, misaligned or the attachment is read-only.
+    pub fn with_i32s_mut<R>(
+        &self,
+        offset: usize,
+        len: usize,
+        f: impl FnOnce(&mut [i32]) -> R,
+    ) -> Option<R> {
+        if self.readonly {
+            return None;
+        }
+        let ptr = self.checked_ptr(offset, len.checked_mul(4)?, 4)?;
+        // SAFETY: in bounds, aligned and writable (checked), valid while &self lives (shmdt
+        // runs on drop only). The slice lives only for the call of f, and the caller holds
+        // these slots for itself alone (see above), so nothing else reads or writes them
+        // meanwhile.
+        let slots = unsafe { std::slice::from_raw_parts_mut(ptr.cast::<i32>(), len) };
+        Some(f(slots))
+    }
+
+    /// Hand `f` the `len` i32s of the segment at `offset` as plain memory, to read: slots
+    /// the caller holds for itself alone, as for [`Self::with_i32s_mut`] (a ring consumer
+    /// holding their filled permits, taken with acquire order after the producer's release).
+    pub fn with_i32s<R>(
+        &self,
+        offset: usize,
+        len: usize,
+        f: impl FnOnce(&[i32]) -> R,
+    ) -> Option<R> {
+        let ptr = self.checked_ptr(offset, len.checked_mul(4)?, 4)?;
+        // SAFETY: in bounds and aligned (checked), valid while &self lives; the slice lives
+        // only for the call of f, and nobody writes these slots meanwhile (see above).
+        let slots = unsafe { std::slice::from_raw_parts(ptr.cast::<i32>(), len) };
+        Some(f(slots))
     }
 
     /// A process-shared POSIX semaphore living in the segment at `offset`.

@@ -7,6 +7,9 @@
  * the consumer opens it without IPC_CREAT and reads. Both use plain (non-atomic) count++
  * and count--, as the document does.
  *
+ * Built with -DN=16384 (say), it is the same program with int buffer[N] in place of the
+ * document's 1024 (the segment then has 64 + 4N + 12 bytes, padded to 8).
+ *
  * usage: ring_peer produce|consume|die-mid-item COUNT INTERVAL_US KEY [STARTUP_SLEEP_MS [quiet]]
  *   With "quiet" the consumer prints no values, and both print "elapsed_ns N": the time
  *   from attaching (after initialising, for the producer) to the last item.
@@ -35,7 +38,10 @@ static long long now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-#define BUFFER_SIZE 1024
+#ifndef N
+#define N 1024
+#endif
+#define BUFFER_SIZE N
 
 struct shared_data {
     sem_t sem_producer;
@@ -61,7 +67,8 @@ int main(int argc, char **argv) {
     long long start = 0;
     uint64_t checksum = 0;
 
-    if (sizeof(struct shared_data) != 4176) {
+    if (sizeof(struct shared_data) != (64 + 4 * (size_t)N + 12 + 7) / 8 * 8 ||
+        (N == 1024 && sizeof(struct shared_data) != 4176)) {
         fprintf(stderr, "unexpected layout: %zu\n", sizeof(struct shared_data));
         return 1;
     }

@@ -169,9 +169,14 @@ pub struct Spawned {
 }
 
 impl Spawned {
-    pub fn new(mut command: Command) -> Spawned {
+    pub fn new(command: Command) -> Spawned {
+        Spawned::with_stdout(command, Stdio::piped())
+    }
+
+    /// With stdout going to `stdout` (a file, say) instead of a pipe.
+    pub fn with_stdout(mut command: Command, stdout: impl Into<Stdio>) -> Spawned {
         let child = command
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn");
@@ -426,10 +431,20 @@ pub fn parse_openmetrics(text: &str) -> Value {
 
 /// A C program from tests/c, built once per test binary with the system C compiler.
 pub fn c_program(name: &'static str) -> PathBuf {
-    static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> =
-        std::sync::Mutex::new(Vec::new());
+    c_program_with(name, "", &[])
+}
+
+/// A C program from tests/c built with extra compiler flags (`-DN=16384`), named
+/// `NAME_VARIANT`, once per test binary.
+pub fn c_program_with(name: &'static str, variant: &str, flags: &[&str]) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    let binary = if variant.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}_{variant}")
+    };
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, path)) = built.iter().find(|(n, _)| *n == name) {
+    if let Some((_, path)) = built.iter().find(|(n, _)| *n == binary) {
         return path.clone();
     }
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{name}.c"));
@@ -437,17 +452,28 @@ pub fn c_program(name: &'static str) -> PathBuf {
     // the program keeps its own name (its comm).
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("c-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a directory for the C programs");
-    let out = dir.join(name);
+    let out = dir.join(&binary);
     let status = Command::new("cc")
-        .args(["-O2", "-Wall", "-o"])
+        .args(["-O2", "-Wall"])
+        .args(flags)
+        .arg("-o")
         .arg(&out)
         .arg(&src)
         .arg("-lpthread")
         .status()
         .expect("a C compiler (cc) is needed for the tests with C peers");
     assert!(status.success(), "building {} failed", src.display());
-    built.push((name, out.clone()));
+    built.push((binary, out.clone()));
     out
+}
+
+/// The document's C program with `int buffer[capacity]`.
+pub fn c_peer_of(capacity: usize) -> PathBuf {
+    c_program_with(
+        "ring_peer",
+        &capacity.to_string(),
+        &[&format!("-DN={capacity}")],
+    )
 }
 
 /// The document's C program (tests/c/ring_peer.c).
@@ -587,4 +613,32 @@ pub fn status_text(segment: &Value, sep: &str) -> String {
         .map(|s| s.as_str().unwrap())
         .collect::<Vec<_>>()
         .join(sep)
+}
+
+/// `ring produce --key KEY -n N -i 0 --quiet`, which must succeed.
+pub fn produce(key: &str, n: u64) {
+    let o = run(&[
+        "ring",
+        "produce",
+        "--key",
+        key,
+        "-n",
+        &n.to_string(),
+        "-i",
+        "0",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `ring consume ARGS… -n N -i 0 --verify --json --timeout 5s`, which must succeed: its
+/// summary and what it said on stderr.
+pub fn consume_verified(args: &[&str], n: u64) -> (Value, String) {
+    let mut all = vec!["ring", "consume"];
+    all.extend_from_slice(args);
+    let n = n.to_string();
+    all.extend_from_slice(&["-n", &n, "-i", "0", "--verify", "--json", "--timeout", "5s"]);
+    let o = run(&all);
+    assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+    (summary(&o), stderr(&o))
 }
