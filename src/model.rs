@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod header;
 pub mod metrics;
 pub mod object;
 pub mod posix;
@@ -274,7 +275,7 @@ pub struct SegmentInfo {
     pub page_size: u64,
     /// How the header was read to tell the application: "map-files" (changing
     /// nothing), "attach" (recorded by the kernel), or null when it was not read.
-    pub header_read: Option<app::HeaderRead>,
+    pub header_read: Option<header::HeaderRead>,
     /// What could not be read for want of permission: `seq` (IPC_STAT needs read
     /// permission), `app` (the header). Everything else comes from /proc, which every
     /// user may read.

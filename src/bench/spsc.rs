@@ -139,7 +139,7 @@ pub fn consume(att: &Attachment, count: u64) -> Result<u64> {
         // The producer published these slots (release store of head, acquire load here)
         // and keeps off them until tail moves.
         q.with_slots(tail, n, |run| {
-            sum = sum.wrapping_add(crate::ring::checksum(run));
+            sum = sum.wrapping_add(crate::model::ring::checksum(run));
         })?;
         got += n;
         tail += n;

@@ -6,8 +6,9 @@
 //! weak version of another.
 
 use crate::error::{Error, Result};
+use crate::model::ring::checksum;
 use crate::ring::shared::Ring;
-use crate::ring::{checksum, fill_squares, square};
+use crate::ring::{fill_squares, square};
 use crate::sys::shm::{self, ShmId};
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};

@@ -6,7 +6,8 @@
 use super::peek::{Peek, Window};
 use super::postgres;
 use crate::model::Segment;
-use crate::model::app::{App, HeaderRead, Presence};
+use crate::model::app::{App, Presence};
+use crate::model::header::HeaderRead;
 use crate::ring::{layout, open};
 use nix::errno::Errno;
 use std::os::unix::fs::MetadataExt;

@@ -5,7 +5,7 @@
 //! names each of its mappings, and opening one opens the segment's file itself, which
 //! changes nothing (this needs CAP_SYS_ADMIN). A read-only attach is the last resort.
 
-use crate::model::app::HeaderRead;
+use crate::model::header::HeaderRead;
 use crate::proc::processes::{self, Scan};
 use crate::ring::open::{self, Words};
 use crate::sys::SysResult;

@@ -1,33 +1,9 @@
 //! Whose a segment is, by application: what its header proves (a PostgreSQL server's main
 //! segment, the document's ring), or else the command line of the process that made it.
 
+use super::header::HeaderRead;
 use super::ring::State;
 use serde::Serialize;
-
-/// How a segment's header was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum HeaderRead {
-    /// Through `/proc/PID/map_files/…` of a process that maps it: nothing about the
-    /// segment changes.
-    MapFiles,
-    /// With a read-only `shmat` of this command: the kernel records it as the last
-    /// attach and detach (lpid, atime, dtime).
-    Attach,
-}
-
-impl HeaderRead {
-    pub fn describe(self) -> &'static str {
-        match self {
-            HeaderRead::MapFiles => {
-                "header read through /proc/PID/map_files, which changes nothing"
-            }
-            HeaderRead::Attach => {
-                "header read with a read-only attach, which the kernel records: lpid, atime and dtime now name this command"
-            }
-        }
-    }
-}
 
 /// Whether a process a segment names still runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

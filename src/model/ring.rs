@@ -1,6 +1,6 @@
 //! A ring's state as `status` reads it, and what one producer or consumer run did.
 
-use super::app::HeaderRead;
+use super::header::HeaderRead;
 use crate::model::Liveness;
 use crate::sys::shm::{Key, ShmId};
 use serde::Serialize;
@@ -136,7 +136,7 @@ impl Summary {
             return;
         };
         self.items += items.len() as u64;
-        self.checksum = self.checksum.wrapping_add(crate::ring::checksum(items));
+        self.checksum = self.checksum.wrapping_add(checksum(items));
         self.first.get_or_insert(first);
         self.last = Some(last);
     }
@@ -214,4 +214,12 @@ pub struct RepairReport {
     pub slots_freed: u32,
     pub permits_withdrawn: u32,
     pub state_after: State,
+}
+
+/// The wrapping sum of items as unsigned 32-bit values (a loop the compiler vectorises):
+/// what a run's summary checks its items by.
+pub fn checksum(items: &[i32]) -> u64 {
+    items
+        .iter()
+        .fold(0u64, |sum, &v| sum.wrapping_add(u64::from(v as u32)))
 }

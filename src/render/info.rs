@@ -3,7 +3,7 @@
 use super::cell::printable;
 use super::table::{Grid, write_pairs};
 use super::{Render, View, plural};
-use crate::model::app::HeaderRead;
+use crate::model::header::HeaderRead;
 use crate::model::{Holder, Liveness, SegmentInfo, Unreadable};
 use crate::units;
 use std::io::{self, Write};

@@ -3,7 +3,7 @@
 use super::table::write_pairs;
 use super::{Render, View, plural};
 use crate::model::Liveness;
-use crate::model::app::HeaderRead;
+use crate::model::header::HeaderRead;
 use crate::model::ring::RingStatus;
 use crate::units;
 use std::io::{self, Write};

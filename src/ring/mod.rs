@@ -42,13 +42,6 @@ pub fn fill_squares(slots: &mut [i32], from: u64) {
     }
 }
 
-/// The wrapping sum of items as unsigned 32-bit values (a loop the compiler vectorises).
-pub fn checksum(items: &[i32]) -> u64 {
-    items
-        .iter()
-        .fold(0u64, |sum, &v| sum.wrapping_add(u64::from(v as u32)))
-}
-
 /// How a producer or consumer run ended.
 #[derive(Debug)]
 pub struct Outcome {

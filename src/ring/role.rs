@@ -71,6 +71,7 @@ impl Joined {
                     id: self.opened.id,
                     role: self.role,
                     awake: &self.awake,
+                    heal: repair::heal_stranded,
                 })
             })
             .ok_or_else(|| {
@@ -98,6 +99,7 @@ impl Joined {
             id,
             role: self.role,
             awake: &self.awake,
+            heal: repair::heal_stranded,
         };
         let healed = repair::heal_stranded(&ring, owner);
         if !healed {

@@ -101,12 +101,14 @@ pub fn batch_max(capacity: u32) -> u32 {
 }
 
 /// The ring this view belongs to, which end holds it, and that end's awake lock, so that
-/// a waiting end can give back what a killed end stranded (see `repair::heal_stranded`).
+/// a waiting end can give back what a killed end stranded: `heal` does that
+/// (`repair::heal_stranded`), true when something changed.
 #[derive(Clone, Copy)]
 pub struct Owner<'a> {
     pub id: ShmId,
     pub role: Role,
     pub awake: &'a AwakeLock,
+    pub heal: fn(&Ring<'_>, Owner<'_>) -> bool,
 }
 
 pub struct Ring<'a> {
@@ -525,10 +527,10 @@ impl<'a> Ring<'a> {
     }
 
     /// Give back stranded slots if this end can be sure of every slot (see
-    /// `repair::heal_stranded`); true when something changed.
+    /// [`Owner::heal`]); true when something changed.
     fn heal(&self) -> bool {
         match self.owner {
-            Some(owner) if self.in_flight() > 0 => super::repair::heal_stranded(self, owner),
+            Some(owner) if self.in_flight() > 0 => (owner.heal)(self, owner),
             _ => false,
         }
     }
