@@ -2,15 +2,20 @@
 //! the screen read back. Each test has its own tmux server (a socket in its own temporary
 //! directory, started from the test's thread after `isolate()`, so that the server, its
 //! shell and the view all live in the test's IPC namespace), killed when the test ends.
+//! The server runs in a mount namespace of its own with a fresh tmpfs on /dev/shm: the
+//! view lists the POSIX objects a test makes there, and no other's (nor the host's); the
+//! tmpfs goes with the server's last process.
 
 mod common;
 
+use common::world::World;
 use common::*;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A tmux server with one pane running `sh`, removed with the guard.
+/// A tmux server with one pane running `sh`, with a /dev/shm of its own, removed with the
+/// guard.
 struct Tmux {
     _dir: tempfile::TempDir,
     socket: PathBuf,
@@ -37,7 +42,44 @@ impl Tmux {
             socket: dir.path().join("socket"),
             _dir: dir,
         };
-        let mut c = t.command();
+        let mut c = Command::new("unshare");
+        c.args([
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o mode=1777,size=64m tmpfs /dev/shm && exec \"$0\" \"$@\"",
+            "tmux",
+            "-S",
+        ])
+        .arg(&t.socket)
+        .stdin(Stdio::null());
+        t.new_session(c, width, height, command);
+        t
+    }
+
+    /// A server as [`Tmux::start`] makes, inside `world` (its PID namespace and its
+    /// /dev/shm): the view sees the world's processes, every one of them readable, so an
+    /// object nobody holds is known to be unheld.
+    fn start_in(world: &World, width: u16, height: u16) -> Tmux {
+        let dir = tempfile::Builder::new()
+            .prefix("shmctl-rs-top")
+            .tempdir()
+            .unwrap();
+        let t = Tmux {
+            socket: dir.path().join("socket"),
+            _dir: dir,
+        };
+        let mut c = world.command("tmux");
+        c.arg("-S").arg(&t.socket);
+        t.new_session(c, width, height, None);
+        t
+    }
+
+    /// Start the session of `tmux` (a command up to its `-S SOCKET`).
+    fn new_session(&self, mut c: Command, width: u16, height: u16, command: Option<&str>) {
         c.args(["-f", "/dev/null", "new-session", "-d", "-s", "top", "-x"])
             .arg(width.to_string())
             .arg("-y")
@@ -55,7 +97,15 @@ impl Tmux {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        t
+    }
+
+    /// The files of the world's /dev/shm.
+    fn dev_shm(world: &World) -> Vec<String> {
+        world
+            .sh("ls -1 /dev/shm")
+            .lines()
+            .map(String::from)
+            .collect()
     }
 
     fn command(&self) -> Command {
@@ -267,13 +317,16 @@ fn the_view_lists_segments_and_a_new_one_appears_within_two_refreshes() {
         line_with(&screen, "0x00001602").is_some_and(|l| l.contains("1 MiB")),
         "{screen}"
     );
+    // Per kind, System V's against SHMMNI and SHMALL (at 120 columns, without the
+    // percentages); the private /dev/shm has no POSIX objects, the test's processes no
+    // memfds.
     assert!(
-        screen.contains("SysV 2 segments, 1.1 MiB"),
-        "per kind: {screen}"
+        screen.contains("SysV 2/4096 segments, 1.1 MiB/") && !screen.contains("SHMMNI"),
+        "per kind, against SHMMNI and SHMALL: {screen}"
     );
     assert!(
-        screen.contains("SHMMNI 2/"),
-        "totals against SHMMNI: {screen}"
+        screen.contains("POSIX 0 objects, 0 B  memfd 0 memfds, 0 B"),
+        "per kind: {screen}"
     );
     // The refresh time in the heading tells refreshes apart (they are a second apart).
     let stamp = |s: &str| {
@@ -802,4 +855,377 @@ fn an_unprivileged_user_sees_everything_and_is_refused_removal() {
     );
     t.keys(&["Escape", "q"]);
     t.ended(0);
+}
+
+#[test]
+fn posix_objects_and_memfds_are_listed_beside_segments_and_tab_switches_kinds() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "64K", "--key", "0x1401"]);
+    let w = World::new();
+    let t = Tmux::start_in(&w, 140, 40);
+    let held = w.holder(&["posix", "/top.held", "65536"]);
+    w.sh("head -c 5000 /dev/zero > /dev/shm/top.idle");
+    let memfd = w.holder(&["memfd", "top-memfd", "8192"]);
+    let screen = t.top("--interval 300ms");
+    assert!(
+        screen.contains("SHMMNI 1/4096 (<0.1%)  SHMALL 64 KiB/")
+            && screen.contains("SysV 1 segment, 64 KiB  POSIX 2 objects, 68.9 KiB")
+            && screen.contains("memfd 1 memfd, 8 KiB"),
+        "totals per kind: {screen}"
+    );
+    let heading = screen.lines().nth(2).unwrap();
+    assert!(
+        heading.contains("KIND") && heading.contains("KEY/NAME") && heading.contains("RSS/ALLOC"),
+        "{screen}"
+    );
+    let segment = line_with(&screen, "0x00001401").unwrap_or_else(|| panic!("{screen}"));
+    assert!(segment.starts_with("  SysV "), "{segment}");
+    // A POSIX object: its inode for an id, allocated bytes, no nattch, its holder.
+    let row = line_with(&screen, "/top.held").unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.starts_with("  POSIX /top.held"), "{row}");
+    for cell in [
+        format!(" {} ", held.inode),
+        "64 KiB 64 KiB".to_string(),
+        " - 1 shm_holder".to_string(),
+    ] {
+        assert!(row.contains(&cell), "{cell} in {row}");
+    }
+    let idle = line_with(&screen, "/top.idle").unwrap_or_else(|| panic!("{screen}"));
+    assert!(idle.contains("unheld"), "{idle}");
+    let row = line_with(&screen, "memfd:top-memfd").unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.starts_with("  memfd memfd:top-memfd") && row.contains(&format!(" {} ", memfd.inode)),
+        "{row}"
+    );
+    // Tab: each kind alone, then all again.
+    let kinds = |s: &str| {
+        (
+            s.contains("0x00001401"),
+            s.contains("/top.held"),
+            s.contains("memfd:top-memfd"),
+        )
+    };
+    t.keys(&["Tab"]);
+    let screen = t.wait("segments only", |s| s.contains("showing SysV"));
+    assert_eq!(kinds(&screen), (true, false, false), "{screen}");
+    assert!(!screen.lines().nth(2).unwrap().contains("KIND"), "{screen}");
+    t.keys(&["Tab"]);
+    let screen = t.wait("POSIX objects only", |s| s.contains("showing POSIX"));
+    assert_eq!(kinds(&screen), (false, true, false), "{screen}");
+    assert!(screen.contains("/top.idle"), "{screen}");
+    let heading = screen.lines().nth(2).unwrap();
+    assert!(
+        heading.contains("NAME") && heading.contains("ALLOC") && !heading.contains("KEY"),
+        "{screen}"
+    );
+    t.keys(&["Tab"]);
+    let screen = t.wait("memfds only", |s| s.contains("showing memfd"));
+    assert_eq!(kinds(&screen), (false, false, true), "{screen}");
+    t.keys(&["Tab"]);
+    let screen = t.wait("all kinds", |s| s.contains("showing all kinds"));
+    assert_eq!(kinds(&screen), (true, true, true), "{screen}");
+    // The filter matches names; an object made now appears.
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "top."]);
+    t.keys(&["Enter"]);
+    w.sh("head -c 100 /dev/zero > /dev/shm/top.new");
+    let screen = t.wait("the new object", |s| s.contains("/top.new"));
+    assert_eq!(kinds(&screen), (false, true, false), "{screen}");
+    assert!(
+        line_with(&screen, "/top.new").is_some_and(|l| l.starts_with("+ ")),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    drop((held, memfd));
+}
+
+#[test]
+fn enter_shows_the_holders_of_a_posix_object() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, 120, 40);
+    let maker = w.holder(&["posix", "/top.info", "20000"]);
+    let reader = w.holder(&["open", "/top.info", "ro"]);
+    t.top("--interval 300ms");
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "/top.info"]);
+    t.keys(&["Enter", "Enter"]);
+    let screen = t.wait("the detail pane", |s| s.contains("PID  COMMAND"));
+    for expected in [
+        "POSIX object /top.info  (Esc back".to_string(),
+        "name       /top.info".to_string(),
+        "kind       POSIX shared memory (shm_open)".to_string(),
+        "path       /dev/shm/top.info".to_string(),
+        format!("inode      {}", maker.inode),
+        "size       19.5 KiB (20000 bytes)".to_string(),
+        "holders    2 processes".to_string(),
+    ] {
+        assert!(screen.contains(&expected), "{expected}:\n{screen}");
+    }
+    let line = |pid: i64| {
+        line_with(&screen, &format!("{pid}  shm_holder"))
+            .unwrap_or_else(|| panic!("{pid}:\n{screen}"))
+            .to_string()
+    };
+    assert!(line(maker.pid).contains("read-write"), "{screen}");
+    assert!(line(reader.pid).contains("read-only"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait("the table again", |s| !s.contains("PID  COMMAND"));
+    t.keys(&["q"]);
+    t.ended(0);
+    drop((maker, reader));
+}
+
+#[test]
+fn d_unlinks_exactly_the_selected_posix_object_and_only_after_yes() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, 140, 40);
+    w.sh("for n in a b; do head -c 4096 /dev/zero > /dev/shm/top.$n; done");
+    let held = w.holder(&["posix", "/top.c", "8192"]);
+    // A segment of the same size beside them: never the one removed.
+    let segment = create(&["--size", "4K", "--key", "0x1701"]);
+    t.top("--interval 300ms");
+    let select = |name: &str| {
+        t.keys(&["/", "C-u"]);
+        t.tmux(&["send-keys", "-t", "top", "-l", name]);
+        t.keys(&["Enter"]);
+        t.wait("the filter", |s| s.contains(&format!("filter '{name}'")));
+    };
+    select("/top.b");
+    t.keys(&["d"]);
+    let screen = t.wait("the question", |s| s.contains("Remove POSIX object"));
+    assert!(
+        screen.contains("Remove POSIX object /top.b (inode ")
+            && screen.contains("4 KiB allocated of 4 KiB, owner"),
+        "{screen}"
+    );
+    assert!(screen.contains("Nobody holds it"), "{screen}");
+    t.keys(&["n"]);
+    t.wait("kept", |s| s.contains("kept POSIX object /top.b"));
+    assert_eq!(
+        Tmux::dev_shm(&w),
+        ["top.a", "top.b", "top.c"],
+        "a no removes nothing"
+    );
+    t.keys(&["d", "Escape"]);
+    t.wait("kept", |s| s.contains("kept POSIX object /top.b"));
+    assert_eq!(
+        Tmux::dev_shm(&w),
+        ["top.a", "top.b", "top.c"],
+        "Esc removes nothing"
+    );
+    t.keys(&["d", "y"]);
+    t.wait("the removal", |s| {
+        s.contains("removed POSIX object /top.b (4 KiB, 4 KiB allocated)")
+    });
+    assert_eq!(
+        Tmux::dev_shm(&w),
+        ["top.a", "top.c"],
+        "exactly the selected one went"
+    );
+    assert_eq!(shmids(), [segment]);
+    // A held one: said so; its name goes, and it lives on, unlinked, with its holder.
+    select("/top.c");
+    t.keys(&["d"]);
+    let screen = t.wait("the question", |s| s.contains("Remove POSIX object"));
+    assert!(
+        screen.contains("Remove POSIX object /top.c (inode"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!(
+            "It is still HELD by 1 process ({} shm_holder (fd, map))",
+            held.pid
+        )),
+        "{screen}"
+    );
+    t.keys(&["y"]);
+    t.wait("unlinked", |s| {
+        s.contains("unlinked POSIX object /top.c") && s.contains("still held by 1 process")
+    });
+    assert_eq!(Tmux::dev_shm(&w), ["top.a"]);
+    let screen = t.wait("the unlinked object", |s| {
+        s.lines()
+            .any(|l| l.get(2..).is_some_and(|r| r.starts_with("/top.c")) && l.contains("deleted"))
+    });
+    assert!(screen.contains("1 shm_holder"), "{screen}");
+    // It has no name left: d says so and asks nothing.
+    t.keys(&["d"]);
+    t.wait("the refusal", |s| {
+        s.contains("POSIX object /top.c is already unlinked: no name is left to remove")
+    });
+    t.keys(&["y"]);
+    assert_eq!(Tmux::dev_shm(&w), ["top.a"]);
+    t.keys(&["q"]);
+    t.ended(0);
+    drop(held);
+}
+
+#[test]
+fn an_object_made_again_under_its_name_before_the_yes_is_left_alone() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, 140, 40);
+    w.sh("head -c 4096 /dev/zero > /dev/shm/top.again");
+    t.top("--interval 5s");
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "/top.again"]);
+    t.keys(&["Enter", "d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.again")
+    });
+    // Meanwhile it is removed and made again under its name: another file.
+    let inode = |w: &World| w.sh("stat -c %i /dev/shm/top.again").trim().to_string();
+    let before = inode(&w);
+    w.sh("rm /dev/shm/top.again && head -c 100 /dev/zero > /dev/shm/top.marker && head -c 8192 /dev/zero > /dev/shm/top.again");
+    let after = inode(&w);
+    assert_ne!(before, after);
+    t.keys(&["y"]);
+    let screen = t.wait("the outcome", |s| s.contains("left alone"));
+    assert!(
+        screen.contains(&format!(
+            "POSIX object /top.again: the name now reaches another file (inode {after}) than the one confirmed (inode {before}): left alone"
+        )),
+        "{screen}"
+    );
+    assert_eq!(Tmux::dev_shm(&w), ["top.again", "top.marker"]);
+    assert_eq!(inode(&w), after);
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn d_on_a_memfd_says_it_cannot_be_removed_and_removes_nothing() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, 140, 40);
+    let memfd = w.holder(&["memfd", "top-keep", "4096"]);
+    w.sh("head -c 4096 /dev/zero > /dev/shm/top.beside");
+    t.top("--interval 300ms");
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "memfd:top-keep"]);
+    t.keys(&["Enter", "d"]);
+    t.wait("the refusal", |s| {
+        s.contains(&format!(
+            "memfd:top-keep (inode {}): a memfd has no name to remove",
+            memfd.inode
+        ))
+    });
+    t.keys(&["y"]);
+    std::thread::sleep(Duration::from_millis(700));
+    let screen = t.screen();
+    assert!(!screen.contains("Remove"), "{screen}");
+    assert!(line_with(&screen, "memfd:top-keep").is_some(), "{screen}");
+    assert_eq!(Tmux::dev_shm(&w), ["top.beside"]);
+    // Still held, still listed.
+    let listed = w.objects(&["--memfd"]);
+    assert!(
+        listed.iter().any(|o| o["inode"] == memfd.inode),
+        "{listed:?}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    drop(memfd);
+}
+
+#[test]
+fn posix_objects_of_other_namespaces_with_ns_and_all_namespaces() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    // A container with an object of the same name as one of ours.
+    let container = World::new();
+    container.sh("head -c 8192 /dev/zero > /dev/shm/top.same");
+    use std::os::unix::fs::MetadataExt;
+    let theirs = std::fs::metadata(format!("/proc/{}/ns/mnt", container.init))
+        .unwrap()
+        .ino()
+        .to_string();
+    let t = Tmux::start(160, 40, None);
+    t.line("head -c 4096 /dev/zero > /dev/shm/top.same && clear");
+    // --ns PID: that process's /dev/shm, as ls --ns PID lists it.
+    let screen = t.top(&format!("--ns {} --interval 300ms", container.init));
+    let row = line_with(&screen, "/top.same").unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.contains("8 KiB") && screen.contains("POSIX 1 object"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    // An ipc namespace file names no /dev/shm: said, and none listed.
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("ipc");
+    std::os::unix::fs::symlink(format!("/proc/{}/ns/ipc", container.init), &link).unwrap();
+    let screen = t.top(&format!("--ns {} --interval 300ms", link.display()));
+    assert!(
+        screen.contains("no POSIX objects or memfds (--ns PATH names no /dev/shm)")
+            && !screen.contains("/top.same"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    let screen = t.top("-A --interval 300ms");
+    assert!(screen.lines().nth(2).unwrap().contains("NS"), "{screen}");
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "/top.same"]);
+    t.keys(&["Enter"]);
+    let rows = |s: &str| -> Vec<String> {
+        // The table's rows: below the headings, above the status line.
+        s.lines()
+            .skip(3)
+            .take(36)
+            .filter(|l| l.contains(" /top.same "))
+            .map(String::from)
+            .collect()
+    };
+    // Both are inode 2 of their tmpfs: told apart by their namespace (and device).
+    let screen = t.wait("both objects", |s| rows(s).len() == 2);
+    let at = rows(&screen)
+        .iter()
+        .position(|r| r.contains(&format!(" {theirs} ")))
+        .unwrap_or_else(|| panic!("theirs ({theirs}) in {screen}"));
+    if at == 1 {
+        t.keys(&["j"]);
+    }
+    t.keys(&["d"]);
+    let screen = t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.same")
+    });
+    assert!(
+        screen.contains("8 KiB allocated of 8 KiB"),
+        "theirs: {screen}"
+    );
+    t.keys(&["y"]);
+    // Some process of the host cannot be read, so it is "unlinked", not known "removed".
+    t.wait("the removal", |s| {
+        s.contains(" POSIX object /top.same (8 KiB, 8 KiB allocated)")
+    });
+    let screen = t.wait("ours alone", |s| rows(s).len() == 1);
+    assert!(
+        !rows(&screen)[0].contains(&format!(" {theirs} ")),
+        "{screen}"
+    );
+    assert!(Tmux::dev_shm(&container).is_empty(), "theirs went");
+    t.keys(&["q"]);
+    t.ended(0);
+    t.line("ls /dev/shm");
+    t.wait("ours is there", |s| s.lines().any(|l| l == "top.same"));
 }
