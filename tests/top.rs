@@ -1104,6 +1104,64 @@ fn an_object_made_again_under_its_name_before_the_yes_is_left_alone() {
     );
     assert_eq!(Tmux::dev_shm(&w), ["top.again", "top.marker"]);
     assert_eq!(inode(&w), after);
+    // Confirmed, then removed by someone else before the yes: said, nothing else goes.
+    t.wait("the new one alone", |s| {
+        let rows: Vec<&str> = s
+            .lines()
+            .skip(3)
+            .take(36)
+            .filter(|l| l.contains("/top.again"))
+            .collect();
+        rows.len() == 1 && rows[0].contains(&format!(" {after} "))
+    });
+    t.keys(&["d"]);
+    t.wait("the question", |s| s.contains("Remove POSIX object /top.again"));
+    w.sh("rm /dev/shm/top.again");
+    t.keys(&["y"]);
+    let screen = t.wait("the outcome", |s| s.contains("no such object"));
+    assert!(
+        screen.contains("POSIX object /top.again: no such object in /dev/shm"),
+        "{screen}"
+    );
+    assert_eq!(Tmux::dev_shm(&w), ["top.marker"]);
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn an_unprivileged_user_is_refused_unlinking_anothers_object_and_names_show_escaped() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, 140, 40);
+    // Root's object, and one planted with a name that would move the cursor and clear
+    // the screen if it reached the terminal as it is.
+    w.sh("head -c 4096 /dev/zero > /dev/shm/top.roots && chmod 644 /dev/shm/top.roots");
+    w.sh("printf x > \"/dev/shm/top.$(printf '\\033[2J\\033[H')evil\"");
+    let (_dir, binary) = world_readable_bin();
+    t.line(&format!(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups '{}' top -d 300ms < /dev/null; printf 'e%sit=%s\\n' x $?",
+        binary.display()
+    ));
+    let screen = t.wait("the first refresh", |s| s.contains("shmctl-rs top at "));
+    assert!(
+        screen.contains("/top.\\x1b[2J\\x1b[Hevil"),
+        "escaped, not drawn: {screen}"
+    );
+    t.keys(&["/"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "/top.roots"]);
+    t.keys(&["Enter", "d"]);
+    t.wait("the question", |s| s.contains("Remove POSIX object /top.roots"));
+    t.keys(&["y"]);
+    let screen = t.wait("the refusal", |s| s.contains("permission denied"));
+    assert!(
+        screen.contains("POSIX object /top.roots: permission denied")
+            && screen.contains("sticky"),
+        "{screen}"
+    );
+    assert!(Tmux::dev_shm(&w).contains(&"top.roots".to_string()));
     t.keys(&["q"]);
     t.ended(0);
 }
@@ -1224,6 +1282,29 @@ fn posix_objects_of_other_namespaces_with_ns_and_all_namespaces() {
         "{screen}"
     );
     assert!(Tmux::dev_shm(&container).is_empty(), "theirs went");
+    // Confirmed in a namespace whose last process exits before the yes: nothing is
+    // removed anywhere else.
+    container.sh("head -c 12288 /dev/zero > /dev/shm/top.same");
+    let screen = t.wait("theirs again", |s| rows(s).len() == 2);
+    let at = rows(&screen)
+        .iter()
+        .position(|r| r.contains(&format!(" {theirs} ")))
+        .unwrap_or_else(|| panic!("theirs ({theirs}) in {screen}"));
+    t.keys(&["g"]);
+    if at == 1 {
+        t.keys(&["j"]);
+    }
+    t.keys(&["d"]);
+    t.wait("the question", |s| s.contains("12 KiB allocated of 12 KiB"));
+    drop(container);
+    t.keys(&["y"]);
+    let screen = t.wait("the refusal", |s| s.contains("left alone"));
+    assert!(
+        screen.contains(&format!(
+            "POSIX object /top.same: no process is left in mount namespace {theirs}, where it was confirmed: left alone"
+        )),
+        "{screen}"
+    );
     t.keys(&["q"]);
     t.ended(0);
     t.line("ls /dev/shm");
