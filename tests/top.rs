@@ -131,6 +131,12 @@ impl Tmux {
         self.tmux(&args);
     }
 
+    /// `/`, then `text` typed as it is (ending with Enter, the filter is kept).
+    fn filter(&self, text: &str) {
+        self.keys(&["/"]);
+        self.tmux(&["send-keys", "-t", "top", "-l", text]);
+    }
+
     /// Text typed as it is, then Enter.
     fn line(&self, text: &str) {
         self.tmux(&["send-keys", "-t", "top", "-l", text]);
@@ -254,6 +260,18 @@ impl Drop for Tmux {
             .stderr(Stdio::null())
             .status();
     }
+}
+
+/// After `isolate()`, a world (see tests/common/world.rs) and a view's terminal inside it
+/// (`None` without tmux, where that is allowed).
+fn world(width: u16, height: u16) -> Option<(World, Tmux)> {
+    if !tmux_available() {
+        return None;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, width, height);
+    Some((w, t))
 }
 
 /// The line of the screen that holds `needle`.
@@ -382,8 +400,7 @@ fn sorting_and_filtering_change_the_order() {
         ["0x00000100", "0x00000300", "0x00000200"],
         "{screen}"
     );
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "0x00000300"]);
+    t.filter("0x00000300");
     t.keys(&["Enter"]);
     let screen = t.wait("filtered", |s| s.contains("filter '0x00000300'"));
     assert_eq!(order(&screen, &keys), ["0x00000300"], "{screen}");
@@ -407,8 +424,7 @@ fn enter_shows_the_holders_of_a_segment() {
     let pid = holder.pid().as_raw();
     let t = Tmux::start(120, 40, None);
     t.top("--interval 300ms");
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "0x00000502"]);
+    t.filter("0x00000502");
     t.keys(&["Enter", "Enter"]);
     let screen = t.wait("the detail pane", |s| s.contains("PID  COMMAND"));
     assert!(screen.contains(&format!("segment {id}")), "{screen}");
@@ -778,8 +794,7 @@ fn other_namespaces_with_ns_and_all_namespaces() {
     // Both segments are shmid 0 of their namespace, of the same size: d on the
     // container's removes the container's, inside its namespace, and not ours.
     assert_eq!(shmids(), [0]);
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "0x00002222"]);
+    t.filter("0x00002222");
     t.keys(&["Enter", "d"]);
     t.wait("the question", |s| {
         s.contains("Remove segment 0 (key 0x00002222")
@@ -928,8 +943,7 @@ fn posix_objects_and_memfds_are_listed_beside_segments_and_tab_switches_kinds() 
     let screen = t.wait("all kinds", |s| s.contains("showing all kinds"));
     assert_eq!(kinds(&screen), (true, true, true), "{screen}");
     // The filter matches names; an object made now appears.
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "top."]);
+    t.filter("top.");
     t.keys(&["Enter"]);
     w.sh("head -c 100 /dev/zero > /dev/shm/top.new");
     let screen = t.wait("the new object", |s| s.contains("/top.new"));
@@ -945,17 +959,13 @@ fn posix_objects_and_memfds_are_listed_beside_segments_and_tab_switches_kinds() 
 
 #[test]
 fn enter_shows_the_holders_of_a_posix_object() {
-    if !tmux_available() {
+    let Some((w, t)) = world(120, 40) else {
         return;
-    }
-    isolate();
-    let w = World::new();
-    let t = Tmux::start_in(&w, 120, 40);
+    };
     let maker = w.holder(&["posix", "/top.info", "20000"]);
     let reader = w.holder(&["open", "/top.info", "ro"]);
     t.top("--interval 300ms");
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "/top.info"]);
+    t.filter("/top.info");
     t.keys(&["Enter", "Enter"]);
     let screen = t.wait("the detail pane", |s| s.contains("PID  COMMAND"));
     for expected in [
@@ -985,12 +995,9 @@ fn enter_shows_the_holders_of_a_posix_object() {
 
 #[test]
 fn d_unlinks_exactly_the_selected_posix_object_and_only_after_yes() {
-    if !tmux_available() {
+    let Some((w, t)) = world(140, 40) else {
         return;
-    }
-    isolate();
-    let w = World::new();
-    let t = Tmux::start_in(&w, 140, 40);
+    };
     w.sh("for n in a b; do head -c 4096 /dev/zero > /dev/shm/top.$n; done");
     let held = w.holder(&["posix", "/top.c", "8192"]);
     // A segment of the same size beside them: never the one removed.
@@ -1074,16 +1081,12 @@ fn d_unlinks_exactly_the_selected_posix_object_and_only_after_yes() {
 
 #[test]
 fn an_object_made_again_under_its_name_before_the_yes_is_left_alone() {
-    if !tmux_available() {
+    let Some((w, t)) = world(140, 40) else {
         return;
-    }
-    isolate();
-    let w = World::new();
-    let t = Tmux::start_in(&w, 140, 40);
+    };
     w.sh("head -c 4096 /dev/zero > /dev/shm/top.again");
     t.top("--interval 5s");
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "/top.again"]);
+    t.filter("/top.again");
     t.keys(&["Enter", "d"]);
     t.wait("the question", |s| {
         s.contains("Remove POSIX object /top.again")
@@ -1115,7 +1118,9 @@ fn an_object_made_again_under_its_name_before_the_yes_is_left_alone() {
         rows.len() == 1 && rows[0].contains(&format!(" {after} "))
     });
     t.keys(&["d"]);
-    t.wait("the question", |s| s.contains("Remove POSIX object /top.again"));
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.again")
+    });
     w.sh("rm /dev/shm/top.again");
     t.keys(&["y"]);
     let screen = t.wait("the outcome", |s| s.contains("no such object"));
@@ -1130,12 +1135,9 @@ fn an_object_made_again_under_its_name_before_the_yes_is_left_alone() {
 
 #[test]
 fn an_unprivileged_user_is_refused_unlinking_anothers_object_and_names_show_escaped() {
-    if !tmux_available() {
+    let Some((w, t)) = world(140, 40) else {
         return;
-    }
-    isolate();
-    let w = World::new();
-    let t = Tmux::start_in(&w, 140, 40);
+    };
     // Root's object, and one planted with a name that would move the cursor and clear
     // the screen if it reached the terminal as it is.
     w.sh("head -c 4096 /dev/zero > /dev/shm/top.roots && chmod 644 /dev/shm/top.roots");
@@ -1150,15 +1152,15 @@ fn an_unprivileged_user_is_refused_unlinking_anothers_object_and_names_show_esca
         screen.contains("/top.\\x1b[2J\\x1b[Hevil"),
         "escaped, not drawn: {screen}"
     );
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "/top.roots"]);
+    t.filter("/top.roots");
     t.keys(&["Enter", "d"]);
-    t.wait("the question", |s| s.contains("Remove POSIX object /top.roots"));
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.roots")
+    });
     t.keys(&["y"]);
     let screen = t.wait("the refusal", |s| s.contains("permission denied"));
     assert!(
-        screen.contains("POSIX object /top.roots: permission denied")
-            && screen.contains("sticky"),
+        screen.contains("POSIX object /top.roots: permission denied") && screen.contains("sticky"),
         "{screen}"
     );
     assert!(Tmux::dev_shm(&w).contains(&"top.roots".to_string()));
@@ -1168,17 +1170,13 @@ fn an_unprivileged_user_is_refused_unlinking_anothers_object_and_names_show_esca
 
 #[test]
 fn d_on_a_memfd_says_it_cannot_be_removed_and_removes_nothing() {
-    if !tmux_available() {
+    let Some((w, t)) = world(140, 40) else {
         return;
-    }
-    isolate();
-    let w = World::new();
-    let t = Tmux::start_in(&w, 140, 40);
+    };
     let memfd = w.holder(&["memfd", "top-keep", "4096"]);
     w.sh("head -c 4096 /dev/zero > /dev/shm/top.beside");
     t.top("--interval 300ms");
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "memfd:top-keep"]);
+    t.filter("memfd:top-keep");
     t.keys(&["Enter", "d"]);
     t.wait("the refusal", |s| {
         s.contains(&format!(
@@ -1242,8 +1240,7 @@ fn posix_objects_of_other_namespaces_with_ns_and_all_namespaces() {
     t.ended(0);
     let screen = t.top("-A --interval 300ms");
     assert!(screen.lines().nth(2).unwrap().contains("NS"), "{screen}");
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "/top.same"]);
+    t.filter("/top.same");
     t.keys(&["Enter"]);
     let rows = |s: &str| -> Vec<String> {
         // The table's rows: below the headings, above the status line.

@@ -969,9 +969,7 @@ pub(crate) mod tests {
         let b = segment(8, 0x99, 4096);
         app.refreshed(overview(vec![a, b]), Instant::now());
         assert_eq!(app.press(KeyCode::Char('d')), Action::Draw);
-        let Mode::Confirm(c) = &app.mode else {
-            panic!("{:?}", app.mode)
-        };
+        let c = asked(&app);
         assert_eq!(
             c.question[0],
             "Remove segment 7 (key 0x00001234, 65536 bytes, owner root)?"
@@ -1011,9 +1009,7 @@ pub(crate) mod tests {
         // Unattached: said so.
         app.press(KeyCode::Down);
         app.press(KeyCode::Char('d'));
-        let Mode::Confirm(c) = &app.mode else {
-            panic!()
-        };
+        let c = asked(&app);
         assert!(c.question[1].starts_with("Nobody has it attached"));
     }
 
@@ -1086,6 +1082,14 @@ pub(crate) mod tests {
         assert_eq!(names(&app), ["1", "208", "524232", "207", "209"]);
     }
 
+    /// The question `d` asked.
+    fn asked(app: &App) -> &Confirm {
+        match &app.mode {
+            Mode::Confirm(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
     fn select(app: &mut App, inode: u64) {
         app.selected = app
             .rows
@@ -1101,9 +1105,7 @@ pub(crate) mod tests {
         app.refreshed(overview_with(Vec::new(), files()), Instant::now());
         select(&mut app, 207);
         assert_eq!(app.press(KeyCode::Char('d')), Action::Draw);
-        let Mode::Confirm(c) = &app.mode else {
-            panic!("{:?}", app.mode)
-        };
+        let c = asked(&app);
         assert_eq!(
             c.question[0],
             "Remove POSIX object /psm_1f2e (inode 207, 12 KiB allocated of 9.8 KiB, owner root)?"
@@ -1130,9 +1132,7 @@ pub(crate) mod tests {
         );
         // Unheld: removed at once; unless some process could not be read.
         app.press(KeyCode::Char('d'));
-        let Mode::Confirm(c) = &app.mode else {
-            panic!("{:?}", app.mode)
-        };
+        let c = asked(&app);
         assert_eq!(
             c.question[1],
             "Nobody holds it: it is removed at once, with its contents."
@@ -1141,9 +1141,7 @@ pub(crate) mod tests {
         app.press(KeyCode::Esc);
         app.unreadable.pids = vec![1, 2];
         app.press(KeyCode::Char('d'));
-        let Mode::Confirm(c) = &app.mode else {
-            panic!("{:?}", app.mode)
-        };
+        let c = asked(&app);
         assert!(
             c.question[1]
                 .starts_with("No process seen holding it, but 2 processes could not be read"),

@@ -13,7 +13,7 @@ use crate::render::limits::percent;
 use crate::render::posix::printable;
 use crate::render::status::bar;
 use crate::render::table::write_pairs;
-use crate::render::{Format, View, plural, to_string};
+use crate::render::{Format, Render, View, plural, to_string};
 use crate::units::{duration_text, human_size, human_size_wide, short_time};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -568,33 +568,30 @@ fn dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>,
     );
 }
 
+/// What `info` prints of an object, in the pane's width.
+fn info_lines<R: Render>(r: &R, app: &App, width: u16) -> Vec<String> {
+    let view = View {
+        bytes: false,
+        width: Some(width),
+        now: app.now.unwrap_or(0),
+    };
+    to_string(Format::Table, r, &view)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
 /// The detail pane's text: what `info` prints, then the ring's reading.
 fn detail_text(app: &App, width: u16) -> Vec<String> {
     let Mode::Detail { id, .. } = &app.mode else {
         return Vec::new();
     };
     let mut lines: Vec<String> = match &app.detail {
-        Some((shown, Detail::Sysv(info))) if shown == id => {
-            let view = View {
-                bytes: false,
-                width: Some(width),
-                now: app.now.unwrap_or(0),
-            };
-            to_string(Format::Table, info.as_ref(), &view)
-                .lines()
-                .map(String::from)
-                .collect()
+        Some((shown, Detail::Sysv(segment))) if shown == id => {
+            info_lines(segment.as_ref(), app, width)
         }
-        Some((shown, Detail::File(info))) if shown == id => {
-            let view = View {
-                bytes: false,
-                width: Some(width),
-                now: app.now.unwrap_or(0),
-            };
-            to_string(Format::Table, info.as_ref(), &view)
-                .lines()
-                .map(String::from)
-                .collect()
+        Some((shown, Detail::File(object))) if shown == id => {
+            info_lines(object.as_ref(), app, width)
         }
         Some((shown, Detail::Failed(why))) if shown == id => vec![why.clone()],
         _ => vec!["gathering...".to_string()],
