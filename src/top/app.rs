@@ -239,7 +239,6 @@ pub struct App {
     /// The last thing said on the status line (a removal's outcome, an error).
     pub message: Option<String>,
     pub color: bool,
-    previous: HashMap<ObjectId, Row>,
     taken: Option<Instant>,
 }
 
@@ -292,7 +291,6 @@ impl App {
             paused: false,
             message: None,
             color,
-            previous: HashMap::new(),
             taken: None,
         }
     }
@@ -306,12 +304,20 @@ impl App {
             .filter(|s| *s > 0.0);
         let first = self.taken.is_none();
         let mut rings = overview.rings;
+        // The rows of the refresh before (not those already gone then), moved rather than
+        // copied: at thousands of rows a copy costs more than the rest of taking it in.
+        let mut previous: HashMap<ObjectId, Row> = std::mem::take(&mut self.rows)
+            .into_iter()
+            .filter(|r| r.mark != Mark::Vanished)
+            .map(|r| (r.object.id(), r))
+            .collect();
         let mut rows: Vec<Row> = overview
             .objects
             .into_iter()
             .map(|object| {
                 let id = object.id();
-                let before = self.previous.get(&id);
+                let before = previous.remove(&id);
+                let before = before.as_ref();
                 let mark = match before {
                     None if first => Mark::None,
                     None => Mark::Appeared,
@@ -341,20 +347,16 @@ impl App {
                 }
             })
             .collect();
-        let now_ids: std::collections::HashSet<ObjectId> =
-            rows.iter().map(|r| r.object.id()).collect();
-        let mut vanished: Vec<Row> = self
-            .previous
-            .values()
-            .filter(|r| !now_ids.contains(&r.object.id()))
+        // What is left of the refresh before has vanished: shown once more, marked.
+        let mut vanished: Vec<Row> = previous
+            .into_values()
             .map(|r| Row {
                 mark: Mark::Vanished,
                 rss_rate: None,
-                ..r.clone()
+                ..r
             })
             .collect();
         vanished.sort_by_key(|r| r.object.id());
-        self.previous = rows.iter().map(|r| (r.object.id(), r.clone())).collect();
         rows.append(&mut vanished);
         self.rows = rows;
         self.limits = overview.limits;
