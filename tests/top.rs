@@ -1307,3 +1307,39 @@ fn posix_objects_of_other_namespaces_with_ns_and_all_namespaces() {
     t.line("ls /dev/shm");
     t.wait("ours is there", |s| s.lines().any(|l| l == "top.same"));
 }
+
+#[test]
+fn a_dev_shm_that_cannot_be_read_leaves_the_segments_and_says_why() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "4K", "--key", "0x1901"]);
+    // A process whose root has no /dev/shm (an empty /dev), in the test's IPC namespace.
+    let mut c = Command::new("unshare");
+    c.args([
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+        "sh",
+        "-c",
+        "mount -t tmpfs tmpfs /dev && echo ready && exec sleep 600",
+    ]);
+    let mut bare = Spawned::new(c);
+    let mut lines = bare.lines();
+    read_until(&mut lines, |l| l == "ready");
+    let pid = bare.pid().as_raw();
+    let t = Tmux::start(160, 40, None);
+    let screen = t.top(&format!("--ns {pid} --interval 300ms"));
+    assert!(screen.contains("0x00001901"), "{screen}");
+    assert!(
+        screen.contains(&format!(
+            "no POSIX objects: /proc/{pid}/root/dev/shm: No such file or directory"
+        )),
+        "{screen}"
+    );
+    assert!(screen.contains("memfd 0, 0 B"), "memfds still: {screen}");
+    t.keys(&["q"]);
+    t.ended(0);
+}

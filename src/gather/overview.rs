@@ -49,6 +49,33 @@ pub enum Detail {
     Failed(String),
 }
 
+/// Whether a refresh has POSIX objects and memfds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Files {
+    #[default]
+    Gathered,
+    /// Not asked for: `--ns PATH` names no mount namespace, so no `/dev/shm`.
+    NotAsked,
+    /// Memfds only: the `/dev/shm` could not be read, for this reason.
+    NoPosix(String),
+}
+
+impl Files {
+    /// Every process's fds were read.
+    pub fn fds(&self) -> bool {
+        *self != Files::NotAsked
+    }
+
+    /// Objects of `kind` were gathered.
+    pub fn has(&self, kind: crate::model::object::Kind) -> bool {
+        use crate::model::object::Kind;
+        matches!(
+            (self, kind),
+            (_, Kind::Sysv) | (Files::Gathered, _) | (Files::NoPosix(_), Kind::Memfd)
+        )
+    }
+}
+
 /// One refresh.
 #[derive(Clone, Debug, Default)]
 pub struct Overview {
@@ -61,8 +88,8 @@ pub struct Overview {
     /// Processes whose maps (or, when POSIX objects and memfds were gathered, fds) could
     /// not be read: holders may be missing.
     pub unreadable: Unreadable,
-    /// POSIX objects and memfds were gathered (not with `--ns PATH`).
-    pub files: bool,
+    /// Whether POSIX objects and memfds were gathered.
+    pub files: Files,
     /// With `-A`: namespaces that could not be entered.
     pub not_entered: Vec<Namespace>,
     /// Unix seconds when it was taken.
@@ -219,19 +246,27 @@ impl Gatherer {
         let readings = listing::gather_readings(&query, &mut self.names)?;
         let here = processes::current_namespace();
         let scan = readings.scan.as_ref();
-        // The same pass over /proc serves POSIX objects and memfds.
-        let files = match (request.place, scan) {
-            (Some(place), Some(scan)) => Some(objects::gather_from(
-                &objects::Query {
+        // The same pass over /proc serves POSIX objects and memfds. A /dev/shm that cannot
+        // be read (none mounted, another's root refused) leaves the segments and memfds.
+        let (files, gathered) = match (request.place, scan) {
+            (Some(place), Some(scan)) => {
+                let mut query = objects::Query {
                     posix: true,
                     memfd: true,
                     place,
                     all_namespaces: request.all_namespaces,
                     names: None,
-                },
-                scan,
-            )?),
-            _ => None,
+                };
+                match objects::gather_from(&query, scan) {
+                    Ok(listing) => (Some(listing), Files::Gathered),
+                    Err(e) => {
+                        query.posix = false;
+                        let memfds = objects::gather_from(&query, scan).ok();
+                        (memfds, Files::NoPosix(e.message))
+                    }
+                }
+            }
+            _ => (None, Files::NotAsked),
         };
         // The usage of the view's namespace, from the segments just listed.
         let ours = readings
@@ -259,7 +294,6 @@ impl Gatherer {
         self.attached_readings
             .retain(|id, _| objects.iter().any(|o| o.id() == *id));
         let mut unreadable = readings.listing.unreadable;
-        let gathered_files = files.is_some();
         if let Some(listing) = files {
             // Maps or fds: the objects' account covers the segments' too.
             unreadable = listing.unreadable;
@@ -282,7 +316,7 @@ impl Gatherer {
             limits,
             detail,
             unreadable,
-            files: gathered_files,
+            files: gathered,
             not_entered: readings.listing.not_entered,
             now: chrono::Utc::now().timestamp(),
         })

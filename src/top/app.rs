@@ -5,7 +5,7 @@
 use crate::commands::posix::{ConfirmedObject, MEMFD_NOT_REMOVABLE};
 use crate::commands::rm::Confirmed;
 use crate::error::Status;
-use crate::gather::overview::{Detail, Overview};
+use crate::gather::overview::{Detail, Files, Overview};
 use crate::ids::PosixName;
 use crate::model::object::{Kind, Object, ObjectId};
 use crate::model::posix::ShmObject;
@@ -215,8 +215,8 @@ pub struct App {
     pub rows: Vec<Row>,
     pub limits: Option<LimitsReport>,
     pub unreadable: Unreadable,
-    /// POSIX objects and memfds were gathered (not with `--ns PATH`).
-    pub files: bool,
+    /// Whether POSIX objects and memfds were gathered.
+    pub files: Files,
     /// With `-A`: namespaces that could not be entered.
     pub not_entered: usize,
     pub detail: Option<(ObjectId, Detail)>,
@@ -274,7 +274,7 @@ impl App {
             rows: Vec::new(),
             limits: None,
             unreadable: Unreadable::default(),
-            files: true,
+            files: Files::Gathered,
             not_entered: 0,
             detail: None,
             now: None,
@@ -779,7 +779,6 @@ pub(crate) mod tests {
     pub(crate) fn overview(segments: Vec<Segment>) -> Overview {
         Overview {
             objects: segments.into_iter().map(Object::Sysv).collect(),
-            files: true,
             now: NOW,
             ..Default::default()
         }

@@ -7,7 +7,7 @@
 //! A narrow terminal drops columns, least useful first; no row ever wraps.
 
 use super::app::{App, KEYS, Mark, Mode, Row, Sort, what};
-use crate::gather::overview::Detail;
+use crate::gather::overview::{Detail, Files};
 use crate::model::object::{Kind, ObjectId};
 use crate::render::limits::percent;
 use crate::render::posix::printable;
@@ -328,7 +328,7 @@ fn totals_line(app: &App, width: u16) -> String {
     let kinds: Vec<Kind> = Kind::ALL
         .iter()
         .copied()
-        .filter(|&k| k == Kind::Sysv || app.files || app.now.is_none())
+        .filter(|&k| app.files.has(k) || app.now.is_none())
         .collect();
     let totals = |k: Kind| {
         app.rows
@@ -387,8 +387,13 @@ fn totals_line(app: &App, width: u16) -> String {
                 human_size(bytes)
             ));
         }
-        if !app.files && app.now.is_some() {
-            parts.push("no POSIX objects or memfds (--ns PATH names no /dev/shm)".into());
+        match &app.files {
+            _ if app.now.is_none() => {}
+            Files::Gathered => {}
+            Files::NotAsked => {
+                parts.push("no POSIX objects or memfds (--ns PATH names no /dev/shm)".into())
+            }
+            Files::NoPosix(why) => parts.push(format!("no POSIX objects: {}", printable(why))),
         }
         parts.join("  ")
     };
@@ -423,7 +428,11 @@ fn heading_lines(app: &App, width: u16, p: &Palette) -> [Line<'static>; 2] {
     if !app.unreadable.is_empty() {
         second.push(format!(
             "{} of {} unreadable",
-            if app.files { "maps or fds" } else { "maps" },
+            if app.files.fds() {
+                "maps or fds"
+            } else {
+                "maps"
+            },
             plural(app.unreadable.pids.len() as u64, "process", "processes")
         ));
     }
@@ -1091,13 +1100,25 @@ mod tests {
         );
         // With --ns PATH no /dev/shm is known: said, not shown as none.
         let mut app = mixed();
-        app.files = false;
+        app.files = Files::NotAsked;
         app.rows.retain(|r| r.object.kind() == Kind::Sysv);
         let (lines, _) = draw(&app, 170, 24);
         assert!(
             lines[0].contains(
                 "SysV 1 segment, 64 KiB  no POSIX objects or memfds (--ns PATH names no /dev/shm)"
             ) && !lines[0].contains("POSIX 0"),
+            "{}",
+            lines[0]
+        );
+        // A /dev/shm that could not be read: memfds still, and why no POSIX object.
+        let mut app = mixed();
+        app.files = Files::NoPosix("/dev/shm: No such file or directory (os error 2)".into());
+        app.rows.retain(|r| r.object.kind() != Kind::Posix);
+        let (lines, _) = draw(&app, 170, 24);
+        assert!(
+            lines[0].contains(
+                "SysV 1 segment, 64 KiB  memfd 1 memfd, 8 KiB  no POSIX objects: /dev/shm: No such file"
+            ),
             "{}",
             lines[0]
         );
