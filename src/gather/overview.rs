@@ -373,12 +373,13 @@ impl Gatherer {
 /// What `info` shows of a POSIX object or memfd, from this refresh's listing: its
 /// holders came from the same scan.
 fn file_detail(id: ObjectId, objects: &[Object], unreadable: &Unreadable) -> Detail {
-    let files = || objects.iter().filter_map(Object::file);
     let Some(o) = objects.iter().find(|o| o.id() == id).and_then(Object::file) else {
         return Detail::Failed("gone: no name reaches it and no process holds it any more".into());
     };
     // Other unlinked objects of its name, still held.
-    let others = files()
+    let others = objects
+        .iter()
+        .filter_map(Object::file)
         .filter(|other: &&ShmObject| {
             other.kind == o.kind
                 && other.name == o.name
