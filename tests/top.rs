@@ -56,7 +56,7 @@ impl Tmux {
         ])
         .arg(&t.socket)
         .stdin(Stdio::null());
-        t.new_session(c, width, height, command);
+        t.open_pane(c, width, height, command);
         t
     }
 
@@ -74,12 +74,12 @@ impl Tmux {
         };
         let mut c = world.command("tmux");
         c.arg("-S").arg(&t.socket);
-        t.new_session(c, width, height, None);
+        t.open_pane(c, width, height, None);
         t
     }
 
-    /// Start the session of `tmux` (a command up to its `-S SOCKET`).
-    fn new_session(&self, mut c: Command, width: u16, height: u16, command: Option<&str>) {
+    /// Start the server with its one pane, `tmux` being a command up to its `-S SOCKET`.
+    fn open_pane(&self, mut c: Command, width: u16, height: u16, command: Option<&str>) {
         c.args(["-f", "/dev/null", "new-session", "-d", "-s", "top", "-x"])
             .arg(width.to_string())
             .arg("-y")
