@@ -16,7 +16,9 @@
 //!    and mapping), in a private /dev/shm.
 //!
 //! 4. One refresh of `top` at 4096 segments and 200 holding processes (10 of the segments
-//!    rings, 2 of those attached): CPU time per refresh, from getrusage.
+//!    rings, 2 of those attached): CPU time per refresh, from getrusage; beside it, a
+//!    refresh of the segments alone (no fds, no /dev/shm), to show what POSIX objects and
+//!    memfds add.
 //!
 //! `SHMCTL_RS_BENCH_ITEMS` (default 5000000) and `SHMCTL_RS_BENCH_RUNS` (default 9) scale
 //! it; `SHMCTL_RS_BENCH_ONLY=protocol|transports|listing|objects|top` runs one part.
@@ -422,33 +424,53 @@ fn top(holder: &Path) {
     // Each holder maps its share of the segments (two of the rings among them).
     let attached = &ids[RINGS - 2..];
     let share = |h: usize| h * attached.len() / HOLDERS;
-    let holders: Vec<std::process::Child> = (0..HOLDERS)
-        .map(|h| hold(holder, &attached[share(h)..share(h + 1)]))
-        .collect();
-    assert_eq!(holders.len(), HOLDERS);
+    let holders = KillOnDrop(
+        (0..HOLDERS)
+            .map(|h| hold(holder, &attached[share(h)..share(h + 1)]))
+            .collect(),
+    );
+    assert_eq!(holders.0.len(), HOLDERS);
     let mut gatherer = Gatherer::new();
     let request = Request::default();
     let (cpu, wall) = (cpu_seconds(), Instant::now());
     let first = gatherer.refresh(&request).expect("refresh");
     let first_cpu = (cpu_seconds() - cpu) * 1e3;
     let first_wall = wall.elapsed().as_secs_f64() * 1e3;
-    assert_eq!(first.objects.len(), SEGMENTS);
+    let segments = |o: &shmctl_rs::gather::overview::Overview| {
+        o.objects.iter().filter(|o| o.segment().is_some()).count()
+    };
+    assert_eq!(segments(&first), SEGMENTS);
     assert_eq!(first.rings.len(), RINGS, "every ring recognised");
+    // POSIX objects and memfds of the host are listed too: only segments are counted.
     let held: usize = first
         .objects
         .iter()
-        .filter(|o| !o.holders().is_empty())
+        .filter(|o| o.segment().is_some() && !o.holders().is_empty())
         .count();
     assert_eq!(held, SEGMENTS - RINGS + 2, "every holder seen");
-    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    // Side by side with refreshes of segments alone (no fds read, no /dev/shm), as `top
+    // --ns PATH` takes them: what POSIX objects and memfds add.
+    let mut alone = Gatherer::new();
+    let segments_alone = Request {
+        place: None,
+        ..Request::default()
+    };
+    alone.refresh(&segments_alone).expect("refresh");
+    let (mut cpu_ms, mut wall_ms, mut alone_cpu, mut alone_wall) = (0.0, 0.0, 0.0, 0.0);
     let mut overviews = Vec::new();
     for _ in 0..refreshes {
+        let (cpu, wall) = (cpu_seconds(), Instant::now());
         let o = gatherer.refresh(&request).expect("refresh");
-        assert_eq!(o.objects.len(), SEGMENTS);
+        cpu_ms += (cpu_seconds() - cpu) * 1e3 / refreshes as f64;
+        wall_ms += wall.elapsed().as_secs_f64() * 1e3 / refreshes as f64;
+        assert_eq!(segments(&o), SEGMENTS);
         overviews.push(o);
+        let (cpu, wall) = (cpu_seconds(), Instant::now());
+        let o = alone.refresh(&segments_alone).expect("refresh");
+        alone_cpu += (cpu_seconds() - cpu) * 1e3 / refreshes as f64;
+        alone_wall += wall.elapsed().as_secs_f64() * 1e3 / refreshes as f64;
+        assert_eq!(o.objects.len(), SEGMENTS);
     }
-    let cpu_ms = (cpu_seconds() - cpu) * 1e3 / refreshes as f64;
-    let wall_ms = wall.elapsed().as_secs_f64() * 1e3 / refreshes as f64;
     // What the main loop does with each: take it into the state, and draw a 120x40 screen.
     let mut app = shmctl_rs::top::app::App::new(Duration::from_secs(1), false, true);
     let mut terminal =
@@ -473,6 +495,10 @@ fn top(holder: &Path) {
         "each gathering after"
     );
     println!(
+        "{:>22} {alone_cpu:>10.1} {alone_wall:>10.1}",
+        "  segments alone"
+    );
+    println!(
         "{:>22} {draw_cpu:>10.1} {draw_wall:>10.1}",
         "taking it in, drawing"
     );
@@ -485,12 +511,21 @@ fn top(holder: &Path) {
             "OVER IT"
         }
     );
-    for mut h in holders {
-        let _ = h.kill();
-        let _ = h.wait();
-    }
+    drop(holders);
     for id in ids {
         let _ = shm::remove(shm::ShmId(id));
+    }
+}
+
+/// Processes killed when it goes, also when an assertion fails.
+struct KillOnDrop(Vec<std::process::Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        for h in &mut self.0 {
+            let _ = h.kill();
+            let _ = h.wait();
+        }
     }
 }
 

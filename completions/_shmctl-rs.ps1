@@ -36,7 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
-            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every shared-memory object, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -194,8 +194,8 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Refresh every DURATION (at least 100ms)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Refresh every DURATION (at least 100ms)')
             [CompletionResult]::new('--ns', '--ns', [CompletionResultType]::ParameterName, 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)')
-            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
-            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), with a namespace column')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), and every mount namespace''s /dev/shm, with a namespace column')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every IPC namespace on the host (containers too), and every mount namespace''s /dev/shm, with a namespace column')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -326,7 +326,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Show the kernel''s shared-memory limits and how much is in use')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency')
-            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every segment, refreshed in place: sort, filter, details, removal')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live view of every shared-memory object, refreshed in place: sort, filter, details, removal')
             [CompletionResult]::new('ring', 'ring', [CompletionResultType]::ParameterValue, 'Run the shared-memory producer/consumer ring')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -33,7 +33,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
             cand metrics 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
-            cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
+            cand top 'A live view of every shared-memory object, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -180,8 +180,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -d 'Refresh every DURATION (at least 100ms)'
             cand --interval 'Refresh every DURATION (at least 100ms)'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
-            cand -A 'Every IPC namespace on the host (containers too), with a namespace column'
-            cand --all-namespaces 'Every IPC namespace on the host (containers too), with a namespace column'
+            cand -A 'Every IPC namespace on the host (containers too), and every mount namespace''s /dev/shm, with a namespace column'
+            cand --all-namespaces 'Every IPC namespace on the host (containers too), and every mount namespace''s /dev/shm, with a namespace column'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -300,7 +300,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand limits 'Show the kernel''s shared-memory limits and how much is in use'
             cand metrics 'Prometheus metrics of the segments and limits: printed, written for node_exporter''s textfile collector, or served over HTTP'
             cand status 'Decode a producer/consumer ring: indices, semaphores, fill level and consistency'
-            cand top 'A live view of every segment, refreshed in place: sort, filter, details, removal'
+            cand top 'A live view of every shared-memory object, refreshed in place: sort, filter, details, removal'
             cand ring 'Run the shared-memory producer/consumer ring'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

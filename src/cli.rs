@@ -81,24 +81,38 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
     Status(StatusArgs),
-    /// A live view of every segment, refreshed in place: sort, filter, details, removal
+    /// A live view of every shared-memory object, refreshed in place: sort, filter, details, removal
     ///
-    /// One table of segments: key, id, owner, size, rss (and how fast it grows), nattch, the
-    /// processes that hold it, status flags and what it is; rows that appeared (+), changed
-    /// (~) or vanished (-) are marked for one refresh. The heading sums them up against the
-    /// kernel's SHMMNI and SHMALL. A segment that holds the document's ring shows a fill
-    /// gauge, items per second (from its head's movement between refreshes), its consistency
-    /// and its producer and consumer. Keys: see KEYS below, or press ? in the view.
+    /// One table of System V segments, POSIX objects (the files of /dev/shm, and those
+    /// unlinked but still held) and memfds; Tab shows one kind at a time, or all again, and a
+    /// KIND column appears when rows of more than one kind are shown. Columns: key or name,
+    /// id (a segment's shmid, a file's inode), owner, size, rss and how fast it grows (for a
+    /// POSIX object or memfd its allocated bytes, tmpfs blocks: the heading says ALLOC),
+    /// nattch (segments only), the processes that hold it, status flags and what it is; rows
+    /// that appeared (+), changed (~) or vanished (-) are marked for one refresh. The heading
+    /// counts objects and bytes per kind, segments against the kernel's SHMMNI and SHMALL. A
+    /// segment that holds the document's ring shows a fill gauge, items per second (from its
+    /// head's movement between refreshes), its consistency and its producer and consumer.
+    /// Keys: see KEYS below, or press ? in the view.
     ///
-    /// Each refresh reads /proc/sysvipc/shm and every process's maps once, on a thread of its
-    /// own. Reading a ring changes nothing when run as root: it is read through
+    /// Each refresh reads /proc/sysvipc/shm, /dev/shm and every process's maps and fds once,
+    /// on a thread of its own: the same pass finds the holders of segments, POSIX objects and
+    /// memfds. With --ns PID the POSIX objects and memfds are those of that process's mount
+    /// namespace, as in ls; an ipc namespace file (--ns PATH) names none, and only segments
+    /// are shown. Reading a ring changes nothing when run as root: it is read through
     /// /proc/PID/map_files of a process that has it attached. Otherwise (or when nobody has it
     /// attached) it is attached read-only for a moment, which sets the segment's lpid and its
     /// attach and detach times to this process's, as status does; a ring nobody has attached
     /// since is not attached again.
     ///
-    /// d removes the selected segment with IPC_RMID, as rm does, only after a confirmation
-    /// that names it and says whether it is attached (then it is only marked for destruction).
+    /// Enter shows what info shows of the selected object (info ID, info /NAME or info
+    /// memfd:INODE), holders included. d removes the selected segment with IPC_RMID, or
+    /// unlinks the selected POSIX object, as rm does, only after a confirmation that names it
+    /// and says whether it is attached or held: an attached segment is only marked for
+    /// destruction, a held object lives on, nameless, until its last holder lets go. An object
+    /// is unlinked in the /dev/shm it was listed in, and only while its name still reaches
+    /// the same file (device and inode). A memfd has no name to remove: d says so and removes
+    /// nothing.
     ///
     /// Needs a terminal on stdout (for a pipe or a file, use ls --watch). NO_COLOR turns
     /// colours off. q or Esc end it with status 0, Ctrl-C, SIGTERM or SIGHUP with 130; the
@@ -429,7 +443,8 @@ pub struct TopArgs {
     /// Refresh every DURATION (at least 100ms)
     #[arg(short = 'd', long, value_parser = duration, default_value = "1s", value_name = "DURATION")]
     pub interval: Duration,
-    /// Every IPC namespace on the host (containers too), with a namespace column
+    /// Every IPC namespace on the host (containers too), and every mount namespace's
+    /// /dev/shm, with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
     pub all_namespaces: bool,
 }

@@ -760,18 +760,21 @@ pub fn examples(path: &str) -> &'static [(&'static str, &'static str)] {
             ),
         ],
         "top" => &[
-            ("shmctl-rs top", "Every segment, refreshed every second."),
+            (
+                "shmctl-rs top",
+                "Every segment, POSIX object and memfd, refreshed every second.",
+            ),
             (
                 "shmctl-rs top -d 250ms",
                 "Four refreshes a second (to watch a ring fill).",
             ),
             (
                 "shmctl-rs top -A",
-                "Every IPC namespace on the host, containers too.",
+                "Every namespace on the host, containers' segments and /dev/shm too.",
             ),
             (
                 "shmctl-rs top --ns 4242",
-                "The IPC namespace of process 4242 (a container).",
+                "The segments and POSIX objects of process 4242's namespaces (a container).",
             ),
             ("NO_COLOR=1 shmctl-rs top", "Without colours."),
         ],
@@ -901,7 +904,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         ));
     }
     match path {
-        "" | "ls" | "info" | "rm" | "create" => {
+        "" | "ls" | "info" | "rm" | "create" | "top" => {
             f.push((
                 "/dev/shm",
                 "POSIX shared-memory objects (shm_open); sem.* files are POSIX semaphores and are left out",
@@ -914,7 +917,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         _ => {}
     }
     match path {
-        "" | "ls" | "info" | "rm" => {
+        "" | "ls" | "info" | "rm" | "top" => {
             f.push((
                 "/proc/PID/fd, /proc/PID/fdinfo",
                 "open files of each process (holders of POSIX objects and memfds, by device and inode; fdinfo's flags tell read-only)",

@@ -2,15 +2,20 @@
 //! the screen read back. Each test has its own tmux server (a socket in its own temporary
 //! directory, started from the test's thread after `isolate()`, so that the server, its
 //! shell and the view all live in the test's IPC namespace), killed when the test ends.
+//! The server runs in a mount namespace of its own with a fresh tmpfs on /dev/shm: the
+//! view lists the POSIX objects a test makes there, and no other's (nor the host's); the
+//! tmpfs goes with the server's last process.
 
 mod common;
 
+use common::world::World;
 use common::*;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A tmux server with one pane running `sh`, removed with the guard.
+/// A tmux server with one pane running `sh`, with a /dev/shm of its own, removed with the
+/// guard.
 struct Tmux {
     _dir: tempfile::TempDir,
     socket: PathBuf,
@@ -37,7 +42,44 @@ impl Tmux {
             socket: dir.path().join("socket"),
             _dir: dir,
         };
-        let mut c = t.command();
+        let mut c = Command::new("unshare");
+        c.args([
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o mode=1777,size=64m tmpfs /dev/shm && exec \"$0\" \"$@\"",
+            "tmux",
+            "-S",
+        ])
+        .arg(&t.socket)
+        .stdin(Stdio::null());
+        t.open_pane(c, width, height, command);
+        t
+    }
+
+    /// A server as [`Tmux::start`] makes, inside `world` (its PID namespace and its
+    /// /dev/shm): the view sees the world's processes, every one of them readable, so an
+    /// object nobody holds is known to be unheld.
+    fn start_in(world: &World, width: u16, height: u16) -> Tmux {
+        let dir = tempfile::Builder::new()
+            .prefix("shmctl-rs-top")
+            .tempdir()
+            .unwrap();
+        let t = Tmux {
+            socket: dir.path().join("socket"),
+            _dir: dir,
+        };
+        let mut c = world.command("tmux");
+        c.arg("-S").arg(&t.socket);
+        t.open_pane(c, width, height, None);
+        t
+    }
+
+    /// Start the server with its one pane, `tmux` being a command up to its `-S SOCKET`.
+    fn open_pane(&self, mut c: Command, width: u16, height: u16, command: Option<&str>) {
         c.args(["-f", "/dev/null", "new-session", "-d", "-s", "top", "-x"])
             .arg(width.to_string())
             .arg("-y")
@@ -55,7 +97,15 @@ impl Tmux {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        t
+    }
+
+    /// The files of the world's /dev/shm.
+    fn dev_shm(world: &World) -> Vec<String> {
+        world
+            .sh("ls -1 /dev/shm")
+            .lines()
+            .map(String::from)
+            .collect()
     }
 
     fn command(&self) -> Command {
@@ -79,6 +129,12 @@ impl Tmux {
         let mut args = vec!["send-keys", "-t", "top"];
         args.extend_from_slice(keys);
         self.tmux(&args);
+    }
+
+    /// `/`, then `text` typed as it is (ending with Enter, the filter is kept).
+    fn filter(&self, text: &str) {
+        self.keys(&["/"]);
+        self.tmux(&["send-keys", "-t", "top", "-l", text]);
     }
 
     /// Text typed as it is, then Enter.
@@ -206,9 +262,31 @@ impl Drop for Tmux {
     }
 }
 
+/// After `isolate()`, a world (see tests/common/world.rs) and a view's terminal inside it
+/// (`None` without tmux, where that is allowed).
+fn world(width: u16, height: u16) -> Option<(World, Tmux)> {
+    if !tmux_available() {
+        return None;
+    }
+    isolate();
+    let w = World::new();
+    let t = Tmux::start_in(&w, width, height);
+    Some((w, t))
+}
+
 /// The line of the screen that holds `needle`.
 fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(needle))
+}
+
+/// The row of the table that holds `needle`: below the three heading lines, above the
+/// status line (never the heading that repeats a filter).
+fn row_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let rows = lines
+        .get(3..lines.len().saturating_sub(1))
+        .unwrap_or_default();
+    rows.iter().copied().find(|l| l.contains(needle))
 }
 
 /// The order in which `keys` appear on the screen.
@@ -267,13 +345,16 @@ fn the_view_lists_segments_and_a_new_one_appears_within_two_refreshes() {
         line_with(&screen, "0x00001602").is_some_and(|l| l.contains("1 MiB")),
         "{screen}"
     );
+    // Per kind, System V's against SHMMNI and SHMALL (at 120 columns, without the
+    // percentages); the private /dev/shm has no POSIX objects, the test's processes no
+    // memfds.
     assert!(
-        screen.contains("SysV 2 segments, 1.1 MiB"),
-        "per kind: {screen}"
+        screen.contains("SysV 2/4096 segments, 1.1 MiB/") && !screen.contains("SHMMNI"),
+        "per kind, against SHMMNI and SHMALL: {screen}"
     );
     assert!(
-        screen.contains("SHMMNI 2/"),
-        "totals against SHMMNI: {screen}"
+        screen.contains("POSIX 0 objects, 0 B  memfd 0 memfds, 0 B"),
+        "per kind: {screen}"
     );
     // The refresh time in the heading tells refreshes apart (they are a second apart).
     let stamp = |s: &str| {
@@ -329,8 +410,7 @@ fn sorting_and_filtering_change_the_order() {
         ["0x00000100", "0x00000300", "0x00000200"],
         "{screen}"
     );
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "0x00000300"]);
+    t.filter("0x00000300");
     t.keys(&["Enter"]);
     let screen = t.wait("filtered", |s| s.contains("filter '0x00000300'"));
     assert_eq!(order(&screen, &keys), ["0x00000300"], "{screen}");
@@ -354,8 +434,7 @@ fn enter_shows_the_holders_of_a_segment() {
     let pid = holder.pid().as_raw();
     let t = Tmux::start(120, 40, None);
     t.top("--interval 300ms");
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "0x00000502"]);
+    t.filter("0x00000502");
     t.keys(&["Enter", "Enter"]);
     let screen = t.wait("the detail pane", |s| s.contains("PID  COMMAND"));
     assert!(screen.contains(&format!("segment {id}")), "{screen}");
@@ -714,9 +793,17 @@ fn other_namespaces_with_ns_and_all_namespaces() {
     );
     t.keys(&["q"]);
     t.ended(0);
-    let screen = t.top("-A --interval 300ms");
-    let theirs = line_with(&screen, "0x00002222").unwrap_or_else(|| panic!("{screen}"));
-    assert!(screen.contains("0x00001111"), "{screen}");
+    t.top("-A --interval 300ms");
+    // Filtered: other namespaces of the host may hold thousands of segments.
+    t.filter("0x00001111");
+    t.keys(&["Enter"]);
+    t.wait("ours", |s| {
+        s.contains("filter '0x00001111'") && row_with(s, "0x00001111").is_some()
+    });
+    t.keys(&["/", "C-u"]);
+    t.tmux(&["send-keys", "-t", "top", "-l", "0x00002222"]);
+    let screen = t.wait("theirs", |s| row_with(s, "0x00002222").is_some());
+    let theirs = row_with(&screen, "0x00002222").unwrap();
     use std::os::unix::fs::MetadataExt;
     let inode = std::fs::metadata(format!("/proc/{pid}/ns/ipc"))
         .unwrap()
@@ -725,8 +812,6 @@ fn other_namespaces_with_ns_and_all_namespaces() {
     // Both segments are shmid 0 of their namespace, of the same size: d on the
     // container's removes the container's, inside its namespace, and not ours.
     assert_eq!(shmids(), [0]);
-    t.keys(&["/"]);
-    t.tmux(&["send-keys", "-t", "top", "-l", "0x00002222"]);
     t.keys(&["Enter", "d"]);
     t.wait("the question", |s| {
         s.contains("Remove segment 0 (key 0x00002222")
@@ -795,11 +880,486 @@ fn an_unprivileged_user_sees_everything_and_is_refused_removal() {
     assert_eq!(shmids(), [a]);
     t.keys(&["Enter"]);
     // IPC_STAT is refused: the detail is what /proc shows every user, and says so.
-    let screen = t.wait("the detail", |s| s.contains("(Esc back"));
+    // (The pane opens at once, saying "gathering..." until the collector's next refresh.)
+    let screen = t.wait("the detail", |s| {
+        s.contains("(Esc back") && !s.contains("gathering...")
+    });
     assert!(
         screen.contains("uid 65534 may not read this segment") && screen.contains("0x00000e01"),
         "{screen}"
     );
     t.keys(&["Escape", "q"]);
+    t.ended(0);
+}
+
+#[test]
+fn posix_objects_and_memfds_are_listed_beside_segments_and_tab_switches_kinds() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "64K", "--key", "0x1401"]);
+    let w = World::new();
+    let t = Tmux::start_in(&w, 140, 40);
+    let held = w.holder(&["posix", "/top.held", "65536"]);
+    w.sh("head -c 5000 /dev/zero > /dev/shm/top.idle");
+    let memfd = w.holder(&["memfd", "top-memfd", "8192"]);
+    let screen = t.top("--interval 300ms");
+    assert!(
+        screen.contains("SHMMNI 1/4096 (<0.1%)  SHMALL 64 KiB/")
+            && screen.contains("SysV 1 segment, 64 KiB  POSIX 2 objects, 68.9 KiB")
+            && screen.contains("memfd 1 memfd, 8 KiB"),
+        "totals per kind: {screen}"
+    );
+    let heading = screen.lines().nth(2).unwrap();
+    assert!(
+        heading.contains("KIND") && heading.contains("KEY/NAME") && heading.contains("RSS/ALLOC"),
+        "{screen}"
+    );
+    let segment = line_with(&screen, "0x00001401").unwrap_or_else(|| panic!("{screen}"));
+    assert!(segment.starts_with("  SysV "), "{segment}");
+    // A POSIX object: its inode for an id, allocated bytes, no nattch, its holder.
+    let row = line_with(&screen, "/top.held").unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.starts_with("  POSIX /top.held"), "{row}");
+    for cell in [
+        format!(" {} ", held.inode),
+        "64 KiB 64 KiB".to_string(),
+        " - 1 shm_holder".to_string(),
+    ] {
+        assert!(row.contains(&cell), "{cell} in {row}");
+    }
+    let idle = line_with(&screen, "/top.idle").unwrap_or_else(|| panic!("{screen}"));
+    assert!(idle.contains("unheld"), "{idle}");
+    let row = line_with(&screen, "memfd:top-memfd").unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.starts_with("  memfd memfd:top-memfd") && row.contains(&format!(" {} ", memfd.inode)),
+        "{row}"
+    );
+    // Tab: each kind alone, then all again.
+    let kinds = |s: &str| {
+        (
+            s.contains("0x00001401"),
+            s.contains("/top.held"),
+            s.contains("memfd:top-memfd"),
+        )
+    };
+    t.keys(&["Tab"]);
+    let screen = t.wait("segments only", |s| s.contains("showing SysV"));
+    assert_eq!(kinds(&screen), (true, false, false), "{screen}");
+    assert!(!screen.lines().nth(2).unwrap().contains("KIND"), "{screen}");
+    t.keys(&["Tab"]);
+    let screen = t.wait("POSIX objects only", |s| s.contains("showing POSIX"));
+    assert_eq!(kinds(&screen), (false, true, false), "{screen}");
+    assert!(screen.contains("/top.idle"), "{screen}");
+    let heading = screen.lines().nth(2).unwrap();
+    assert!(
+        heading.contains("NAME") && heading.contains("ALLOC") && !heading.contains("KEY"),
+        "{screen}"
+    );
+    t.keys(&["Tab"]);
+    let screen = t.wait("memfds only", |s| s.contains("showing memfd"));
+    assert_eq!(kinds(&screen), (false, false, true), "{screen}");
+    t.keys(&["Tab"]);
+    let screen = t.wait("all kinds", |s| s.contains("showing all kinds"));
+    assert_eq!(kinds(&screen), (true, true, true), "{screen}");
+    // The filter matches names; an object made now appears.
+    t.filter("top.");
+    t.keys(&["Enter"]);
+    w.sh("head -c 100 /dev/zero > /dev/shm/top.new");
+    let screen = t.wait("the new object", |s| s.contains("/top.new"));
+    assert_eq!(kinds(&screen), (false, true, false), "{screen}");
+    assert!(
+        line_with(&screen, "/top.new").is_some_and(|l| l.starts_with("+ ")),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    drop((held, memfd));
+}
+
+#[test]
+fn enter_shows_the_holders_of_a_posix_object() {
+    let Some((w, t)) = world(120, 40) else {
+        return;
+    };
+    let maker = w.holder(&["posix", "/top.info", "20000"]);
+    let reader = w.holder(&["open", "/top.info", "ro"]);
+    t.top("--interval 300ms");
+    t.filter("/top.info");
+    t.keys(&["Enter", "Enter"]);
+    let screen = t.wait("the detail pane", |s| s.contains("PID  COMMAND"));
+    for expected in [
+        "POSIX object /top.info  (Esc back".to_string(),
+        "name       /top.info".to_string(),
+        "kind       POSIX shared memory (shm_open)".to_string(),
+        "path       /dev/shm/top.info".to_string(),
+        format!("inode      {}", maker.inode),
+        "size       19.5 KiB (20000 bytes)".to_string(),
+        "holders    2 processes".to_string(),
+    ] {
+        assert!(screen.contains(&expected), "{expected}:\n{screen}");
+    }
+    let line = |pid: i64| {
+        line_with(&screen, &format!("{pid}  shm_holder"))
+            .unwrap_or_else(|| panic!("{pid}:\n{screen}"))
+            .to_string()
+    };
+    assert!(line(maker.pid).contains("read-write"), "{screen}");
+    assert!(line(reader.pid).contains("read-only"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait("the table again", |s| !s.contains("PID  COMMAND"));
+    t.keys(&["q"]);
+    t.ended(0);
+    drop((maker, reader));
+}
+
+#[test]
+fn d_unlinks_exactly_the_selected_posix_object_and_only_after_yes() {
+    let Some((w, t)) = world(140, 40) else {
+        return;
+    };
+    w.sh("for n in a b; do head -c 4096 /dev/zero > /dev/shm/top.$n; done");
+    let held = w.holder(&["posix", "/top.c", "8192"]);
+    // A segment of the same size beside them: never the one removed.
+    let segment = create(&["--size", "4K", "--key", "0x1701"]);
+    t.top("--interval 300ms");
+    let select = |name: &str| {
+        t.keys(&["/", "C-u"]);
+        t.tmux(&["send-keys", "-t", "top", "-l", name]);
+        t.keys(&["Enter"]);
+        t.wait("the filter", |s| s.contains(&format!("filter '{name}'")));
+    };
+    select("/top.b");
+    t.keys(&["d"]);
+    let screen = t.wait("the question", |s| s.contains("Remove POSIX object"));
+    assert!(
+        screen.contains("Remove POSIX object /top.b (inode ")
+            && screen.contains("4 KiB allocated of 4 KiB, owner"),
+        "{screen}"
+    );
+    assert!(screen.contains("Nobody holds it"), "{screen}");
+    t.keys(&["n"]);
+    t.wait("kept", |s| s.contains("kept POSIX object /top.b"));
+    assert_eq!(
+        Tmux::dev_shm(&w),
+        ["top.a", "top.b", "top.c"],
+        "a no removes nothing"
+    );
+    t.keys(&["d", "Escape"]);
+    t.wait("kept", |s| s.contains("kept POSIX object /top.b"));
+    assert_eq!(
+        Tmux::dev_shm(&w),
+        ["top.a", "top.b", "top.c"],
+        "Esc removes nothing"
+    );
+    t.keys(&["d", "y"]);
+    t.wait("the removal", |s| {
+        s.contains("removed POSIX object /top.b (4 KiB, 4 KiB allocated)")
+    });
+    assert_eq!(
+        Tmux::dev_shm(&w),
+        ["top.a", "top.c"],
+        "exactly the selected one went"
+    );
+    assert_eq!(shmids(), [segment]);
+    // A held one: said so; its name goes, and it lives on, unlinked, with its holder.
+    select("/top.c");
+    t.keys(&["d"]);
+    let screen = t.wait("the question", |s| s.contains("Remove POSIX object"));
+    assert!(
+        screen.contains("Remove POSIX object /top.c (inode"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!(
+            "It is still HELD by 1 process ({} shm_holder (fd, map))",
+            held.pid
+        )),
+        "{screen}"
+    );
+    t.keys(&["y"]);
+    t.wait("unlinked", |s| {
+        s.contains("unlinked POSIX object /top.c") && s.contains("still held by 1 process")
+    });
+    assert_eq!(Tmux::dev_shm(&w), ["top.a"]);
+    let screen = t.wait("the unlinked object", |s| {
+        s.lines()
+            .any(|l| l.get(2..).is_some_and(|r| r.starts_with("/top.c")) && l.contains("deleted"))
+    });
+    assert!(screen.contains("1 shm_holder"), "{screen}");
+    // It has no name left: d says so and asks nothing.
+    t.keys(&["d"]);
+    t.wait("the refusal", |s| {
+        s.contains("POSIX object /top.c is already unlinked: no name is left to remove")
+    });
+    t.keys(&["y"]);
+    assert_eq!(Tmux::dev_shm(&w), ["top.a"]);
+    t.keys(&["q"]);
+    t.ended(0);
+    drop(held);
+}
+
+#[test]
+fn an_object_made_again_under_its_name_before_the_yes_is_left_alone() {
+    let Some((w, t)) = world(140, 40) else {
+        return;
+    };
+    w.sh("head -c 4096 /dev/zero > /dev/shm/top.again");
+    t.top("--interval 5s");
+    t.filter("/top.again");
+    t.keys(&["Enter", "d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.again")
+    });
+    // Meanwhile it is removed and made again under its name: another file.
+    let inode = |w: &World| w.sh("stat -c %i /dev/shm/top.again").trim().to_string();
+    let before = inode(&w);
+    w.sh("rm /dev/shm/top.again && head -c 100 /dev/zero > /dev/shm/top.marker && head -c 8192 /dev/zero > /dev/shm/top.again");
+    let after = inode(&w);
+    assert_ne!(before, after);
+    t.keys(&["y"]);
+    let screen = t.wait("the outcome", |s| s.contains("left alone"));
+    assert!(
+        screen.contains(&format!(
+            "POSIX object /top.again: the name now reaches another file (inode {after}) than the one confirmed (inode {before}): left alone"
+        )),
+        "{screen}"
+    );
+    assert_eq!(Tmux::dev_shm(&w), ["top.again", "top.marker"]);
+    assert_eq!(inode(&w), after);
+    // Confirmed, then removed by someone else before the yes: said, nothing else goes.
+    t.wait("the new one alone", |s| {
+        let rows: Vec<&str> = s
+            .lines()
+            .skip(3)
+            .take(36)
+            .filter(|l| l.contains("/top.again"))
+            .collect();
+        rows.len() == 1 && rows[0].contains(&format!(" {after} "))
+    });
+    t.keys(&["d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.again")
+    });
+    w.sh("rm /dev/shm/top.again");
+    t.keys(&["y"]);
+    let screen = t.wait("the outcome", |s| s.contains("no such object"));
+    assert!(
+        screen.contains("POSIX object /top.again: no such object in /dev/shm"),
+        "{screen}"
+    );
+    assert_eq!(Tmux::dev_shm(&w), ["top.marker"]);
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn an_unprivileged_user_is_refused_unlinking_anothers_object_and_names_show_escaped() {
+    let Some((w, t)) = world(140, 40) else {
+        return;
+    };
+    // Root's object, and one planted with a name that would move the cursor and clear
+    // the screen if it reached the terminal as it is.
+    w.sh("head -c 4096 /dev/zero > /dev/shm/top.roots && chmod 644 /dev/shm/top.roots");
+    w.sh("printf x > \"/dev/shm/top.$(printf '\\033[2J\\033[H')evil\"");
+    let (_dir, binary) = world_readable_bin();
+    t.line(&format!(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups '{}' top -d 300ms < /dev/null; printf 'e%sit=%s\\n' x $?",
+        binary.display()
+    ));
+    let screen = t.wait("the first refresh", |s| s.contains("shmctl-rs top at "));
+    assert!(
+        screen.contains("/top.\\x1b[2J\\x1b[Hevil"),
+        "escaped, not drawn: {screen}"
+    );
+    t.filter("/top.roots");
+    t.keys(&["Enter", "d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.roots")
+    });
+    t.keys(&["y"]);
+    let screen = t.wait("the refusal", |s| s.contains("permission denied"));
+    assert!(
+        screen.contains("POSIX object /top.roots: permission denied") && screen.contains("sticky"),
+        "{screen}"
+    );
+    assert!(Tmux::dev_shm(&w).contains(&"top.roots".to_string()));
+    t.keys(&["q"]);
+    t.ended(0);
+}
+
+#[test]
+fn d_on_a_memfd_says_it_cannot_be_removed_and_removes_nothing() {
+    let Some((w, t)) = world(140, 40) else {
+        return;
+    };
+    let memfd = w.holder(&["memfd", "top-keep", "4096"]);
+    w.sh("head -c 4096 /dev/zero > /dev/shm/top.beside");
+    t.top("--interval 300ms");
+    t.filter("memfd:top-keep");
+    t.keys(&["Enter", "d"]);
+    t.wait("the refusal", |s| {
+        s.contains(&format!(
+            "memfd:top-keep (inode {}): a memfd has no name to remove",
+            memfd.inode
+        ))
+    });
+    t.keys(&["y"]);
+    std::thread::sleep(Duration::from_millis(700));
+    let screen = t.screen();
+    assert!(!screen.contains("Remove"), "{screen}");
+    assert!(line_with(&screen, "memfd:top-keep").is_some(), "{screen}");
+    assert_eq!(Tmux::dev_shm(&w), ["top.beside"]);
+    // Still held, still listed.
+    let listed = w.objects(&["--memfd"]);
+    assert!(
+        listed.iter().any(|o| o["inode"] == memfd.inode),
+        "{listed:?}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    drop(memfd);
+}
+
+#[test]
+fn posix_objects_of_other_namespaces_with_ns_and_all_namespaces() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    // A container with an object of the same name as one of ours.
+    let container = World::new();
+    container.sh("head -c 8192 /dev/zero > /dev/shm/top.same");
+    use std::os::unix::fs::MetadataExt;
+    let theirs = std::fs::metadata(format!("/proc/{}/ns/mnt", container.init))
+        .unwrap()
+        .ino()
+        .to_string();
+    let t = Tmux::start(160, 40, None);
+    t.line("head -c 4096 /dev/zero > /dev/shm/top.same && clear");
+    // --ns PID: that process's /dev/shm, as ls --ns PID lists it.
+    let screen = t.top(&format!("--ns {} --interval 300ms", container.init));
+    let row = line_with(&screen, "/top.same").unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.contains("8 KiB") && screen.contains("POSIX 1 object"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    // An ipc namespace file names no /dev/shm: said, and none listed.
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("ipc");
+    std::os::unix::fs::symlink(format!("/proc/{}/ns/ipc", container.init), &link).unwrap();
+    let screen = t.top(&format!("--ns {} --interval 300ms", link.display()));
+    assert!(
+        screen.contains("no POSIX objects or memfds (--ns PATH names no /dev/shm)")
+            && !screen.contains("/top.same"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    let screen = t.top("-A --interval 300ms");
+    assert!(screen.lines().nth(2).unwrap().contains("NS"), "{screen}");
+    t.filter("/top.same");
+    t.keys(&["Enter"]);
+    let rows = |s: &str| -> Vec<String> {
+        // The table's rows: below the headings, above the status line.
+        s.lines()
+            .skip(3)
+            .take(36)
+            .filter(|l| l.contains(" /top.same "))
+            .map(String::from)
+            .collect()
+    };
+    // Both are inode 2 of their tmpfs: told apart by their namespace (and device).
+    let screen = t.wait("both objects", |s| rows(s).len() == 2);
+    let at = rows(&screen)
+        .iter()
+        .position(|r| r.contains(&format!(" {theirs} ")))
+        .unwrap_or_else(|| panic!("theirs ({theirs}) in {screen}"));
+    if at == 1 {
+        t.keys(&["j"]);
+    }
+    t.keys(&["d"]);
+    let screen = t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.same")
+    });
+    assert!(
+        screen.contains("8 KiB allocated of 8 KiB"),
+        "theirs: {screen}"
+    );
+    t.keys(&["y"]);
+    // Some process of the host cannot be read, so it is "unlinked", not known "removed".
+    t.wait("the removal", |s| {
+        s.contains(" POSIX object /top.same (8 KiB, 8 KiB allocated)")
+    });
+    let screen = t.wait("ours alone", |s| rows(s).len() == 1);
+    assert!(
+        !rows(&screen)[0].contains(&format!(" {theirs} ")),
+        "{screen}"
+    );
+    assert!(Tmux::dev_shm(&container).is_empty(), "theirs went");
+    // Confirmed in a namespace whose last process exits before the yes: nothing is
+    // removed anywhere else.
+    container.sh("head -c 12288 /dev/zero > /dev/shm/top.same");
+    let screen = t.wait("theirs again", |s| rows(s).len() == 2);
+    let at = rows(&screen)
+        .iter()
+        .position(|r| r.contains(&format!(" {theirs} ")))
+        .unwrap_or_else(|| panic!("theirs ({theirs}) in {screen}"));
+    t.keys(&["g"]);
+    if at == 1 {
+        t.keys(&["j"]);
+    }
+    t.keys(&["d"]);
+    t.wait("the question", |s| s.contains("12 KiB allocated of 12 KiB"));
+    drop(container);
+    t.keys(&["y"]);
+    let screen = t.wait("the refusal", |s| s.contains("left alone"));
+    assert!(
+        screen.contains(&format!(
+            "POSIX object /top.same: no process is left in mount namespace {theirs}, where it was confirmed: left alone"
+        )),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.ended(0);
+    t.line("ls /dev/shm");
+    t.wait("ours is there", |s| s.lines().any(|l| l == "top.same"));
+}
+
+#[test]
+fn a_dev_shm_that_cannot_be_read_leaves_the_segments_and_says_why() {
+    if !tmux_available() {
+        return;
+    }
+    isolate();
+    create(&["--size", "4K", "--key", "0x1901"]);
+    // A process whose root has no /dev/shm (an empty /dev), in the test's IPC namespace.
+    let mut c = Command::new("unshare");
+    c.args([
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+        "sh",
+        "-c",
+        "mount -t tmpfs tmpfs /dev && echo ready && exec sleep 600",
+    ]);
+    let mut bare = Spawned::new(c);
+    let mut lines = bare.lines();
+    read_until(&mut lines, |l| l == "ready");
+    let pid = bare.pid().as_raw();
+    let t = Tmux::start(160, 40, None);
+    let screen = t.top(&format!("--ns {pid} --interval 300ms"));
+    assert!(screen.contains("0x00001901"), "{screen}");
+    assert!(
+        screen.contains(&format!(
+            "no POSIX objects: /proc/{pid}/root/dev/shm: No such file or directory"
+        )),
+        "{screen}"
+    );
+    assert!(screen.contains("memfd 0, 0 B"), "memfds still: {screen}");
+    t.keys(&["q"]);
     t.ended(0);
 }

@@ -142,13 +142,7 @@ pub fn info(settings: &InfoSettings, out: &mut Output) -> Result<Status> {
             (object, 0, listing.unreadable)
         }
     };
-    out.show(&ObjectInfo {
-        path: object.path.clone(),
-        object,
-        unreadable_processes: unreadable.pids.len(),
-        unreadable,
-        others,
-    })?;
+    out.show(&ObjectInfo::of(object, others, unreadable))?;
     Ok(Status::Ok)
 }
 
@@ -344,9 +338,74 @@ impl Removal {
     }
 }
 
+/// Why a memfd cannot be removed.
+pub const MEMFD_NOT_REMOVABLE: &str =
+    "a memfd has no name to remove; it goes when the last process holding it lets go";
+
 /// `rm memfd:INODE`: a memfd has no name to remove.
 pub fn memfd_not_removable(inode: u64) -> Error {
     Error::usage(format!(
-        "memfd:{inode}: a memfd has no name to remove; it goes when the last process holding it lets go (see info memfd:{inode})"
+        "memfd:{inode}: {MEMFD_NOT_REMOVABLE} (see info memfd:{inode})"
     ))
+}
+
+/// The POSIX object a person confirmed removing (`top`'s `d`), as it was shown to them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfirmedObject {
+    pub name: PosixName,
+    /// The file it was: the device of its `/dev/shm` and its inode.
+    pub device: u64,
+    pub inode: u64,
+    /// The mount namespace whose `/dev/shm` held it, and a process in it, when the view
+    /// listed every namespace's (`top -A`).
+    pub mount_namespace: Option<u64>,
+    pub namespace_pid: Option<i32>,
+}
+
+/// Where a confirmed object is: in `place` (the view's), or with `top -A` in the
+/// `/dev/shm` of the mount namespace it was confirmed in, reached through a process
+/// still in that namespace.
+fn confirmed_place(confirmed: &ConfirmedObject, place: Place) -> Result<Place> {
+    let Some(ns) = confirmed.mount_namespace else {
+        return Ok(place);
+    };
+    if Place::Here.mount_namespace() == Some(ns) {
+        return Ok(Place::Here);
+    }
+    let moved = || {
+        Error::new(
+            Status::NoSuchSegment,
+            format!(
+                "POSIX object {}: no process is left in mount namespace {ns}, where it was confirmed: left alone",
+                confirmed.name
+            ),
+        )
+    };
+    let pid = confirmed.namespace_pid.ok_or_else(moved)?;
+    // The pid may have exited, or been reused by a process of another namespace.
+    if Place::Process(pid).mount_namespace() != Some(ns) {
+        return Err(moved());
+    }
+    Ok(Place::Process(pid))
+}
+
+/// Unlink exactly the object a person confirmed, the way `rm /NAME` unlinks one,
+/// provided its name still reaches the same file (same device and inode): one unlinked
+/// and made again since is left alone, and nothing else is ever unlinked.
+pub fn remove_confirmed(confirmed: &ConfirmedObject, place: Place) -> Result<Outcome> {
+    let place = confirmed_place(confirmed, place)?;
+    let name = &confirmed.name;
+    let removal = Removal::prepare(place, Some(vec![name.clone()]))?;
+    if let Some(now) = removal.linked(name)
+        && (now.device, now.inode) != (confirmed.device, confirmed.inode)
+    {
+        return Err(Error::new(
+            Status::NoSuchSegment,
+            format!(
+                "POSIX object {name}: the name now reaches another file (inode {}) than the one confirmed (inode {}): left alone",
+                now.inode, confirmed.inode
+            ),
+        ));
+    }
+    removal.remove(name, false, None)
 }

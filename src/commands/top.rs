@@ -1,6 +1,7 @@
 //! `top`: the live view, for a person at a terminal (`ls --watch` is for anything else).
 
 use crate::error::{Error, Result, Status};
+use crate::gather::posix::Place;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -8,8 +9,11 @@ use std::time::Duration;
 pub struct Settings {
     /// Refresh every this long.
     pub interval: Duration,
-    /// Every IPC namespace on the host.
+    /// Every IPC namespace on the host (and every mount namespace's `/dev/shm`).
     pub all_namespaces: bool,
+    /// Whose `/dev/shm` and memfds: the view's, or with `--ns PID` that process's mount
+    /// namespace's; `None` with `--ns PATH`, which names no mount namespace.
+    pub place: Option<Place>,
     /// Colours (off with `NO_COLOR`).
     pub color: bool,
 }

@@ -2,27 +2,32 @@
 
 use super::listing::{self, Query};
 use crate::error::{Error, Result};
-use crate::model::LimitsReport;
+use crate::model::{LimitsReport, Segment};
 use crate::proc::sysctl;
 use crate::sys::shm;
 
 pub fn gather() -> Result<LimitsReport> {
-    let limits = shm::limits().map_err(|e| Error::other(format!("cannot read limits: {e}")))?;
-    let usage = shm::usage().map_err(|e| Error::other(format!("cannot read usage: {e}")))?;
-    let page_size = shm::page_size();
     // SHM_INFO counts each huge page of a hugetlb segment many times over, as /proc does
     // for each segment: take off what the listing corrected.
-    let overcount: u64 = listing::gather(&Query {
+    let segments = listing::gather(&Query {
         pids: true,
         ..Query::default()
     })
-    .map(|l| {
-        l.segments
-            .iter()
-            .filter_map(|s| Some(s.kernel_rss?.saturating_sub(s.rss?)))
-            .sum()
-    })
-    .unwrap_or(0);
+    .map(|l| l.segments)
+    .unwrap_or_default();
+    of_listed(&segments)
+}
+
+/// The same, with the segments of this namespace the caller has just listed with their
+/// holders (a live view's refresh), rather than listing them again.
+pub fn of_listed<'a>(segments: impl IntoIterator<Item = &'a Segment>) -> Result<LimitsReport> {
+    let limits = shm::limits().map_err(|e| Error::other(format!("cannot read limits: {e}")))?;
+    let usage = shm::usage().map_err(|e| Error::other(format!("cannot read usage: {e}")))?;
+    let page_size = shm::page_size();
+    let overcount: u64 = segments
+        .into_iter()
+        .filter_map(|s| Some(s.kernel_rss?.saturating_sub(s.rss?)))
+        .sum();
     Ok(LimitsReport {
         shmmax: limits.shmmax,
         shmmin: limits.shmmin,

@@ -1,12 +1,15 @@
 //! One refresh of a live view (`top`): every object with its holders, the rings among
 //! them read as gently as possible, the namespace's limits and usage, and, when one
 //! object is looked at closely, everything `info` says about it. `/proc/sysvipc/shm` and
-//! each process's maps are read once per refresh, whatever the number of segments.
+//! each process's maps and fds are read once per refresh, whatever the number of
+//! segments, POSIX objects and memfds: one pass over /proc serves them all.
 
 use super::peek::Window;
-use super::{app, info, limits, listing};
+use super::posix::Place;
+use super::{app, info, limits, listing, objects};
 use crate::error::Result;
 use crate::model::object::{Object, ObjectId};
+use crate::model::posix::{ObjectInfo, ShmObject};
 use crate::model::ring::{Peer, RingReading};
 use crate::model::{LimitsReport, Namespace, Segment, SegmentInfo, Unreadable};
 use crate::namespaces;
@@ -17,19 +20,61 @@ use crate::users::Names;
 use std::collections::HashMap;
 
 /// What to gather.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Request {
-    /// Every IPC namespace on the host (`-A`).
+    /// Every IPC namespace on the host (`-A`), and every mount namespace's `/dev/shm`.
     pub all_namespaces: bool,
+    /// Whose `/dev/shm` and memfds (`--ns PID`: that process's mount namespace's);
+    /// `None` when the view was given no process to find them by (`--ns PATH`).
+    pub place: Option<Place>,
     /// The object to gather in full (the detail pane).
     pub detail: Option<ObjectId>,
+}
+
+impl Default for Request {
+    fn default() -> Request {
+        Request {
+            all_namespaces: false,
+            place: Some(Place::Here),
+            detail: None,
+        }
+    }
 }
 
 /// The full account of one object (what `info` shows), or why it could not be had.
 #[derive(Clone, Debug)]
 pub enum Detail {
     Sysv(Box<SegmentInfo>),
+    /// A POSIX object or memfd, as `info /NAME` or `info memfd:INODE` shows it.
+    File(Box<ObjectInfo>),
     Failed(String),
+}
+
+/// Whether a refresh has POSIX objects and memfds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Files {
+    #[default]
+    Gathered,
+    /// Not asked for: `--ns PATH` names no mount namespace, so no `/dev/shm`.
+    NotAsked,
+    /// Memfds only: the `/dev/shm` could not be read, for this reason.
+    NoPosix(String),
+}
+
+impl Files {
+    /// Every process's fds were read.
+    pub fn fds(&self) -> bool {
+        *self != Files::NotAsked
+    }
+
+    /// Objects of `kind` were gathered.
+    pub fn has(&self, kind: crate::model::object::Kind) -> bool {
+        use crate::model::object::Kind;
+        matches!(
+            (self, kind),
+            (_, Kind::Sysv) | (Files::Gathered, _) | (Files::NoPosix(_), Kind::Memfd)
+        )
+    }
 }
 
 /// One refresh.
@@ -41,8 +86,11 @@ pub struct Overview {
     /// Limits and usage of the namespace the view runs in.
     pub limits: Option<LimitsReport>,
     pub detail: Option<(ObjectId, Detail)>,
-    /// Processes whose maps could not be read (holders may be missing).
+    /// Processes whose maps (or, when POSIX objects and memfds were gathered, fds) could
+    /// not be read: holders may be missing.
     pub unreadable: Unreadable,
+    /// Whether POSIX objects and memfds were gathered.
+    pub files: Files,
     /// With `-A`: namespaces that could not be entered.
     pub not_entered: Vec<Namespace>,
     /// Unix seconds when it was taken.
@@ -193,11 +241,41 @@ impl Gatherer {
             all_namespaces: request.all_namespaces,
             app: true,
             attach: app::Attach::Never,
+            files: request.place.is_some(),
             ..Default::default()
         };
         let readings = listing::gather_readings(&query, &mut self.names)?;
         let here = processes::current_namespace();
         let scan = readings.scan.as_ref();
+        // The same pass over /proc serves POSIX objects and memfds. A /dev/shm that cannot
+        // be read (none mounted, another's root refused) leaves the segments and memfds.
+        let (files, gathered) = match (request.place, scan) {
+            (Some(place), Some(scan)) => {
+                let mut query = objects::Query {
+                    posix: true,
+                    memfd: true,
+                    place,
+                    all_namespaces: request.all_namespaces,
+                    names: None,
+                };
+                match objects::gather_from(&query, scan) {
+                    Ok(listing) => (Some(listing), Files::Gathered),
+                    Err(e) => {
+                        query.posix = false;
+                        let memfds = objects::gather_from(&query, scan).ok();
+                        (memfds, Files::NoPosix(e.message))
+                    }
+                }
+            }
+            _ => (None, Files::NotAsked),
+        };
+        // The usage of the view's namespace, from the segments just listed.
+        let ours = readings
+            .listing
+            .segments
+            .iter()
+            .filter(|s| s.namespace.as_ref().is_none_or(|n| Some(n.inode) == here));
+        let limits = limits::of_listed(ours).ok();
         let mut rings = HashMap::new();
         let mut objects = Vec::with_capacity(readings.listing.segments.len());
         for s in readings.listing.segments {
@@ -216,15 +294,30 @@ impl Gatherer {
         // Forget readings of segments that are gone.
         self.attached_readings
             .retain(|id, _| objects.iter().any(|o| o.id() == *id));
-        let detail = request
-            .detail
-            .map(|id| (id, self.detail(id, &objects, &readings.table, scan, here)));
+        let mut unreadable = readings.listing.unreadable;
+        if let Some(listing) = files {
+            // Maps or fds: the objects' account covers the segments' too.
+            unreadable = listing.unreadable;
+            objects.extend(listing.objects.into_iter().map(Object::File));
+        }
+        let detail = request.detail.map(|id| {
+            let detail = match id {
+                ObjectId::Sysv { namespace, shmid } => {
+                    self.detail(namespace, shmid, &objects, &readings.table, scan, here)
+                }
+                ObjectId::Posix { .. } | ObjectId::Memfd { .. } => {
+                    file_detail(id, &objects, &unreadable)
+                }
+            };
+            (id, detail)
+        });
         Ok(Overview {
             objects,
             rings,
-            limits: limits::gather().ok(),
+            limits,
             detail,
-            unreadable: readings.listing.unreadable,
+            unreadable,
+            files: gathered,
             not_entered: readings.listing.not_entered,
             now: chrono::Utc::now().timestamp(),
         })
@@ -232,13 +325,14 @@ impl Gatherer {
 
     fn detail(
         &mut self,
-        id: ObjectId,
+        namespace: Option<u64>,
+        shmid: crate::sys::shm::ShmId,
         objects: &[Object],
         table: &Option<crate::proc::sysvipc::ShmTable>,
         scan: Option<&Scan>,
         here: Option<u64>,
     ) -> Detail {
-        let ObjectId::Sysv { namespace, shmid } = id;
+        let id = ObjectId::Sysv { namespace, shmid };
         let result = match (namespace, table, scan) {
             // The namespace the view runs in: from this refresh's readings.
             (None, Some(table), Some(scan)) => info::from_readings(
@@ -275,4 +369,28 @@ impl Gatherer {
             Err(e) => Detail::Failed(e.message),
         }
     }
+}
+
+/// What `info` shows of a POSIX object or memfd, from this refresh's listing: its
+/// holders came from the same scan.
+fn file_detail(id: ObjectId, objects: &[Object], unreadable: &Unreadable) -> Detail {
+    let Some(o) = objects.iter().find(|o| o.id() == id).and_then(Object::file) else {
+        return Detail::Failed("gone: no name reaches it and no process holds it any more".into());
+    };
+    // Other unlinked objects of its name, still held.
+    let others = objects
+        .iter()
+        .filter_map(Object::file)
+        .filter(|other: &&ShmObject| {
+            other.kind == o.kind
+                && other.name == o.name
+                && other.inode != o.inode
+                && other.is_deleted()
+        })
+        .count();
+    Detail::File(Box::new(ObjectInfo::of(
+        o.clone(),
+        others,
+        unreadable.clone(),
+    )))
 }

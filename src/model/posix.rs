@@ -146,7 +146,7 @@ pub struct ObjectListing {
 }
 
 /// `info /NAME --json`, `info memfd:INODE --json`: the object and what its listing adds.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ObjectInfo {
     #[serde(flatten)]
     pub object: ShmObject,
@@ -159,6 +159,20 @@ pub struct ObjectInfo {
     /// Other unlinked objects of the same name still held (`info` shows the first).
     #[serde(skip)]
     pub others: usize,
+}
+
+impl ObjectInfo {
+    /// `object` as its listing found it, beside `others` unlinked ones of its name, from
+    /// a scan that could not read `unreadable`.
+    pub fn of(object: ShmObject, others: usize, unreadable: Unreadable) -> ObjectInfo {
+        ObjectInfo {
+            path: object.path.clone(),
+            object,
+            unreadable_processes: unreadable.pids.len(),
+            unreadable,
+            others,
+        }
+    }
 }
 
 /// A POSIX object `create --posix` made.

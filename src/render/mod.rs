@@ -119,6 +119,7 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
 #[cfg(test)]
 pub(crate) mod fixtures {
     //! Hand-made model data for the renderer tests.
+    use crate::model::posix::{Kind, ObjectHolder, ShmObject};
     use crate::model::{Holder, Segment};
     use crate::sys::shm::{Key, ShmId};
 
@@ -169,6 +170,41 @@ pub(crate) mod fixtures {
             attachments,
             readonly,
             hugetlb: false,
+        }
+    }
+
+    pub fn object_holder(pid: i32, command: &str, fds: usize, mappings: usize) -> ObjectHolder {
+        ObjectHolder {
+            pid,
+            command: command.into(),
+            uid: 0,
+            user: "root".into(),
+            fds,
+            mappings,
+            readonly: false,
+        }
+    }
+
+    pub fn object(kind: Kind, name: &str, inode: u64, size: u64) -> ShmObject {
+        ShmObject {
+            kind,
+            name: name.into(),
+            inode,
+            size: Some(size),
+            allocated: Some(size.div_ceil(4096) * 4096),
+            uid: Some(0),
+            gid: Some(0),
+            owner: Some("root".into()),
+            group: Some("root".into()),
+            perms: Some("600".into()),
+            mtime: Some(NOW - 60),
+            status: Vec::new(),
+            holders: Vec::new(),
+            seals: None,
+            namespace: None,
+            mode: Some(0o100600),
+            path: None,
+            device: 27,
         }
     }
 }

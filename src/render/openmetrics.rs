@@ -693,7 +693,7 @@ mod tests {
     #[test]
     fn objects_have_their_own_families() {
         use crate::model::posix::DELETED;
-        use crate::render::posix::tests::{holder, object};
+        use crate::render::fixtures::{object, object_holder as holder};
         let mut gone = object(Kind::Posix, "/a\"b", 207, 10000);
         gone.status = vec![DELETED];
         gone.holders = vec![holder(1, "x", 1, 0)];

@@ -541,49 +541,14 @@ pub fn describe_removal(o: &Outcome, r: &RemovedObject) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::model::Namespace;
     use crate::model::posix::{DELETED, UNHELD};
     use crate::render::column_names::ColumnName;
     use crate::render::columns::Column;
-    use crate::render::fixtures::NOW;
+    use crate::render::fixtures::{NOW, object, object_holder as holder};
     use crate::render::{Format, to_string};
-
-    pub fn holder(pid: i32, command: &str, fds: usize, mappings: usize) -> ObjectHolder {
-        ObjectHolder {
-            pid,
-            command: command.into(),
-            uid: 0,
-            user: "root".into(),
-            fds,
-            mappings,
-            readonly: false,
-        }
-    }
-
-    pub fn object(kind: Kind, name: &str, inode: u64, size: u64) -> ShmObject {
-        ShmObject {
-            kind,
-            name: name.into(),
-            inode,
-            size: Some(size),
-            allocated: Some(size.div_ceil(4096) * 4096),
-            uid: Some(0),
-            gid: Some(0),
-            owner: Some("root".into()),
-            group: Some("root".into()),
-            perms: Some("600".into()),
-            mtime: Some(NOW - 60),
-            status: Vec::new(),
-            holders: Vec::new(),
-            seals: None,
-            namespace: None,
-            mode: Some(0o100600),
-            path: None,
-            device: 27,
-        }
-    }
 
     fn listing() -> ObjectListing {
         let mut held = object(Kind::Posix, "/psm_1f2e", 207, 10000);

@@ -6,14 +6,15 @@
 //! the table, and a status line; a detail pane, a confirmation or the list of keys on top.
 //! A narrow terminal drops columns, least useful first; no row ever wraps.
 
-use super::app::{App, KEYS, Mark, Mode, Row, Sort};
-use crate::gather::overview::Detail;
-use crate::model::object::Kind;
+use super::app::{App, KEYS, Mark, Mode, Row, Sort, what};
+use crate::gather::overview::{Detail, Files};
+use crate::model::object::{Kind, ObjectId};
+use crate::render::cell::printable;
 use crate::render::limits::percent;
 use crate::render::status::bar;
 use crate::render::table::write_pairs;
-use crate::render::{Format, View, plural, to_string};
-use crate::units::{duration_text, human_size, short_time};
+use crate::render::{Format, Render, View, plural, to_string};
+use crate::units::{duration_text, human_size, human_size_wide, short_time};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -111,17 +112,24 @@ impl Col {
         }
     }
 
-    fn heading(self) -> &'static str {
+    /// Its heading over rows of `kinds`: a segment's key and resident bytes are a
+    /// file's name and allocated bytes.
+    fn heading(self, kinds: Shown) -> &'static str {
+        let by_kind = |sysv, files, both| match kinds {
+            Shown::Sysv => sysv,
+            Shown::Files => files,
+            Shown::Both => both,
+        };
         match self {
             Col::Mark => "",
             Col::Kind => "KIND",
             Col::Namespace => "NS",
             Col::Data(s) => match s {
-                Sort::Name => "KEY",
+                Sort::Name => by_kind("KEY", "NAME", "KEY/NAME"),
                 Sort::Id => "ID",
                 Sort::Owner => "OWNER",
                 Sort::Size => "SIZE",
-                Sort::Rss => "RSS",
+                Sort::Rss => by_kind("RSS", "ALLOC", "RSS/ALLOC"),
                 Sort::Nattch => "NATTCH",
                 Sort::Holders => "HOLDERS",
                 Sort::Status => "STATUS",
@@ -153,6 +161,30 @@ impl Col {
             Col::Data(Sort::Status) => 14,
             Col::Namespace => 12,
             _ => 24,
+        }
+    }
+}
+
+/// Which kinds the rows shown are of, for the headings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shown {
+    Sysv,
+    /// POSIX objects and memfds only.
+    Files,
+    Both,
+}
+
+impl Shown {
+    fn of(app: &App, rows: &[&Row]) -> Shown {
+        let kinds: Vec<Kind> = match app.kind {
+            Some(k) => vec![k],
+            None => rows.iter().map(|r| r.object.kind()).collect(),
+        };
+        let sysv = kinds.contains(&Kind::Sysv);
+        match (sysv, kinds.iter().any(|k| *k != Kind::Sysv)) {
+            (true, true) => Shown::Both,
+            (false, true) => Shown::Files,
+            _ => Shown::Sysv,
         }
     }
 }
@@ -198,10 +230,10 @@ fn cell(col: Col, row: &Row) -> String {
         Col::Namespace => o
             .namespace()
             .map_or("-".to_string(), |n| n.inode.to_string()),
-        Col::Data(Sort::Name) => o.name().to_string(),
+        Col::Data(Sort::Name) => printable(o.name()),
         Col::Data(Sort::Id) => o.number(),
-        Col::Data(Sort::Owner) => o.owner().to_string(),
-        Col::Data(Sort::Size) => human_size(o.size()),
+        Col::Data(Sort::Owner) => printable(o.owner()),
+        Col::Data(Sort::Size) => o.size().map_or("-".to_string(), human_size),
         Col::Data(Sort::Rss) => match (o.rss(), row.rss_rate) {
             (None, _) => "-".to_string(),
             (Some(r), Some(rate)) if rate.abs() >= 1.0 => {
@@ -215,13 +247,7 @@ fn cell(col: Col, row: &Row) -> String {
             if h.is_empty() {
                 "-".to_string()
             } else {
-                let mut commands: Vec<&str> = Vec::new();
-                for c in h.iter().map(|h| h.comm.as_str()) {
-                    if !commands.contains(&c) {
-                        commands.push(c);
-                    }
-                }
-                format!("{} {}", h.len(), commands.join(","))
+                format!("{} {}", h.len(), printable(&h.commands().join(",")))
             }
         }
         Col::Data(Sort::Status) => {
@@ -233,7 +259,7 @@ fn cell(col: Col, row: &Row) -> String {
         }
         Col::Data(Sort::App) => match (&row.ring, o.app()) {
             (Some(ring), _) => ring_text(ring),
-            (None, Some(app)) => app.to_string(),
+            (None, Some(app)) => printable(&app),
             (None, None) => "-".to_string(),
         },
     }
@@ -241,7 +267,10 @@ fn cell(col: Col, row: &Row) -> String {
 
 /// The columns that fit in `width`, and the width of each (the last takes what is left).
 fn fit_columns(app: &App, rows: &[&Row], width: u16) -> Vec<(Col, u16)> {
-    let several_kinds = Kind::ALL.len() > 1 && app.kind.is_none();
+    let shown = Shown::of(app, rows);
+    let several_kinds = rows
+        .iter()
+        .any(|r| Some(r.object.kind()) != rows.first().map(|f| f.object.kind()));
     let mut cols: Vec<(Col, usize)> = Col::ORDER
         .iter()
         .filter(|c| match c {
@@ -251,7 +280,7 @@ fn fit_columns(app: &App, rows: &[&Row], width: u16) -> Vec<(Col, u16)> {
         })
         .map(|&c| {
             let content = rows.iter().map(|r| cell(c, r).width()).max().unwrap_or(0);
-            let heading = c.heading().len() + usize::from(c.sort().is_some());
+            let heading = c.heading(shown).len() + usize::from(c.sort().is_some());
             let w = if c == Col::Mark {
                 1
             } else {
@@ -292,32 +321,91 @@ fn fit_columns(app: &App, rows: &[&Row], width: u16) -> Vec<(Col, u16)> {
     cols.into_iter().map(|(c, w)| (c, w as u16)).collect()
 }
 
-/// The two heading lines: totals against the limits and per kind; then when, how often,
-/// what is shown and how.
-fn heading_lines(app: &App, p: &Palette) -> [Line<'static>; 2] {
-    let mut first: Vec<String> = Vec::new();
-    if let Some(l) = &app.limits {
-        first.push(format!(
-            "SHMMNI {}/{}{}",
-            l.segments,
-            l.shmmni,
-            percent(l.segments, l.shmmni)
-        ));
-        first.push(format!(
-            "SHMALL {}/{}{}",
-            human_size(l.bytes),
-            crate::units::human_size_wide(l.shmall_bytes),
-            percent(l.pages, l.shmall)
-        ));
-    }
-    first.extend(Kind::ALL.iter().map(|&k| {
-        let (n, bytes) = app
-            .rows
+/// The first heading line: objects and bytes per kind, System V's against SHMMNI and
+/// SHMALL. In full when it fits in `width`; else without percentages, System V's usage
+/// beside its limits; then without nouns.
+fn totals_line(app: &App, width: u16) -> String {
+    let kinds: Vec<Kind> = Kind::ALL
+        .iter()
+        .copied()
+        .filter(|&k| app.files.has(k) || app.now.is_none())
+        .collect();
+    let totals = |k: Kind| {
+        app.rows
             .iter()
             .filter(|r| r.mark != Mark::Vanished && r.object.kind() == k)
-            .fold((0u64, 0u64), |(n, b), r| (n + 1, b + r.object.size()));
-        format!("{} {} {}, {}", k.name(), n, k.noun(n), human_size(bytes))
-    }));
+            .fold((0u64, 0u64), |(n, b), r| {
+                (n + 1, b + r.object.size().unwrap_or(0))
+            })
+    };
+    let form = |short: bool, nouns: bool| {
+        let mut parts: Vec<String> = Vec::new();
+        // With -A the rows are of every namespace, the limits of the view's.
+        let merged = short && !app.all_namespaces;
+        for &k in &kinds {
+            let (n, bytes) = totals(k);
+            let noun = |n| {
+                if nouns {
+                    format!(" {}", k.noun(n))
+                } else {
+                    String::new()
+                }
+            };
+            match (&app.limits, k) {
+                (Some(l), Kind::Sysv) if !short => {
+                    parts.push(format!(
+                        "SHMMNI {}/{}{}",
+                        l.segments,
+                        l.shmmni,
+                        percent(l.segments, l.shmmni)
+                    ));
+                    parts.push(format!(
+                        "SHMALL {}/{}{}",
+                        human_size(l.bytes),
+                        human_size_wide(l.shmall_bytes),
+                        percent(l.pages, l.shmall)
+                    ));
+                }
+                (Some(l), Kind::Sysv) if merged => {
+                    parts.push(format!(
+                        "{} {}/{}{}, {}/{}",
+                        k.name(),
+                        l.segments,
+                        l.shmmni,
+                        noun(l.segments),
+                        human_size(l.bytes),
+                        human_size_wide(l.shmall_bytes)
+                    ));
+                    continue;
+                }
+                _ => {}
+            }
+            parts.push(format!(
+                "{} {n}{}, {}",
+                k.name(),
+                noun(n),
+                human_size(bytes)
+            ));
+        }
+        match &app.files {
+            _ if app.now.is_none() => {}
+            Files::Gathered => {}
+            Files::NotAsked => {
+                parts.push("no POSIX objects or memfds (--ns PATH names no /dev/shm)".into())
+            }
+            Files::NoPosix(why) => parts.push(format!("no POSIX objects: {}", printable(why))),
+        }
+        parts.join("  ")
+    };
+    let forms = [form(false, true), form(true, true), form(true, false)];
+    let fits = |f: &&String| f.width() <= usize::from(width);
+    forms.iter().find(fits).unwrap_or(&forms[2]).clone()
+}
+
+/// The two heading lines: totals against the limits and per kind; then when, how often,
+/// what is shown and how.
+fn heading_lines(app: &App, width: u16, p: &Palette) -> [Line<'static>; 2] {
+    let first = totals_line(app, width);
     let when = app.now.map(|now| short_time(Some(now), now));
     let state = match (&when, app.paused) {
         (Some(t), true) => format!(" at {t}, PAUSED"),
@@ -339,7 +427,12 @@ fn heading_lines(app: &App, p: &Palette) -> [Line<'static>; 2] {
     }
     if !app.unreadable.is_empty() {
         second.push(format!(
-            "maps of {} unreadable",
+            "{} of {} unreadable",
+            if app.files.fds() {
+                "maps or fds"
+            } else {
+                "maps"
+            },
             plural(app.unreadable.pids.len() as u64, "process", "processes")
         ));
     }
@@ -350,7 +443,7 @@ fn heading_lines(app: &App, p: &Palette) -> [Line<'static>; 2] {
         ));
     }
     [
-        Line::from(first.join("  ")),
+        Line::from(first),
         Line::from(vec![
             Span::styled("shmctl-rs top", p.title()),
             Span::raw(format!("{state}  |  {}", second.join("  |  "))),
@@ -378,8 +471,9 @@ fn table(frame: &mut Frame, app: &App, area: Rect, p: &Palette) {
     let rows = app.visible();
     let cols = fit_columns(app, &rows, area.width);
     let cursor = app.cursor(&rows);
+    let shown = Shown::of(app, &rows);
     let heading = TableRow::new(cols.iter().map(|(c, _)| {
-        let mut text = c.heading().to_string();
+        let mut text = c.heading(shown).to_string();
         if c.sort() == Some(app.sort) {
             text.push(if app.reverse { 'v' } else { '^' });
         }
@@ -483,22 +577,30 @@ fn dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>,
     );
 }
 
+/// What `info` prints of an object, in the pane's width.
+fn info_lines<R: Render>(r: &R, app: &App, width: u16) -> Vec<String> {
+    let view = View {
+        bytes: false,
+        width: Some(width),
+        now: app.now.unwrap_or(0),
+    };
+    to_string(Format::Table, r, &view)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
 /// The detail pane's text: what `info` prints, then the ring's reading.
 fn detail_text(app: &App, width: u16) -> Vec<String> {
     let Mode::Detail { id, .. } = &app.mode else {
         return Vec::new();
     };
     let mut lines: Vec<String> = match &app.detail {
-        Some((shown, Detail::Sysv(info))) if shown == id => {
-            let view = View {
-                bytes: false,
-                width: Some(width),
-                now: app.now.unwrap_or(0),
-            };
-            to_string(Format::Table, info.as_ref(), &view)
-                .lines()
-                .map(String::from)
-                .collect()
+        Some((shown, Detail::Sysv(segment))) if shown == id => {
+            info_lines(segment.as_ref(), app, width)
+        }
+        Some((shown, Detail::File(object))) if shown == id => {
+            info_lines(object.as_ref(), app, width)
         }
         Some((shown, Detail::Failed(why))) if shown == id => vec![why.clone()],
         _ => vec!["gathering...".to_string()],
@@ -576,11 +678,15 @@ fn overlay(frame: &mut Frame, app: &App, area: Rect, p: &Palette) {
         Mode::Detail { id, scroll } => {
             let pane = inset(area, 1, 1);
             let inner = pane.width.saturating_sub(2);
-            let title = match id {
-                crate::model::object::ObjectId::Sysv { shmid, .. } => {
-                    format!("segment {shmid}  (Esc back, Up/Down scroll, d remove)")
-                }
+            let what = match app.rows.iter().find(|r| r.object.id() == *id) {
+                Some(row) => what(&row.object),
+                None => match id {
+                    ObjectId::Sysv { shmid, .. } => format!("segment {shmid}"),
+                    ObjectId::Posix { inode, .. } => format!("POSIX object (inode {inode})"),
+                    ObjectId::Memfd { inode, .. } => format!("memfd (inode {inode})"),
+                },
             };
+            let title = format!("{what}  (Esc back, Up/Down scroll, d remove)");
             let lines: Vec<Line> = detail_text(app, inner)
                 .into_iter()
                 .skip(usize::from(*scroll))
@@ -594,7 +700,7 @@ fn overlay(frame: &mut Frame, app: &App, area: Rect, p: &Palette) {
             for (i, q) in c.question.iter().enumerate() {
                 let style = match i {
                     0 => Style::new().add_modifier(Modifier::BOLD),
-                    1 if q.contains("ATTACHED") => p.fg(Color::Yellow),
+                    1 if c.warns => p.fg(Color::Yellow),
                     _ => Style::new(),
                 };
                 for l in wrap(q, usize::from(width.saturating_sub(2))) {
@@ -621,6 +727,18 @@ fn overlay(frame: &mut Frame, app: &App, area: Rect, p: &Palette) {
                 "Marks: + appeared, ~ changed, - vanished (for one refresh).",
             ));
             lines.push(Line::from(
+                "ID: a segment's shmid, a POSIX object's or memfd's inode. RSS: a segment's resident bytes;",
+            ));
+            lines.push(Line::from(
+                "ALLOC: a POSIX object's or memfd's allocated bytes (tmpfs blocks). NS (-A): the IPC",
+            ));
+            lines.push(Line::from(
+                "namespace of a segment, the mount namespace of a POSIX object or memfd.",
+            ));
+            lines.push(Line::from(
+                "A memfd has no name to remove: it goes when the last process holding it lets go.",
+            ));
+            lines.push(Line::from(
                 "A ring: filled/capacity, items/s, consistency, prod(ucer) and cons(umer). Any key closes.",
             ));
             let pane = inset(area, 2, 1);
@@ -636,7 +754,7 @@ pub fn frame(frame: &mut Frame, app: &App) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let [first, second] = heading_lines(app, &p);
+    let [first, second] = heading_lines(app, area.width, &p);
     let line = |y: u16| Rect::new(area.x, area.y + y, area.width, 1);
     frame.render_widget(Paragraph::new(first), line(0));
     if area.height > 1 {
@@ -657,9 +775,10 @@ mod tests {
     use super::*;
     use crate::gather::overview::Detail;
     use crate::model::SegmentInfo;
+    use crate::model::posix::ObjectInfo;
     use crate::model::ring::Peer;
     use crate::render::fixtures::{holder, segment};
-    use crate::top::app::tests::{overview, ring};
+    use crate::top::app::tests::{files, overview, overview_with, ring};
     use crossterm::event::KeyCode;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -731,7 +850,7 @@ mod tests {
         let (lines, buffer) = draw(&app, 170, 40);
         assert_eq!(
             lines[0].trim_end(),
-            "SHMMNI 3/4096 (<0.1%)  SHMALL 1.1 MiB/64 ZiB (<0.1%)  SysV 3 segments, 1.1 MiB"
+            "SHMMNI 3/4096 (<0.1%)  SHMALL 1.1 MiB/64 ZiB (<0.1%)  SysV 3 segments, 1.1 MiB  POSIX 0 objects, 0 B  memfd 0 memfds, 0 B"
         );
         assert!(lines[1].starts_with("shmctl-rs top at "), "{}", lines[1]);
         assert!(
@@ -883,5 +1002,182 @@ mod tests {
         for (k, what) in KEYS {
             assert!(text.contains(k) && text.contains(what), "{k}: {text}");
         }
+    }
+
+    /// Segments, POSIX objects and memfds, the second refresh of them.
+    fn mixed() -> App {
+        let mut app = App::new(Duration::from_secs(1), false, true);
+        app.set_page(page(24));
+        let mut a = segment(5, 0x1234, 65536);
+        a.nattch = 1;
+        a.set_holders(vec![holder(42, "postgres", 1, false)]);
+        let t0 = Instant::now();
+        let mut first = overview_with(vec![a.clone()], files());
+        first.limits = Some(crate::render::limits::tests::report());
+        app.refreshed(first, t0);
+        let mut grown = files();
+        grown[0].allocated = Some(12288 + 8192);
+        let mut second = overview_with(vec![a], grown);
+        second.limits = Some(crate::render::limits::tests::report());
+        app.refreshed(second, t0 + Duration::from_secs(2));
+        app
+    }
+
+    fn row<'a>(lines: &'a [String], needle: &str) -> &'a str {
+        lines
+            .iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in {lines:#?}"))
+    }
+
+    #[test]
+    fn every_kind_in_one_table_with_a_kind_column_and_totals_per_kind() {
+        let app = mixed();
+        let (lines, _) = draw(&app, 170, 40);
+        assert_eq!(
+            lines[0].trim_end(),
+            "SHMMNI 3/4096 (<0.1%)  SHMALL 1.1 MiB/64 ZiB (<0.1%)  SysV 1 segment, 64 KiB  POSIX 3 objects, 1 MiB  memfd 1 memfd, 8 KiB"
+        );
+        let heading = &lines[2];
+        for h in ["KIND", "KEY/NAME", "ID^", "RSS/ALLOC", "NATTCH", "HOLDERS"] {
+            assert!(heading.contains(h), "{h} in {heading}");
+        }
+        assert!(row(&lines, "0x00001234").starts_with("  SysV  0x00001234"));
+        // An object's id is its inode, its rss its allocated bytes (and how fast they
+        // grow), its nattch nothing the kernel counts.
+        let held = row(&lines, " 207 ");
+        assert!(
+            held.starts_with(
+                "  POSIX /psm_1f2e            207 root   9.8 KiB 20 KiB +4 KiB/s       - 2 python3,reader"
+            ),
+            "{held}"
+        );
+        let gone = row(&lines, " 208 ");
+        assert!(gone.contains("deleted"), "{gone}");
+        let memfd = row(&lines, "memfd:wayland-shm");
+        assert!(
+            memfd.starts_with("  memfd memfd:wayland-shm 524232"),
+            "{memfd}"
+        );
+        assert!(memfd.contains("1 weston"), "{memfd}");
+        assert!(row(&lines, "/idle").contains("unheld"));
+    }
+
+    #[test]
+    fn one_kind_shown_has_its_own_headings_and_no_kind_column() {
+        let mut app = mixed();
+        app.press(KeyCode::Tab);
+        app.press(KeyCode::Tab);
+        let (lines, _) = draw(&app, 170, 40);
+        assert!(lines[1].contains("showing POSIX"), "{}", lines[1]);
+        let heading = &lines[2];
+        assert!(
+            heading.starts_with("  NAME") && heading.contains("ALLOC") && !heading.contains("KIND"),
+            "{heading}"
+        );
+        assert!(!lines.join("\n").contains("0x00001234"));
+        app.press(KeyCode::BackTab);
+        let (lines, _) = draw(&app, 170, 40);
+        let heading = &lines[2];
+        assert!(
+            heading.starts_with("  KEY ") && heading.contains(" RSS "),
+            "{heading}"
+        );
+    }
+
+    #[test]
+    fn a_narrow_heading_says_the_totals_shorter_rather_than_cut() {
+        let app = mixed();
+        let (lines, _) = draw(&app, 100, 24);
+        assert_eq!(
+            lines[0].trim_end(),
+            "SysV 3/4096 segments, 1.1 MiB/64 ZiB  POSIX 3 objects, 1 MiB  memfd 1 memfd, 8 KiB"
+        );
+        let (lines, _) = draw(&app, 80, 24);
+        assert_eq!(
+            lines[0].trim_end(),
+            "SysV 3/4096, 1.1 MiB/64 ZiB  POSIX 3, 1 MiB  memfd 1, 8 KiB"
+        );
+        // With --ns PATH no /dev/shm is known: said, not shown as none.
+        let mut app = mixed();
+        app.files = Files::NotAsked;
+        app.rows.retain(|r| r.object.kind() == Kind::Sysv);
+        let (lines, _) = draw(&app, 170, 24);
+        assert!(
+            lines[0].contains(
+                "SysV 1 segment, 64 KiB  no POSIX objects or memfds (--ns PATH names no /dev/shm)"
+            ) && !lines[0].contains("POSIX 0"),
+            "{}",
+            lines[0]
+        );
+        // A /dev/shm that could not be read: memfds still, and why no POSIX object.
+        let mut app = mixed();
+        app.files = Files::NoPosix("/dev/shm: No such file or directory (os error 2)".into());
+        app.rows.retain(|r| r.object.kind() != Kind::Posix);
+        let (lines, _) = draw(&app, 170, 24);
+        assert!(
+            lines[0].contains(
+                "SysV 1 segment, 64 KiB  memfd 1 memfd, 8 KiB  no POSIX objects: /dev/shm: No such file"
+            ),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn the_detail_pane_of_an_object_shows_what_info_shows_with_its_holders() {
+        let mut app = mixed();
+        app.press(KeyCode::Down);
+        assert_eq!(
+            app.press(KeyCode::Enter),
+            crate::top::app::Action::Detail(app.selected)
+        );
+        let Mode::Detail { id, .. } = app.mode.clone() else {
+            panic!()
+        };
+        let object = app.selected_row().unwrap().object.file().unwrap().clone();
+        app.detail = Some((
+            id,
+            Detail::File(Box::new(ObjectInfo::of(object, 1, Default::default()))),
+        ));
+        let (lines, _) = draw(&app, 120, 40);
+        let text = lines.join("\n");
+        for expected in [
+            "POSIX object /psm_1f2e  (Esc back",
+            "name       /psm_1f2e",
+            "kind       POSIX shared memory (shm_open)",
+            "path       /dev/shm/psm_1f2e",
+            "holders    2 processes",
+            "PID  COMMAND  USER  FDS  MAPPINGS  ACCESS",
+            "42  python3  root    2         1  read-write",
+            "43  reader   root    0         1  read-only",
+            "1 more unlinked object of this name still held",
+        ] {
+            assert!(text.contains(expected), "{expected}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_confirmation_names_the_object_and_says_it_is_held() {
+        let mut app = mixed();
+        app.press(KeyCode::Down);
+        app.press(KeyCode::Char('d'));
+        let (lines, buffer) = draw(&app, 80, 24);
+        let text = lines.join("\n");
+        assert!(
+            text.contains("Remove POSIX object /psm_1f2e (inode 207, 20 KiB allocated"),
+            "{text}"
+        );
+        assert!(text.contains("It is still HELD by 2 processes"), "{text}");
+        assert!(
+            text.contains("when the last one lets go"),
+            "wrapped, not cut: {text}"
+        );
+        let held = lines
+            .iter()
+            .position(|l| l.contains("It is still HELD"))
+            .unwrap();
+        let x = lines[held].find("It is").unwrap() as u16;
+        assert_eq!(buffer[(x, held as u16)].fg, Color::Yellow);
     }
 }

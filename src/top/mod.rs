@@ -10,13 +10,14 @@ pub mod collect;
 pub mod draw;
 pub mod input;
 
-use crate::commands::rm;
 use crate::commands::top::Settings;
+use crate::commands::{posix, rm};
 use crate::error::{Error, Result, Status};
 use crate::gather::overview::{Overview, Request};
+use crate::gather::posix::Place;
 use crate::output::screen;
 use crate::signals;
-use app::{Action, App};
+use app::{Action, App, Target};
 use collect::Control;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::Terminal;
@@ -68,16 +69,32 @@ fn fault(place: &str) -> bool {
     std::env::var("SHMCTL_RS_TOP_PANIC").as_deref() == Ok(place)
 }
 
-/// Remove a confirmed segment: in the view's own namespace, or inside the namespace of
-/// process `by` (where `remove_confirmed` checks it is the namespace confirmed).
-fn remove(target: rm::Confirmed, by: Option<i32>) -> Result<crate::model::Outcome> {
-    match (target.namespace, by) {
-        (Some(ns), Some(pid)) if crate::proc::processes::current_namespace() != Some(ns) => {
-            crate::namespaces::run_in(format!("/proc/{pid}/ns/ipc"), move || {
-                rm::remove_confirmed(&target)
-            })
+/// Remove a confirmed object. A segment: in the view's own namespace, or inside the
+/// namespace of the process it was confirmed with (where `remove_confirmed` checks it is
+/// the namespace confirmed). A POSIX object: in the `/dev/shm` it was confirmed in (the
+/// view's, `place`, unless the view lists every namespace's).
+fn remove(target: Target, place: Option<Place>) -> Result<crate::model::Outcome> {
+    match target {
+        Target::Segment {
+            segment,
+            namespace_pid,
+        } => match (segment.namespace, namespace_pid) {
+            (Some(ns), Some(pid)) if crate::proc::processes::current_namespace() != Some(ns) => {
+                crate::namespaces::run_in(format!("/proc/{pid}/ns/ipc"), move || {
+                    rm::remove_confirmed(&segment)
+                })
+            }
+            _ => rm::remove_confirmed(&segment),
+        },
+        Target::Posix(object) => {
+            let place = place.ok_or_else(|| {
+                Error::other(format!(
+                    "POSIX object {}: its /dev/shm is not known",
+                    object.name
+                ))
+            })?;
+            posix::remove_confirmed(&object, place)
         }
-        _ => rm::remove_confirmed(&target),
     }
 }
 
@@ -98,6 +115,7 @@ pub fn run(settings: &Settings) -> Result<Status> {
     let (control, orders) = mpsc::channel();
     let request = Request {
         all_namespaces: settings.all_namespaces,
+        place: settings.place,
         detail: None,
     };
     let interval = settings.interval;
@@ -161,8 +179,8 @@ pub fn run(settings: &Settings) -> Result<Status> {
             Action::Quit(status) => break status,
             Action::Detail(d) => control.send(Control::Detail(d)),
             Action::Pause(p) => control.send(Control::Pause(p)),
-            Action::Remove(target, by) => {
-                app.removed(remove(target, by).map_err(|e| e.message));
+            Action::Remove(target) => {
+                app.removed(remove(target, settings.place).map_err(|e| e.message));
                 control.send(Control::Refresh)
             }
             Action::Draw | Action::Nothing => Ok(()),

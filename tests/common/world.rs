@@ -27,6 +27,22 @@ pub struct Holder {
     pub words: Vec<String>,
 }
 
+impl Holder {
+    /// Start `command` and wait for its `ready PID …` line.
+    pub fn start(command: Command) -> Holder {
+        let mut process = Spawned::new(command);
+        let mut lines = process.lines();
+        let ready = read_until(&mut lines, |l| l.starts_with("ready "));
+        let words: Vec<String> = ready.split_whitespace().skip(1).map(String::from).collect();
+        Holder {
+            process,
+            pid: words[0].parse().expect("ready PID"),
+            inode: words.get(1).and_then(|w| w.parse().ok()).unwrap_or(0),
+            words,
+        }
+    }
+}
+
 impl World {
     pub fn new() -> World {
         let mut c = Command::new("unshare");
@@ -113,16 +129,7 @@ impl World {
     pub fn spawn(&self, program: impl AsRef<OsStr>, args: &[&str]) -> Holder {
         let mut c = self.command(program);
         c.args(args);
-        let mut process = Spawned::new(c);
-        let mut lines = process.lines();
-        let ready = read_until(&mut lines, |l| l.starts_with("ready "));
-        let words: Vec<String> = ready.split_whitespace().skip(1).map(String::from).collect();
-        Holder {
-            process,
-            pid: words[0].parse().expect("ready PID"),
-            inode: words.get(1).and_then(|w| w.parse().ok()).unwrap_or(0),
-            words,
-        }
+        Holder::start(c)
     }
 
     /// A Python program in the world (it prints `ready PID …` itself).
