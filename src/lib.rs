@@ -13,6 +13,7 @@ pub mod commands;
 pub mod docs;
 pub mod endpoint;
 pub mod error;
+pub mod explain;
 pub mod gather;
 pub mod generate;
 pub mod ids;
@@ -72,7 +73,7 @@ fn dispatch(command: &Settings, out: &mut Output) -> Result<Status> {
         Settings::Repair(s) => commands::ring::repair(s, out),
         Settings::Bench(s) => commands::bench::run(s, out),
         Settings::BenchPeer(s) => commands::bench::peer(s, out),
-        Settings::Top(s) => commands::top::run(s),
+        Settings::Top(s) => top::run(s),
         Settings::Generate(s) => commands::generate::run(s, out),
     }
 }

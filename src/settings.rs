@@ -5,7 +5,7 @@
 use crate::bench;
 use crate::cli::{self, Cli, Command, LsFormat, MetricsFormat, RingCommand};
 use crate::commands::{
-    attach, create, generate, info, limits, ls, metrics, posix, rm, set, status, top,
+    attach, create, generate, info, limits, ls, metrics, posix, rm, set, status,
 };
 use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
@@ -21,6 +21,7 @@ use crate::render::openmetrics::Dialect;
 use crate::render::posix::ObjectColumn;
 use crate::ring::{Location, consumer, producer};
 use crate::sys::shm::{CreateFlags, Key, ShmId};
+use crate::top;
 use crate::units::TimeFormat;
 use crate::users::Names;
 

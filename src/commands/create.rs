@@ -2,7 +2,7 @@
 //! key, as ipcmk does.
 
 use crate::error::{Error, Result, Status};
-use crate::gather::explain;
+use crate::explain;
 use crate::model::Created;
 use crate::output::Output;
 use crate::sys::shm::{self, CreateFlags, Key, ShmId};

@@ -14,4 +14,3 @@ pub mod ring;
 pub mod rm;
 pub mod set;
 pub mod status;
-pub mod top;

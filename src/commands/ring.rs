@@ -2,6 +2,7 @@
 //! progress, or give back what killed ends stranded.
 
 use crate::error::{Result, Status};
+use crate::gather::holders;
 use crate::output::Output;
 use crate::output::progress::Display;
 use crate::ring::{Outcome, consumer, producer, repair};
@@ -49,11 +50,14 @@ pub fn consume(settings: &consumer::Settings, out: &mut Output) -> Result<Status
 /// `ring repair ID`.
 pub fn repair(settings: &RepairSettings, out: &mut Output) -> Result<Status> {
     let id = settings.target.resolve()?;
-    let report = repair::run(&repair::Settings {
-        id,
-        force: settings.force,
-        dry_run: settings.dry_run,
-    })?;
+    let report = repair::run(
+        &repair::Settings {
+            id,
+            force: settings.force,
+            dry_run: settings.dry_run,
+        },
+        holders::others_attached,
+    )?;
     out.show(&report)?;
     Ok(Status::Ok)
 }

@@ -2,12 +2,12 @@
 //! refreshed until Ctrl-C.
 
 use crate::error::{Result, Status};
+use crate::gather::ring_status::Inspector;
 use crate::ids::SegmentRef;
 use crate::model::ring::RingStatus;
 use crate::model::ring::State;
 use crate::output::Output;
 use crate::render::watch::Frame;
-use crate::ring::inspect::Inspector;
 use crate::signals;
 use crate::units::duration_text;
 use std::time::Duration;

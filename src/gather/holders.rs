@@ -2,6 +2,7 @@
 
 use crate::model::{Holder, Unreadable};
 use crate::proc::processes::{self, Scan};
+use crate::sys::shm::ShmId;
 use crate::users::Names;
 use std::collections::HashMap;
 
@@ -70,4 +71,18 @@ fn shm_device() -> Option<String> {
         nix::sys::stat::major(dev),
         nix::sys::stat::minor(dev)
     ))
+}
+
+/// The processes other than this one attached to `id`, as `pid 12 (ring_peer)`.
+pub fn others_attached(id: ShmId) -> Vec<String> {
+    let namespace = processes::current_namespace();
+    let scan = processes::scan(namespace);
+    let me = std::process::id() as i32;
+    by_shmid(&scan, namespace, &mut Names::default())
+        .remove(&id.0)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|h| h.pid != me)
+        .map(|h| format!("pid {} ({})", h.pid, h.comm))
+        .collect()
 }

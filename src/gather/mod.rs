@@ -2,7 +2,6 @@
 //! Everything here reads; nothing here prints (messages go through `output`).
 
 pub mod app;
-pub mod explain;
 pub mod holders;
 pub mod hugetlb;
 pub mod info;
@@ -16,4 +15,6 @@ pub mod peek;
 pub mod permission;
 pub mod posix;
 pub mod postgres;
+pub mod ring_peek;
+pub mod ring_status;
 pub mod table;

@@ -6,6 +6,7 @@
 
 use super::peek::Window;
 use super::posix::Place;
+use super::ring_peek::{self as peek, Peek, Via};
 use super::{app, info, limits, listing, objects};
 use crate::error::Result;
 use crate::model::object::{Object, ObjectId};
@@ -15,7 +16,6 @@ use crate::model::{LimitsReport, Namespace, Segment, SegmentInfo, Unreadable};
 use crate::namespaces;
 use crate::proc::processes::{self, Scan};
 use crate::ring::lock::{self, Role};
-use crate::ring::peek::{self, Peek, Via};
 use crate::users::Names;
 use std::collections::HashMap;
 

@@ -7,8 +7,9 @@
 //! between two of these readings is noticed.
 
 use super::shmfiles;
+pub use crate::sys::stat::{FileStat, stat, stat_at};
 use nix::dir::Dir;
-use nix::fcntl::{AtFlags, OFlag};
+use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 use std::io::{BufRead, Read};
 use std::os::fd::AsFd;
@@ -48,62 +49,6 @@ pub fn parse_fdinfo<R: BufRead>(reader: R) -> Option<FdInfo> {
         flags: flags?,
         inode,
     })
-}
-
-/// A file's metadata, as `stat` reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileStat {
-    pub device: u64,
-    pub inode: u64,
-    pub size: u64,
-    /// `st_blocks` × 512: what the file really occupies (in memory or swap, on tmpfs).
-    pub allocated: u64,
-    pub uid: u32,
-    pub gid: u32,
-    /// `st_mode`: type and permission bits.
-    pub mode: u32,
-    pub mtime: i64,
-}
-
-impl FileStat {
-    pub fn is_regular(&self) -> bool {
-        self.mode & libc::S_IFMT == libc::S_IFREG
-    }
-}
-
-impl From<&libc::stat> for FileStat {
-    fn from(st: &libc::stat) -> FileStat {
-        FileStat {
-            device: st.st_dev,
-            inode: st.st_ino,
-            size: u64::try_from(st.st_size).unwrap_or(0),
-            allocated: u64::try_from(st.st_blocks).unwrap_or(0) * 512,
-            uid: st.st_uid,
-            gid: st.st_gid,
-            mode: st.st_mode,
-            mtime: st.st_mtime,
-        }
-    }
-}
-
-/// `stat` of `name` in the directory `dir`, following a link (`/proc/PID/fd/N`,
-/// `/proc/PID/map_files/…` lead to the file itself) or not.
-pub fn stat_at(dir: impl AsFd, name: &str, follow: bool) -> Option<FileStat> {
-    let flags = if follow {
-        AtFlags::empty()
-    } else {
-        AtFlags::AT_SYMLINK_NOFOLLOW
-    };
-    nix::sys::stat::fstatat(dir, name, flags)
-        .ok()
-        .map(|st| FileStat::from(&st))
-}
-
-/// `stat` of a path, following links.
-pub fn stat(path: &str) -> Option<FileStat> {
-    nix::sys::stat::stat(path)
-        .ok()
-        .map(|st| FileStat::from(&st))
 }
 
 /// An open fd of a file that may be shared memory.

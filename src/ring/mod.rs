@@ -5,11 +5,9 @@
 
 pub mod consumer;
 pub mod health;
-pub mod inspect;
 pub mod layout;
 pub mod lock;
 pub mod open;
-pub mod peek;
 pub mod producer;
 pub mod repair;
 pub mod role;

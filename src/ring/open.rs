@@ -5,7 +5,7 @@ use super::health;
 use super::layout::{self, Layout};
 use super::shared::Ring;
 use crate::error::{Error, Result, Status};
-use crate::gather::explain;
+use crate::explain;
 use crate::ids::SegmentRef;
 use crate::model::ring::State;
 use crate::output;

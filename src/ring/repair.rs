@@ -9,13 +9,10 @@ use super::lock::{self, Role};
 use super::open;
 use super::shared::{Owner, Ring};
 use crate::error::{Error, Result, Status};
-use crate::gather::holders;
 use crate::model::ring::{FieldRepair, RepairReport};
 use crate::output;
-use crate::proc::processes;
 use crate::sys::SysResult;
 use crate::sys::shm::{self, ShmId};
-use crate::users::Names;
 use std::sync::atomic::Ordering;
 
 /// What applying a plan changed.
@@ -151,20 +148,6 @@ pub struct Settings {
     pub dry_run: bool,
 }
 
-/// The processes other than this one attached to `id`, as `pid 12 (ring_peer)`.
-fn others_attached(id: ShmId) -> Vec<String> {
-    let namespace = processes::current_namespace();
-    let scan = processes::scan(namespace);
-    let me = std::process::id() as i32;
-    holders::by_shmid(&scan, namespace, &mut Names::default())
-        .remove(&id.0)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|h| h.pid != me)
-        .map(|h| format!("pid {} ({})", h.pid, h.comm))
-        .collect()
-}
-
 /// The role locks a repair holds while it works, or why it must not.
 fn hold_roles(id: ShmId) -> Result<[lock::RoleLock; 2]> {
     let take = |role: Role| {
@@ -218,7 +201,8 @@ fn fields(before: &Header, after: &Header) -> Vec<FieldRepair> {
 
 /// `ring repair`: when no producer or consumer holds the ring and nobody else is attached
 /// (or with `force`), set its semaphores, count and waiter counts from head and tail.
-pub fn run(s: &Settings) -> Result<RepairReport> {
+/// `others` names the processes attached besides this one, for a refusal.
+pub fn run(s: &Settings, others: impl FnOnce(ShmId) -> Vec<String>) -> Result<RepairReport> {
     let id = s.id;
     let what = format!("segment {id}");
     let stat = shm::stat(id).map_err(|e| Error::sys(&what, e))?;
@@ -240,7 +224,7 @@ pub fn run(s: &Settings) -> Result<RepairReport> {
         .map(|st| st.nattch.saturating_sub(1))
         .map_err(|e| Error::sys(&what, e))?;
     if attached > 0 && !s.force {
-        let who = others_attached(id);
+        let who = others(id);
         return Err(Error::other(format!(
             "{what}: {attached} other process(es) attached{}: one may be a producer or consumer that takes no lock (the document's C program); stop them, or repair anyway with --force if none of them moves items",
             if who.is_empty() {

@@ -4,8 +4,8 @@
 //! `/dev/shm` works alike and the directory looked at is the one changed. Everything here
 //! is nix's safe API: no `unsafe`.
 
+use super::stat::{FileStat, stat_at};
 use super::{SysError, SysResult};
-use crate::proc::fds::{self, FileStat};
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, openat};
 use nix::sys::stat::Mode;
@@ -41,7 +41,7 @@ pub fn create(dir: impl AsFd, file: &str, size: u64, mode: u32) -> SysResult<Fil
 /// Unlink `file` in `dir`, if it is still the object with this inode: a name unlinked and
 /// made again since it was looked at is left alone (`ESTALE`).
 pub fn unlink(dir: impl AsFd, file: &str, inode: u64) -> SysResult<()> {
-    match fds::stat_at(dir.as_fd(), file, false) {
+    match stat_at(dir.as_fd(), file, false) {
         None => return Err(SysError::new("unlink", Errno::ENOENT)),
         Some(st) if st.inode != inode => return Err(SysError::new("unlink", Errno::ESTALE)),
         Some(_) => {}

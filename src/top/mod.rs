@@ -10,7 +10,6 @@ pub mod collect;
 pub mod draw;
 pub mod input;
 
-use crate::commands::top::Settings;
 use crate::commands::{posix, rm};
 use crate::error::{Error, Result, Status};
 use crate::gather::overview::{Overview, Request};
@@ -22,9 +21,24 @@ use collect::Control;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use std::io::IsTerminal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// What `top` was asked for.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Refresh every this long.
+    pub interval: Duration,
+    /// Every IPC namespace on the host (and every mount namespace's `/dev/shm`).
+    pub all_namespaces: bool,
+    /// Whose `/dev/shm` and memfds: the view's, or with `--ns PID` that process's mount
+    /// namespace's; `None` with `--ns PATH`, which names no mount namespace.
+    pub place: Option<Place>,
+    /// Colours (off with `NO_COLOR`).
+    pub color: bool,
+}
 
 /// What the main loop hears.
 pub enum Event {
@@ -98,7 +112,13 @@ fn remove(target: Target, place: Option<Place>) -> Result<crate::model::Outcome>
     }
 }
 
+/// The live view, for a person at a terminal (`ls --watch` is for anything else).
 pub fn run(settings: &Settings) -> Result<Status> {
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::usage(
+            "top draws a live view and needs a terminal on stdout; for a listing that refreshes into a pipe or a file, use `shmctl-rs ls --watch 1s`",
+        ));
+    }
     signals::install()?;
     let (events, inbox) = mpsc::channel();
     let stop = events.clone();

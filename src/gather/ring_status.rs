@@ -6,16 +6,16 @@
 //! read-only attach, held for as long as the command runs (`--watch` included), which
 //! the kernel records as the ring's last attach (lpid, atime) and, when it ends, detach.
 
-use super::layout;
-use super::open::{self, Words};
+use super::peek::{self, Peek};
+use super::{liveness, table};
 use crate::error::{Error, Result};
-use crate::gather::peek::{self, Peek};
-use crate::gather::{liveness, table};
 use crate::model::Liveness;
 use crate::model::ring::RingStatus;
 use crate::model::ring::State;
 use crate::proc::processes;
 use crate::proc::sysvipc::ShmRecord;
+use crate::ring::layout;
+use crate::ring::open::{self, Words};
 use crate::sys::shm::ShmId;
 use crate::users::Names;
 use std::time::Duration;

@@ -9,9 +9,9 @@
 //! read it is not attached again (its contents cannot have changed: every writer
 //! attaches, and an attach moves lpid).
 
-use super::{health, layout, open};
-use crate::gather::{self, peek::Window};
+use super::peek::{self, Window};
 use crate::model::ring::State;
+use crate::ring::{health, layout, open};
 use crate::sys::shm::ShmId;
 
 /// The slots a segment of `size` bytes holds if it is a ring: the one place that tells
@@ -42,7 +42,7 @@ pub struct Peek {
 /// cannot be read at all, or its size is not a ring's.
 pub fn read(id: ShmId, nattch: u64, holders: &[Window], may_attach: bool) -> Option<Peek> {
     for w in holders {
-        let Some(file) = gather::peek::Peek::through(std::slice::from_ref(w)) else {
+        let Some(file) = peek::Peek::through(std::slice::from_ref(w)) else {
             continue;
         };
         if let Some((header, verdict)) = open::read_header(&file, Some(nattch)) {
@@ -57,7 +57,7 @@ pub fn read(id: ShmId, nattch: u64, holders: &[Window], may_attach: bool) -> Opt
         return None;
     }
     // Pages never touched stay untouched (a segment of zeros is no ring).
-    let attached = gather::peek::Peek::attach(id, false).ok()?;
+    let attached = peek::Peek::attach(id, false).ok()?;
     // Our own attach counts in nattch; judge as if we were not here.
     let (header, verdict) = open::read_header(&attached, Some(nattch))?;
     Some(Peek {
