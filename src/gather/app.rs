@@ -43,7 +43,7 @@ pub struct Found {
 pub fn recognise(s: &Segment, windows: &[Window], attach: Attach) -> Found {
     let ring_capacity = usize::try_from(s.size).ok().and_then(layout::capacity_of);
     let mut found = Found::default();
-    let peek = Peek::through(windows).or_else(|| {
+    let peek = Peek::through(windows, s.size).or_else(|| {
         let allowed = match attach {
             Attach::Plausible => ring_capacity.is_some() || s.size == postgres::HEADER_SIZE as u64,
             Attach::Always => true,

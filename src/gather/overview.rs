@@ -210,13 +210,13 @@ impl Gatherer {
         }
         let holders = holder_mappings(scan, s, namespace);
         let read = if here {
-            peek::read(s.shmid, s.nattch, &holders, true)
+            peek::read(s.shmid, s.size, s.nattch, &holders, true)
         } else {
             // A segment of another namespace can be attached only from inside it.
-            let (shmid, nattch) = (s.shmid, s.nattch);
-            peek::read(shmid, nattch, &holders, false).or_else(|| {
+            let (shmid, size, nattch) = (s.shmid, s.size, s.nattch);
+            peek::read(shmid, size, nattch, &holders, false).or_else(|| {
                 let path = format!("/proc/{}/ns/ipc", s.namespace.as_ref()?.pid?);
-                namespaces::run_in(path, move || Ok(peek::read(shmid, nattch, &[], true)))
+                namespaces::run_in(path, move || Ok(peek::read(shmid, size, nattch, &[], true)))
                     .ok()
                     .flatten()
             })

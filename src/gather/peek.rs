@@ -65,12 +65,12 @@ pub struct Peek {
 }
 
 impl Peek {
-    /// Through the first of `windows` that may be opened (none without CAP_SYS_ADMIN).
-    pub fn through(windows: &[Window]) -> Option<Peek> {
+    /// Through the first of `windows` that may be opened (none without CAP_SYS_ADMIN), of
+    /// a segment of `size` bytes.
+    pub fn through(windows: &[Window], size: u64) -> Option<Peek> {
+        let size = usize::try_from(size).ok()?;
         windows.iter().find_map(|w| {
-            let f = File::open(w.path()).ok()?;
-            let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
-            Some(Peek {
+            File::open(w.path()).ok().map(|f| Peek {
                 source: Source::File(f),
                 pid: Some(w.pid),
                 size,

@@ -37,12 +37,18 @@ pub struct Peek {
     pub via: Via,
 }
 
-/// Read the header of segment `id` (`nattch` processes attached) through one of
-/// `holders`' mappings, else, when `may_attach`, with a read-only attach. `None` when it
-/// cannot be read at all, or its size is not a ring's.
-pub fn read(id: ShmId, nattch: u64, holders: &[Window], may_attach: bool) -> Option<Peek> {
+/// Read the header of segment `id` (of `size` bytes, `nattch` processes attached)
+/// through one of `holders`' mappings, else, when `may_attach`, with a read-only attach.
+/// `None` when it cannot be read at all, or its size is not a ring's.
+pub fn read(
+    id: ShmId,
+    size: u64,
+    nattch: u64,
+    holders: &[Window],
+    may_attach: bool,
+) -> Option<Peek> {
     for w in holders {
-        let Some(file) = peek::Peek::through(std::slice::from_ref(w)) else {
+        let Some(file) = peek::Peek::through(std::slice::from_ref(w), size) else {
             continue;
         };
         if let Some((header, verdict)) = open::read_header(&file, Some(nattch)) {
