@@ -75,9 +75,12 @@ pub enum Command {
     /// Every scrape of --listen gathers afresh. GET /metrics answers in the OpenMetrics or
     /// the Prometheus text format, as the scraper's Accept header prefers; / is a page that
     /// links to /metrics; other paths get 404, other methods 405, and scrapes beyond
-    /// --max-scrapes 503 at once, so a slow client never holds up the next scrape. A
-    /// connection that sends or takes nothing for 10 seconds is closed. A --textfile is
-    /// replaced by a rename, so node_exporter never reads half of it.
+    /// --max-scrapes gathering at once 503 at once. A scrape's place is given back once its
+    /// answer is rendered, so a client that reads slowly holds only its own connection: a
+    /// request must arrive within 10 seconds and its answer be sent within 20 seconds in all,
+    /// or the connection is closed. Of 512 connections at once, the oldest still waiting for
+    /// its request makes room for a new one. A --textfile is replaced by a rename, so
+    /// node_exporter never reads half of it.
     Metrics(MetricsArgs),
     /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
     Status(StatusArgs),
