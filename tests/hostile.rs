@@ -566,3 +566,38 @@ fn failing_outputs_never_stop_removals_or_panic() {
         );
     }
 }
+
+/// User and group names come from NSS (a passwd line, LDAP): chown's confirmation and
+/// info print them escaped, never a terminal escape raw.
+#[test]
+fn chown_and_info_print_hostile_user_and_group_names_escaped() {
+    isolate();
+    let id = create(&["--size", "4096"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (passwd, group) = (dir.path().join("passwd"), dir.path().join("group"));
+    let mut users = std::fs::read_to_string("/etc/passwd").unwrap();
+    users.push_str("ev\u{1b}]0;pwned\u{7}il:x:70000:70000::/:/bin/sh\n");
+    std::fs::write(&passwd, users).unwrap();
+    let mut groups = std::fs::read_to_string("/etc/group").unwrap();
+    groups.push_str("gr\u{1b}[2J\u{202e}p:x:70000:\n");
+    std::fs::write(&group, groups).unwrap();
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(format!(
+            "mount --bind '{}' /etc/passwd && mount --bind '{}' /etc/group && '{b}' chown 70000:70000 {id} && '{b}' info {id}",
+            passwd.display(),
+            group.display(),
+            b = bin().display()
+        ))
+        .output()
+        .expect("unshare (util-linux)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "segment {id}: owner ev\\x1b]0;pwned\\x07il:gr\\x1b[2J\\xe2\\x80\\xaep, perms"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+}

@@ -185,7 +185,7 @@ impl Render for SegmentInfo {
                 "\nuid {} may not read this segment (perms {}, owner {}): {} unknown. Every other figure is /proc/sysvipc/shm's, which every user may read.",
                 self.viewer_uid,
                 s.perms,
-                s.owner,
+                printable(&s.owner),
                 self.needs_permission.join(" and ")
             )?;
         }
