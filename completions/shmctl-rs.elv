@@ -45,8 +45,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --key 'Only the segment with this key (0x1234 or decimal)'
             cand --min-size 'Only segments of at least this size (4096, 64K, 1M, 2GiB)'
             cand --sort 'Sort by this column, any of --output''s (default: the kernel''s order, as ipcs)'
-            cand -w 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
-            cand --watch 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)'
+            cand -w 'Refresh every DURATION (at least 100ms) until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~); on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time'
+            cand --watch 'Refresh every DURATION (at least 100ms) until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~); on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time'
             cand --format 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
             cand --output-all 'Show every column that needs nothing but /proc (not app, processes, namespace)'
@@ -169,8 +169,8 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
         }
         &'shmctl-rs;status'= {
             cand --ftok 'The ring''s key as ftok(PATH, PROJ)'
-            cand -w 'Refresh every DURATION until Ctrl-C'
-            cand --watch 'Refresh every DURATION until Ctrl-C'
+            cand -w 'Refresh every DURATION (at least 100ms) until Ctrl-C; on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time'
+            cand --watch 'Refresh every DURATION (at least 100ms) until Ctrl-C; on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
             cand --json 'Print JSON'
             cand -h 'Print help'

@@ -110,7 +110,7 @@ allocated\t'(--posix, --memfd) bytes the object occupies in memory and swap (tmp
 mtime\t'(--posix, --memfd) last modification'
 seals\t'(--memfd) the memfd\'s seals (F_GET_SEALS)'
 holders\t'(--posix, --memfd) the processes that map it or hold it open, with their fds and mappings'"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION (at least 100ms) until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~); on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments' -r -f -a "table\t''
 json\t''
 raw\t''
@@ -189,7 +189,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l aggregat
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), each series with a namespace label'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION (at least 100ms) until Ctrl-C; on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'

@@ -346,8 +346,9 @@ pub struct LsArgs {
     /// Every IPC namespace on the host (containers too), with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
     pub all_namespaces: bool,
-    /// Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished
-    /// (-) or changed nattch (~)
+    /// Refresh every DURATION (at least 100ms) until Ctrl-C, marking segments that appeared
+    /// (+), vanished (-) or changed nattch (~); on a terminal each refresh clears the
+    /// screen, to a pipe or a file each starts with a `---` line with the time
     #[arg(short, long, value_parser = duration, value_name = "DURATION")]
     pub watch: Option<Duration>,
     /// Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments
@@ -601,7 +602,8 @@ pub struct StatusArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
-    /// Refresh every DURATION until Ctrl-C
+    /// Refresh every DURATION (at least 100ms) until Ctrl-C; on a terminal each refresh
+    /// clears the screen, to a pipe or a file each starts with a `---` line with the time
     #[arg(short, long, value_parser = duration, value_name = "DURATION")]
     pub watch: Option<Duration>,
 }

@@ -154,8 +154,8 @@ fn ctrl_c_is_prompt_while_nobody_reads_stdout() {
     let producer = Spawned::new(cmd(&["ring", "produce", "-n", "0", "-i", "0", "--quiet"]));
     let commands: [&[&str]; 3] = [
         &["ring", "consume", "-n", "0", "-i", "0"],
-        &["ls", "--watch", "20ms"],
-        &["status", "--watch", "1ms"],
+        &["ls", "--watch", "100ms"],
+        &["status", "--watch", "100ms"],
     ];
     for args in commands {
         // stdout is a pipe that this test never reads.
@@ -599,5 +599,57 @@ fn chown_and_info_print_hostile_user_and_group_names_escaped() {
         )),
         "{text}"
     );
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+}
+
+/// `--watch` to a pipe or a log writes no terminal codes, but a `---` line with the time
+/// before each refresh; an interval too short to be a refresh (it would spin a core) is
+/// a usage error, the same rule for ls --watch, status --watch and top -d.
+#[test]
+fn watch_into_a_pipe_writes_no_terminal_codes_and_refuses_a_spin() {
+    isolate();
+    let id = create(&["--size", "4096"]);
+    let mut w = Spawned::new(cmd(&["ls", "--watch", "100ms", "-o", "shmid,nattch"]));
+    let mut lines = w.lines();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(read_until(&mut lines, |l| l.starts_with("--- ")));
+        seen.push(read_until(&mut lines, |l| {
+            l.contains(&format!(" {id} ")) || l.starts_with(&format!("{id} "))
+        }));
+    }
+    drop(lines);
+    w.signal(Signal::SIGINT);
+    let out = w.finish(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130));
+    for line in seen.iter().step_by(2) {
+        // `--- 2025-11-27 03:28:14  1 segments, every 100ms; …`
+        let rest = line.strip_prefix("--- ").unwrap();
+        let time = rest.get(..19).unwrap_or_default();
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S").is_ok(),
+            "{line}"
+        );
+        assert!(
+            rest[19..].starts_with("  1 segments, every 100ms"),
+            "{line}"
+        );
+    }
+    let all: String = seen.concat();
+    assert!(!all.contains('\u{1b}'), "{all:?}");
+    for args in [
+        &["ls", "--watch", "0"][..],
+        &["ls", "--watch", "99ms"],
+        &["status", "--watch", "0", "1"],
+        &["top", "-d", "50ms"],
+    ] {
+        let err = fails(args, 2);
+        assert!(
+            err.contains("at least 100ms between refreshes"),
+            "{args:?}: {err}"
+        );
+    }
 }

@@ -92,6 +92,7 @@ fn watch(settings: &Settings, period: Duration, out: &mut Output) -> Result<Stat
             Some(p) => marks(p, &listing.segments),
             None => (Vec::new(), Vec::new()),
         };
+        out.refresh_clock();
         out.show_now(&Frame {
             heading: format!(
                 "{} segments, every {}; + appeared, - vanished, ~ nattch changed; Ctrl-C to stop",
@@ -105,6 +106,7 @@ fn watch(settings: &Settings, period: Duration, out: &mut Output) -> Result<Stat
                 marks: &marks,
                 vanished: &vanished,
             },
+            clear: out.is_terminal(),
         })?;
         previous = Some(
             listing

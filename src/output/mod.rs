@@ -56,6 +56,11 @@ impl<'a> Output<'a> {
         self.terminal
     }
 
+    /// Take the time again, for a refresh shown at its own time (`--watch`).
+    pub fn refresh_clock(&mut self) {
+        self.view.now = chrono::Utc::now().timestamp();
+    }
+
     /// Show one result in the chosen format.
     pub fn show<T: Render + ?Sized>(&mut self, value: &T) -> Result<()> {
         render::render(self.format, value, &self.view, self.out)?;
