@@ -653,3 +653,59 @@ fn watch_into_a_pipe_writes_no_terminal_codes_and_refuses_a_spin() {
         );
     }
 }
+
+/// A reader that stopped reading is no error for --help either (exit 0, nothing said),
+/// while a stdout that fails is one; a stdout closed from the start (`>&-`) fails like
+/// /dev/full does: `create` removes the segment whose id it could not print.
+#[test]
+fn help_to_a_gone_reader_is_quiet_and_a_closed_stdout_fails_like_a_full_one() {
+    isolate();
+    for args in [&["--help"][..], &["ls", "--help"], &["--version"]] {
+        // The reader is gone before the first write: every write gets EPIPE.
+        let (reader, writer) = nix::unistd::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(bin())
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    let closed = |args: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(r#"exec "$0" {args} >&-"#))
+            .arg(bin())
+            .output()
+            .unwrap()
+    };
+    let out = closed("create --size 4K --private");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write to stdout (Bad file descriptor"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("was removed again"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(segments().is_empty(), "no segment left behind");
+    for args in ["ls", "--help", "limits --json"] {
+        let out = closed(args);
+        assert_eq!(out.status.code(), Some(1), "{args}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Bad file descriptor"),
+            "{args}: {}",
+            stderr(&out)
+        );
+    }
+    // rm still removes what it was asked to, then fails as it does on /dev/full.
+    let id = create(&["--size", "4K"]);
+    let out = closed(&format!("rm {id}"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(segments().is_empty(), "removed all the same");
+}

@@ -9,6 +9,7 @@ pub mod futex;
 pub mod posix;
 pub mod sem;
 pub mod shm;
+pub mod stdio;
 
 use nix::errno::Errno;
 use std::fmt;
