@@ -304,7 +304,7 @@ fn rm_of_an_attached_segment_marks_it_dest() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("marked") && text.contains("still attached by 1 process"),
+        text.contains("marked") && text.contains("1 attachment left"),
         "{text}"
     );
     let s = segment(id).unwrap();
