@@ -65,7 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'shmctl-rs' -ScriptBlock {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Print sizes in bytes instead of KiB, MiB, ...')
             [CompletionResult]::new('--noheadings', '--noheadings', [CompletionResultType]::ParameterName, 'Print the table without its heading row')
-            [CompletionResult]::new('--notruncate', '--notruncate', [CompletionResultType]::ParameterName, 'Do not fit the table to the terminal: one line per segment, however wide')
+            [CompletionResult]::new('--notruncate', '--notruncate', [CompletionResultType]::ParameterName, 'Do not fit the table to the terminal: every column, one line per segment, however wide. Without it a table wider than the terminal never wraps a cell: it cuts free text (command, processes) and leaves out the least needed columns (lpid and the times first; key and shmid never), and says on stderr which it left out')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Print permissions in octal (640) instead of rw-r-----')
             [CompletionResult]::new('--numeric-perms', '--numeric-perms', [CompletionResultType]::ParameterName, 'Print permissions in octal (640) instead of rw-r-----')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \, `, $ and bytes that are not printable ASCII written as \xHH')

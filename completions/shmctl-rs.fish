@@ -125,7 +125,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s J -l json -d 
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l raw -d 'Print tab-separated values without headings, exact numbers and Unix times'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l noheadings -d 'Print the table without its heading row'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l notruncate -d 'Do not fit the table to the terminal: one line per segment, however wide'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l notruncate -d 'Do not fit the table to the terminal: every column, one line per segment, however wide. Without it a table wider than the terminal never wraps a cell: it cuts free text (command, processes) and leaves out the least needed columns (lpid and the times first; key and shmid never), and says on stderr which it left out'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s P -l numeric-perms -d 'Print permissions in octal (640) instead of rw-r-----'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s e -l export -d 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \\, `, $ and bytes that are not printable ASCII written as \\xHH'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s n -l newline -d 'Print each NAME="value" pair on a line of its own (lsipc -n)'

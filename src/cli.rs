@@ -292,7 +292,10 @@ pub struct LsArgs {
     /// Print the table without its heading row
     #[arg(long)]
     pub noheadings: bool,
-    /// Do not fit the table to the terminal: one line per segment, however wide
+    /// Do not fit the table to the terminal: every column, one line per segment, however
+    /// wide. Without it a table wider than the terminal never wraps a cell: it cuts free
+    /// text (command, processes) and leaves out the least needed columns (lpid and the
+    /// times first; key and shmid never), and says on stderr which it left out
     #[arg(long)]
     pub notruncate: bool,
     /// How times are shown in the table and with --export (raw rows and JSON keep Unix

@@ -52,6 +52,11 @@ impl<'a> Output<'a> {
         self.format
     }
 
+    /// How results are shown (the terminal's width among it).
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
     pub fn is_terminal(&self) -> bool {
         self.terminal
     }
