@@ -110,7 +110,7 @@ allocated\t'(--posix, --memfd) bytes the object occupies in memory and swap (tmp
 mtime\t'(--posix, --memfd) last modification'
 seals\t'(--memfd) the memfd\'s seals (F_GET_SEALS)'
 holders\t'(--posix, --memfd) the processes that map it or hold it open, with their fds and mappings'"
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~)' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s w -l watch -d 'Refresh every DURATION (at least 100ms) until Ctrl-C, marking segments that appeared (+), vanished (-) or changed nattch (~); on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l format -d 'Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments' -r -f -a "table\t''
 json\t''
 raw\t''
@@ -125,7 +125,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s J -l json -d 
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l raw -d 'Print tab-separated values without headings, exact numbers and Unix times'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s b -l bytes -d 'Print sizes in bytes instead of KiB, MiB, ...'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l noheadings -d 'Print the table without its heading row'
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l notruncate -d 'Do not fit the table to the terminal: one line per segment, however wide'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -l notruncate -d 'Do not fit the table to the terminal: every column, one line per segment, however wide. Without it a table wider than the terminal never wraps a cell: it cuts free text (command, processes) and leaves out the least needed columns (lpid and the times first; key and shmid never), and says on stderr which it left out'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s P -l numeric-perms -d 'Print permissions in octal (640) instead of rw-r-----'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s e -l export -d 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \\, `, $ and bytes that are not printable ASCII written as \\xHH'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ls" -s n -l newline -d 'Print each NAME="value" pair on a line of its own (lsipc -n)'
@@ -189,7 +189,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -l aggregat
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), each series with a namespace label'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ftok -d 'The ring\'s key as ftok(PATH, PROJ)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION until Ctrl-C' -r
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s w -l watch -d 'Refresh every DURATION (at least 100ms) until Ctrl-C; on a terminal each refresh clears the screen, to a pipe or a file each starts with a `---` line with the time' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -l json -d 'Print JSON'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help -d 'Print help'

@@ -75,9 +75,12 @@ pub enum Command {
     /// Every scrape of --listen gathers afresh. GET /metrics answers in the OpenMetrics or
     /// the Prometheus text format, as the scraper's Accept header prefers; / is a page that
     /// links to /metrics; other paths get 404, other methods 405, and scrapes beyond
-    /// --max-scrapes 503 at once, so a slow client never holds up the next scrape. A
-    /// connection that sends or takes nothing for 10 seconds is closed. A --textfile is
-    /// replaced by a rename, so node_exporter never reads half of it.
+    /// --max-scrapes gathering at once 503 at once. A scrape's place is given back once its
+    /// answer is rendered, so a client that reads slowly holds only its own connection: a
+    /// request must arrive within 10 seconds and its answer be sent within 20 seconds in all,
+    /// or the connection is closed. Of 512 connections at once, the oldest still waiting for
+    /// its request makes room for a new one. A --textfile is replaced by a rename, so
+    /// node_exporter never reads half of it.
     Metrics(MetricsArgs),
     /// Decode a producer/consumer ring: indices, semaphores, fill level and consistency
     Status(StatusArgs),
@@ -303,7 +306,10 @@ pub struct LsArgs {
     /// Print the table without its heading row
     #[arg(long)]
     pub noheadings: bool,
-    /// Do not fit the table to the terminal: one line per segment, however wide
+    /// Do not fit the table to the terminal: every column, one line per segment, however
+    /// wide. Without it a table wider than the terminal never wraps a cell: it cuts free
+    /// text (command, processes) and leaves out the least needed columns (lpid and the
+    /// times first; key and shmid never), and says on stderr which it left out
     #[arg(long)]
     pub notruncate: bool,
     /// How times are shown in the table and with --export (raw rows and JSON keep Unix
@@ -357,8 +363,9 @@ pub struct LsArgs {
     /// Every IPC namespace on the host (containers too), with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
     pub all_namespaces: bool,
-    /// Refresh every DURATION until Ctrl-C, marking segments that appeared (+), vanished
-    /// (-) or changed nattch (~)
+    /// Refresh every DURATION (at least 100ms) until Ctrl-C, marking segments that appeared
+    /// (+), vanished (-) or changed nattch (~); on a terminal each refresh clears the
+    /// screen, to a pipe or a file each starts with a `---` line with the time
     #[arg(short, long, value_parser = duration, value_name = "DURATION")]
     pub watch: Option<Duration>,
     /// Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments
@@ -613,7 +620,8 @@ pub struct StatusArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
-    /// Refresh every DURATION until Ctrl-C
+    /// Refresh every DURATION (at least 100ms) until Ctrl-C; on a terminal each refresh
+    /// clears the screen, to a pipe or a file each starts with a `---` line with the time
     #[arg(short, long, value_parser = duration, value_name = "DURATION")]
     pub watch: Option<Duration>,
 }

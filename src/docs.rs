@@ -66,7 +66,7 @@ const SEGMENT_FIELDS: &[Field] = &[
 pub const OPTIONAL_SEGMENT_FIELDS: &[Field] = &[
     (
         "attached",
-        "with --pids (always in info): the processes that map it, each an object: pid, comm, uid, user, attachments (its number of mappings), readonly (every mapping is SHM_RDONLY), hugetlb (mapped from hugetlbfs)",
+        "with --pids (always in info): the processes that map it, each an object: pid, comm, uid, user, attachments (its number of mappings), readonly (every mapping is SHM_RDONLY), readonly_attachments (how many of its mappings are SHM_RDONLY: a process may attach both ways), hugetlb (mapped from hugetlbfs)",
     ),
     (
         "namespace",

@@ -1,36 +1,44 @@
 //! `metrics --listen`: a small synchronous HTTP/1.1 endpoint for Prometheus, on std's
 //! `TcpListener`, with `httparse` reading the request head.
 //!
-//! Each connection gets a thread of its own (at most [`MAX_CONNECTIONS`]; more are closed
-//! at once), answers one request and closes, as Prometheus expects of a scrape target
-//! that says `Connection: close`. Every scrape gathers afresh; at most `max_scrapes`
-//! gather at once and the others get 503 at once, so a slow client never holds up the
-//! next scrape. A request head must arrive within [`SOCKET_TIMEOUT`], and a client that
-//! takes nothing for that long is dropped. The accept loop notices Ctrl-C or SIGTERM
-//! within [`POLL`], and a failing accept(2) (out of file descriptors, say) is waited out,
-//! not fatal.
+//! Each connection gets a thread of its own (at most [`MAX_CONNECTIONS`]), answers one
+//! request and closes, as Prometheus expects of a scrape target that says
+//! `Connection: close`. Every scrape gathers afresh; at most `max_scrapes` gather and
+//! render at once and the others get 503 at once. The scrape place is given back as soon
+//! as the answer is rendered, so a client that reads its answer slowly holds only its own
+//! connection, and that for at most [`SEND_DEADLINE`] in all (not per write: a client
+//! that takes a few bytes now and then is cut off all the same). A request head must
+//! arrive within [`SOCKET_TIMEOUT`]. When every connection place is taken, a new
+//! connection takes the place of the oldest one still waiting for its request head (so
+//! that idle connections cannot keep a scrape out), and is closed at once only when every
+//! place is busy answering. The accept loop notices Ctrl-C or SIGTERM within [`POLL`],
+//! and a failing accept(2) (out of file descriptors, say) is waited out, not fatal.
 
 use crate::error::{Error, Result, Status};
 use crate::model::metrics::Exposition;
 use crate::output;
 use crate::render::openmetrics::{self, Dialect};
 use crate::signals;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsFd;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How often the accept loop looks for a stop request.
 pub const POLL: Duration = Duration::from_millis(50);
-/// How long a request head may take to arrive, and a client may refuse what is sent.
+/// How long a request head may take to arrive.
 pub const SOCKET_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once; more are closed as soon as they are accepted.
+/// How long the whole answer may take to be sent, however the client reads it.
+pub const SEND_DEADLINE: Duration = Duration::from_secs(20);
+/// Connections served at once. A connection beyond them takes the place of the oldest
+/// one still waiting for its request head, or is closed at once when there is none.
 pub const MAX_CONNECTIONS: usize = 512;
 /// The kernel's send buffer for one connection (it doubles it). Left to itself it grows
 /// to 4 MiB, so that a client that reads nothing would pin that much kernel memory per
-/// connection; bounded, such a client holds its own scrape until [`SOCKET_TIMEOUT`].
+/// connection; bounded, such a client holds its own connection until [`SEND_DEADLINE`].
 const SEND_BUFFER: usize = 256 * 1024;
 /// The largest request head read.
 const MAX_HEAD: usize = 16 * 1024;
@@ -184,12 +192,33 @@ impl Answer {
         head
     }
 
-    fn send(&self, out: &mut impl Write, with_body: bool) -> io::Result<()> {
-        out.write_all(self.head().as_bytes())?;
-        if with_body {
-            out.write_all(&self.body)?;
+    /// Send the answer to `stream` by `deadline` at the latest: each write may block only
+    /// for what is left of the time, so that a client that reads a little now and then
+    /// cannot stretch the answer out.
+    fn send_by(
+        &self,
+        stream: &mut TcpStream,
+        with_body: bool,
+        deadline: Instant,
+    ) -> io::Result<()> {
+        let head = self.head();
+        let body: &[u8] = if with_body { &self.body } else { &[] };
+        for mut part in [head.as_bytes(), body] {
+            while !part.is_empty() {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(io::ErrorKind::TimedOut.into());
+                }
+                stream.set_write_timeout(Some(left))?;
+                match stream.write(part) {
+                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                    Ok(n) => part = &part[n..],
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        out.flush()
+        Ok(())
     }
 }
 
@@ -219,6 +248,13 @@ impl Slots {
             .map(|_| Slot(Arc::clone(&self.used)))
     }
 
+    /// A place even over the cap: for a connection that takes the place of one being
+    /// closed (which gives its own back as its thread ends).
+    fn take_over(&self) -> Slot {
+        self.used.fetch_add(1, Ordering::SeqCst);
+        Slot(Arc::clone(&self.used))
+    }
+
     fn in_use(&self) -> usize {
         self.used.load(Ordering::SeqCst)
     }
@@ -230,30 +266,24 @@ impl Drop for Slot {
     }
 }
 
-/// The answer to `head`, and the scrape place it holds until it is sent (a client that
-/// reads slowly keeps its place).
-fn answer<F>(head: &Head, gather: &F, scrapes: &Slots) -> (Answer, Option<Slot>)
+/// The answer to `head`. A scrape holds one of `scrapes` while it gathers and renders,
+/// and gives it back before the answer is sent.
+fn answer<F>(head: &Head, gather: &F, scrapes: &Slots) -> Answer
 where
     F: Fn() -> Result<Exposition>,
 {
     match route(&head.method, &head.target) {
-        Route::Index => (
-            Answer {
-                status: 200,
-                content_type: "text/html; charset=utf-8",
-                headers: Vec::new(),
-                body: INDEX.as_bytes().to_vec(),
-            },
-            None,
-        ),
-        Route::NotFound => (
-            Answer::text(404, "not found: the metrics are at /metrics\n".into()),
-            None,
-        ),
+        Route::Index => Answer {
+            status: 200,
+            content_type: "text/html; charset=utf-8",
+            headers: Vec::new(),
+            body: INDEX.as_bytes().to_vec(),
+        },
+        Route::NotFound => Answer::text(404, "not found: the metrics are at /metrics\n".into()),
         Route::MethodNotAllowed => {
             let mut a = Answer::text(405, "method not allowed: use GET or HEAD\n".into());
             a.headers.push(("Allow", "GET, HEAD".into()));
-            (a, None)
+            a
         }
         Route::Metrics => {
             let Some(slot) = scrapes.take() else {
@@ -265,10 +295,11 @@ where
                     ),
                 );
                 a.headers.push(("Retry-After", "1".into()));
-                return (a, None);
+                return a;
             };
             let dialect = negotiate(head.accept.as_deref());
-            let a = match gather() {
+            let _slot = slot;
+            match gather() {
                 Ok(exposition) => Answer {
                     status: 200,
                     content_type: dialect.content_type(),
@@ -279,8 +310,7 @@ where
                     output::warn(format!("scrape failed: {e}"));
                     Answer::text(500, format!("scrape failed: {e}\n"))
                 }
-            };
-            (a, Some(slot))
+            }
         }
     }
 }
@@ -346,22 +376,65 @@ fn linger(stream: &mut TcpStream) {
     }
 }
 
-fn connection<F>(mut stream: TcpStream, gather: &F, scrapes: &Slots)
+/// Connections still waiting for their request head, oldest first: those a new
+/// connection may take the place of when every place is taken.
+#[derive(Clone, Default)]
+struct Waiting(Arc<Mutex<VecDeque<(u64, TcpStream)>>>);
+
+impl Waiting {
+    fn queue(&self) -> std::sync::MutexGuard<'_, VecDeque<(u64, TcpStream)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Count connection `id` as waiting (a connection that cannot be cloned is not).
+    fn add(&self, id: u64, stream: &TcpStream) {
+        if let Ok(handle) = stream.try_clone() {
+            self.queue().push_back((id, handle));
+        }
+    }
+
+    fn remove(&self, id: u64) {
+        self.queue().retain(|(waiting, _)| *waiting != id);
+    }
+
+    /// Close the oldest waiting connection (its thread's read then ends): false when no
+    /// connection waits.
+    fn close_oldest(&self) -> bool {
+        let oldest = self.queue().pop_front();
+        oldest.is_some_and(|(_, stream)| {
+            let _ = stream.shutdown(Shutdown::Both);
+            true
+        })
+    }
+}
+
+fn connection<F>(mut stream: TcpStream, id: u64, waiting: &Waiting, gather: &F, scrapes: &Slots)
 where
     F: Fn() -> Result<Exposition>,
 {
-    let _ = stream.set_write_timeout(Some(SOCKET_TIMEOUT));
     let _ = nix::sys::socket::setsockopt(&stream, nix::sys::socket::sockopt::SndBuf, &SEND_BUFFER);
-    let sent = match read_head(&mut stream) {
-        Ok(head) => {
-            let (answer, _slot) = answer(&head, gather, scrapes);
-            answer.send(&mut stream, head.method != "HEAD")
-        }
-        Err(Some(answer)) => answer.send(&mut stream, true),
+    let head = read_head(&mut stream);
+    waiting.remove(id);
+    let (answer, with_body) = match head {
+        Ok(head) => (answer(&head, gather, scrapes), head.method != "HEAD"),
+        Err(Some(answer)) => (answer, true),
         Err(None) => return,
     };
-    if sent.is_ok() {
-        linger(&mut stream);
+    let deadline = Instant::now() + SEND_DEADLINE;
+    match answer.send_by(&mut stream, with_body, deadline) {
+        Ok(()) => linger(&mut stream),
+        // Out of time: reset the connection, so that what is still queued for the client
+        // is dropped rather than sent at its pace after the close.
+        Err(_) => {
+            let reset = libc::linger {
+                l_onoff: 1,
+                l_linger: 0,
+            };
+            let _ =
+                nix::sys::socket::setsockopt(&stream, nix::sys::socket::sockopt::Linger, &reset);
+        }
     }
 }
 
@@ -402,6 +475,8 @@ where
     let gather = Arc::new(gather);
     let scrapes = Slots::new(max_scrapes);
     let connections = Slots::new(MAX_CONNECTIONS);
+    let waiting = Waiting::default();
+    let mut next_id: u64 = 0;
     output::note(format!(
         "serving metrics on http://{bound}/metrics (at most {max_scrapes} scrapes at once); Ctrl-C or SIGTERM stops"
     ));
@@ -433,16 +508,22 @@ where
                 continue;
             }
         };
-        // Over the cap, the connection is closed at once.
-        let Some(place) = connections.take() else {
-            continue;
+        // Over the cap, the connection takes the place of the oldest one that has not
+        // sent its request yet, or is closed at once when every place is answering.
+        let place = match connections.take() {
+            Some(place) => place,
+            None if waiting.close_oldest() => connections.take_over(),
+            None => continue,
         };
-        let (gather, scrapes) = (Arc::clone(&gather), scrapes.clone());
+        next_id += 1;
+        let id = next_id;
+        waiting.add(id, &stream);
+        let (gather, scrapes, waiting) = (Arc::clone(&gather), scrapes.clone(), waiting.clone());
         let spawned = std::thread::Builder::new()
             .name("http".into())
             .spawn(move || {
                 let _place = place;
-                connection(stream, gather.as_ref(), &scrapes);
+                connection(stream, id, &waiting, gather.as_ref(), &scrapes);
             });
         if let Err(e) = spawned {
             output::warn(format!("cannot start a thread for a connection: {e}"));
@@ -529,9 +610,6 @@ mod tests {
             a.head(),
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
         );
-        let mut out = Vec::new();
-        a.send(&mut out, false).unwrap();
-        assert!(out.ends_with(b"\r\n\r\n"), "HEAD: no body");
     }
 
     #[test]
@@ -550,11 +628,11 @@ mod tests {
             accept: None,
         };
         let full = Slots::new(0);
-        assert_eq!(answer(&head, &gather, &full).0.status, 503);
-        let ((failed, held), said) =
-            crate::output::capture::messages(|| answer(&head, &gather, &Slots::new(1)));
+        assert_eq!(answer(&head, &gather, &full).status, 503);
+        let one = Slots::new(1);
+        let (failed, said) = crate::output::capture::messages(|| answer(&head, &gather, &one));
         assert_eq!(failed.status, 500);
         assert_eq!(said, ["warning: scrape failed: not here"]);
-        assert!(held.is_some(), "held until the answer is sent");
+        assert_eq!(one.in_use(), 0, "given back once the answer is rendered");
     }
 }

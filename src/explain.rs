@@ -7,8 +7,8 @@ use crate::units;
 use crate::users::Names;
 use nix::errno::Errno;
 
-/// A failed `shmget(IPC_CREAT|IPC_EXCL)` of `size` bytes at `key`.
-pub fn create_refused(key: Key, size: u64, errno: Errno) -> Error {
+/// A failed `shmget(IPC_CREAT|IPC_EXCL)` of `size` bytes at `key`, made with `flags`.
+pub fn create_refused(key: Key, size: u64, flags: shm::CreateFlags, errno: Errno) -> Error {
     let limits = shm::limits().ok();
     let usage = shm::usage().ok();
     let page = shm::page_size();
@@ -76,11 +76,25 @@ pub fn create_refused(key: Key, size: u64, errno: Errno) -> Error {
             ),
             _ => Error::new(Status::Limit, "no space left: SHMMNI or SHMALL reached"),
         },
+        // SHMALL is ENOSPC above; ENOMEM is memory itself: free huge pages for a hugetlb
+        // segment, else the kernel's commit accounting (a segment reserves its size).
+        Errno::ENOMEM if flags.hugetlb => Error::new(
+            Status::Limit,
+            format!(
+                "size {}: not enough free huge pages (HugePages_Free in /proc/meminfo; vm.nr_hugepages)",
+                units::human_size(size)
+            ),
+        ),
         Errno::ENOMEM => Error::new(
             Status::Limit,
             format!(
-                "size {}: not enough memory (for --hugetlb, see HugePages_Free in /proc/meminfo)",
-                units::human_size(size)
+                "size {}: not enough memory: the kernel will not commit that much (more than memory and swap can back: CommitLimit and Committed_AS in /proc/meminfo, vm.overcommit_memory){}",
+                units::human_size(size),
+                if flags.noreserve {
+                    ""
+                } else {
+                    "; --noreserve makes it without reserving its size"
+                }
             ),
         ),
         Errno::EPERM => Error::new(

@@ -413,14 +413,50 @@ pub fn all() -> Vec<Generated> {
 }
 
 /// Write every generated file below `dir` (the repository root to refresh the committed ones).
-pub fn write_to(dir: &Path) -> std::io::Result<Vec<String>> {
+pub fn write_to(dir: &Path) -> crate::error::Result<Vec<String>> {
+    use crate::error::{Error, Status};
+    use crate::output::textfile;
+    let io = |e: std::io::Error, path: &Path| {
+        let status = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => Status::PermissionDenied,
+            _ => Status::Failure,
+        };
+        Error::new(status, format!("{}: {e}", path.display()))
+    };
     let mut written = Vec::new();
+    let mut checked = Vec::new();
     for (path, bytes) in all() {
         let full = dir.join(&path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+        // A directory of our own, never one a symbolic link planted there points to.
+        if let Some(parent) = full.parent()
+            && !checked.contains(&parent.to_path_buf())
+        {
+            let grandparent = parent.parent().unwrap_or(dir);
+            std::fs::create_dir_all(grandparent).map_err(|e| io(e, grandparent))?;
+            match std::fs::create_dir(parent) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(io(e, parent));
+                }
+                _ => {}
+            }
+            let kind = std::fs::symlink_metadata(parent)
+                .map_err(|e| io(e, parent))?
+                .file_type();
+            if !kind.is_dir() {
+                return Err(Error::usage(format!(
+                    "{}: {}, not a directory: generate writes into a directory of its own",
+                    parent.display(),
+                    textfile::kind_of(&kind)
+                )));
+            }
+            checked.push(parent.to_path_buf());
         }
-        std::fs::write(&full, bytes)?;
+        textfile::replace_file(
+            "",
+            "generate replaces a regular file or makes a new one",
+            &full,
+            &bytes,
+        )?;
         written.push(path);
     }
     Ok(written)

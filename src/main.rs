@@ -6,7 +6,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let parsed = match cli::Cli::try_parse() {
         Ok(parsed) => parsed,
-        // --help, --version: printed on stdout, and a failure to print them is a failure.
+        // --help, --version: printed on stdout, and a failure to print them is a failure
+        // (a reader that stopped reading, `| head -1`, is not one).
         Err(e) if !e.use_stderr() => {
             let text = if std::io::stdout().is_terminal() {
                 e.render().ansi().to_string()
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
             };
             return match output::stream::stdout().write_all(text.as_bytes()) {
                 Ok(()) => ExitCode::from(Status::Ok.code()),
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(err) => {
                     output::error(format!("cannot print the help: {err}"));
                     ExitCode::from(Status::Failure.code())

@@ -118,12 +118,16 @@ pub struct Holder {
     pub attachments: usize,
     /// Every one of its mappings is read-only (SHM_RDONLY).
     pub readonly: bool,
+    /// How many of its mappings are read-only (a process may attach once read-write and
+    /// once SHM_RDONLY).
+    pub readonly_attachments: usize,
     /// Mapped from hugetlbfs (the segment was made with SHM_HUGETLB).
     pub hugetlb: bool,
 }
 
 impl Holder {
-    /// `1234 app`, `1234 app x2`, `1234 app ro`.
+    /// `1234 app`, `1234 app x2`, `1234 app ro`, `1234 app x2 rw+ro` (attached read-write
+    /// and read-only).
     pub fn short(&self) -> String {
         let mut s = format!("{} {}", self.pid, self.comm);
         if self.attachments > 1 {
@@ -131,8 +135,21 @@ impl Holder {
         }
         if self.readonly {
             s.push_str(" ro");
+        } else if self.readonly_attachments > 0 {
+            s.push_str(" rw+ro");
         }
         s
+    }
+
+    /// `read-write`, `read-only`, or both when it maps the segment both ways.
+    pub fn access(&self) -> &'static str {
+        if self.readonly {
+            "read-only"
+        } else if self.readonly_attachments > 0 {
+            "read-write+read-only"
+        } else {
+            "read-write"
+        }
     }
 }
 

@@ -279,6 +279,22 @@ fn ls_look(args: &cli::LsArgs) -> Look {
     }
 }
 
+/// The shortest time between two refreshes of a view (`top -d`, `ls --watch`,
+/// `status --watch`): each one gathers afresh, and a shorter one only spins a core.
+pub const MIN_REFRESH: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Refuse a refresh interval below [`MIN_REFRESH`].
+fn refresh_interval(flag: &str, interval: Option<std::time::Duration>) -> Result<()> {
+    match interval {
+        Some(d) if d < MIN_REFRESH => Err(Error::usage(format!(
+            "{flag} {}: at least {} between refreshes",
+            crate::units::duration_text(d),
+            crate::units::duration_text(MIN_REFRESH)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The form `ls` prints in: `--format`, else `--json`/`--raw`, else `--export`/`--newline`.
 fn ls_format(args: &cli::LsArgs) -> Format {
     match (args.format, args.format_args.json, args.format_args.raw) {
@@ -320,6 +336,7 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
         columns.insert(0, Column::Namespace);
     }
     let format = ls_format(&args);
+    refresh_interval("--watch", args.watch)?;
     if format == Format::OpenMetrics && args.watch.is_some() {
         return Err(Error::usage(
             "--watch does not apply to --format openmetrics (scrape `shmctl-rs metrics --listen` instead)",
@@ -495,6 +512,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
         Command::Status(a) => {
             format = json_or_table(a.json);
             let target = ring_target(a.id, a.ftok)?;
+            refresh_interval("--watch", a.watch)?;
             Settings::Status(status::Settings {
                 target,
                 watch: a.watch,
@@ -587,12 +605,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
             })
         }
         Command::Top(a) => {
-            if a.interval < std::time::Duration::from_millis(100) {
-                return Err(Error::usage(format!(
-                    "--interval {}: at least 100ms (each refresh reads every process's maps)",
-                    crate::units::duration_text(a.interval)
-                )));
-            }
+            refresh_interval("--interval", Some(a.interval))?;
             Settings::Top(top::Settings {
                 interval: a.interval,
                 all_namespaces: a.all_namespaces,

@@ -148,6 +148,13 @@ pub fn human_size_wide(bytes: u128) -> String {
     }
     if unit == 0 {
         format!("{bytes} B")
+    } else if !bytes.is_multiple_of(1u128 << (10 * unit))
+        && scaled.round() >= 1024.0
+        && unit < UNITS.len() - 1
+    {
+        // Just below the next unit (1048575 bytes): `1.0 MiB`, not `1024 KiB`; the `.0`
+        // says it is not exact.
+        format!("{:.1} {}", scaled / 1024.0, UNITS[unit + 1])
     } else if bytes.is_multiple_of(1u128 << (10 * unit)) || scaled >= 100.0 {
         format!("{} {}", scaled.round() as u128, UNITS[unit])
     } else {
@@ -400,6 +407,13 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(1 << 30), "1 GiB");
         assert_eq!(human_size(u64::MAX), "16 EiB");
+        // Just below a unit: the next unit, not 1024 of this one.
+        assert_eq!(human_size(1_048_575), "1.0 MiB");
+        assert_eq!(human_size(1_073_741_823), "1.0 GiB");
+        assert_eq!(human_size((1 << 40) - 1), "1.0 TiB");
+        assert_eq!(human_size(1_048_064), "1.0 MiB", "1023.5 KiB");
+        assert_eq!(human_size(1_047_552), "1023 KiB");
+        assert_eq!(human_size(1023), "1023 B");
         // SHMALL's default in bytes: 18446744073692774399 pages of 4096 bytes.
         assert_eq!(
             human_size_wide(18_446_744_073_692_774_399u128 * 4096),

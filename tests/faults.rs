@@ -213,6 +213,45 @@ fn sizes_and_limits_each_get_their_own_message() {
     assert!(fails(&["create", "--size", "1", "--key", "0x0e0e"], 5).contains("100 B"));
 }
 
+/// ENOMEM from shmget is memory, not SHMALL: for a plain segment the kernel's commit
+/// accounting (no word of huge pages), for --hugetlb the free huge pages.
+#[test]
+fn not_enough_memory_names_what_ran_out() {
+    isolate();
+    let overcommit = std::fs::read_to_string("/proc/sys/vm/overcommit_memory").unwrap();
+    if overcommit.trim() == "1" {
+        eprintln!("vm.overcommit_memory is 1: the kernel never refuses a segment for memory");
+        return;
+    }
+    // More than memory and swap together: refused by the heuristic and by strict mode.
+    let kib = |field: &str| -> u64 {
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
+        meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    };
+    let too_much = (kib("MemTotal:") + kib("SwapTotal:")) * 2 * 1024;
+    let size = too_much.to_string();
+    let err = fails(&["create", "--size", &size, "--private"], 6);
+    assert!(
+        err.contains("not enough memory: the kernel will not commit that much")
+            && err.contains("CommitLimit")
+            && err.contains("--noreserve"),
+        "{err}"
+    );
+    assert!(!err.contains("huge"), "{err}");
+    if kib("HugePages_Free:") == 0 {
+        let err = fails(&["create", "--size", "2M", "--hugetlb", "--private"], 6);
+        assert!(
+            err.contains("not enough free huge pages (HugePages_Free"),
+            "{err}"
+        );
+    }
+    assert!(segments().is_empty());
+}
+
 #[test]
 fn ftok_needs_a_real_path_and_says_when_bits_are_dropped() {
     isolate();

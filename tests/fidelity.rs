@@ -701,3 +701,109 @@ fn rm_all_removes_what_the_caller_may_as_ipcrm_a_does() {
     assert_eq!(segments().len(), 1, "the attached one lingers, marked");
     fails(&["rm", "--all", "0x7101"], 2);
 }
+
+/// `ARGS` run in a terminal (script(1)'s pty) of `columns` columns: what it printed,
+/// stdout and stderr together.
+fn in_terminal(columns: u16, args: &str) -> String {
+    let out = Command::new("script")
+        .args(["-qec"])
+        .arg(format!("'{}' {args}", bin().display()))
+        .arg("/dev/null")
+        .env("COLUMNS", columns.to_string())
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux)");
+    assert!(out.status.success(), "{args}: {}", stderr(&out));
+    stdout(&out).replace('\r', "")
+}
+
+/// A narrow terminal leaves columns out (and says which, and how to get them back)
+/// rather than wrap a cell: a key, a time or perms is never split over two lines; a
+/// wide one shows every column.
+#[test]
+fn ls_fits_a_narrow_terminal_by_leaving_columns_out_never_by_wrapping() {
+    isolate();
+    let prerequisites = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !prerequisite(prerequisites, "script (util-linux)") {
+        return;
+    }
+    let id = create(&["--size", "1M", "--key", "0x4100c4a7"]);
+    create(&["--size", "3000"]);
+    let (h, _) = holder(&["attach", &id.to_string(), "2", "rw+ro"]);
+    let default = [
+        "KEY", "SHMID", "OWNER", "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID", "CHANGED",
+        "RSS",
+    ];
+    for args in ["ls", "ls --pids"] {
+        let text = in_terminal(80, args);
+        let (notes, table): (Vec<&str>, Vec<&str>) =
+            text.lines().partition(|l| l.starts_with("shmctl-rs: "));
+        assert!(
+            table.iter().all(|l| l.chars().count() <= 80),
+            "{args}:\n{text}"
+        );
+        assert_eq!(
+            table.len(),
+            3,
+            "a line a row, nothing wrapped: {args}:\n{text}"
+        );
+        let row = table
+            .iter()
+            .find(|l| l.starts_with("0x4100c4a7 "))
+            .unwrap_or_else(|| panic!("the key whole, at the start of its row: {args}:\n{text}"));
+        assert!(row.contains(" rw------- "), "{row}");
+        let headings: Vec<&str> = table[0].split_whitespace().collect();
+        let left_out: Vec<&str> = default
+            .iter()
+            .copied()
+            .filter(|h| !headings.contains(h))
+            .collect();
+        assert!(!left_out.is_empty(), "{text}");
+        let note = notes
+            .iter()
+            .find(|n| n.contains("left out to fit 80 columns"))
+            .unwrap_or_else(|| panic!("a note: {args}:\n{text}"));
+        assert!(
+            note.ends_with(&format!(
+                "{} (--notruncate shows every column; -o chooses them)",
+                left_out.join(", ")
+            )),
+            "{note}"
+        );
+        for kept in ["KEY", "SHMID", "OWNER", "PERMS", "SIZE", "NATTCH"] {
+            assert!(headings.contains(&kept), "ipcs -m's columns stay: {text}");
+        }
+        if args.contains("--pids") {
+            assert!(headings.contains(&"PROCESSES"), "{text}");
+            assert!(row.contains(&format!(" {} holder", h.pid())), "{row}");
+        }
+    }
+    // --notruncate: every column, the lines as long as they are.
+    let text = in_terminal(80, "ls --notruncate");
+    assert_eq!(
+        text.lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        default
+    );
+    assert!(!text.contains("left out"), "{text}");
+    // Wide enough: every column, no note.
+    let text = in_terminal(120, "ls");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert_eq!(
+        text.lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        default
+    );
+    drop(h);
+}

@@ -625,3 +625,48 @@ fn help_lists_columns_once_and_every_page_has_its_exit_status() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("<MODE> <ID>"));
 }
+
+#[test]
+fn generate_writes_its_own_files_and_never_through_a_planted_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = tempfile::tempdir().unwrap();
+    let precious = victim.path().join("bashrc");
+    std::fs::write(&precious, "precious\n").unwrap();
+    let out = dir.path().join("out");
+    let target = out.to_str().unwrap();
+    // A file linked to someone else's: refused, not written through.
+    std::fs::create_dir_all(out.join("completions")).unwrap();
+    std::os::unix::fs::symlink(&precious, out.join("completions/shmctl-rs.bash")).unwrap();
+    let err = fails(&["generate", target], 2);
+    assert!(
+        err.contains("completions/shmctl-rs.bash: a symbolic link, not a regular file"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious\n");
+    std::fs::remove_file(out.join("completions/shmctl-rs.bash")).unwrap();
+    // A directory linked to someone else's: refused, nothing written into it.
+    std::fs::remove_dir_all(out.join("man")).unwrap();
+    std::os::unix::fs::symlink(victim.path(), out.join("man")).unwrap();
+    let err = fails(&["generate", target], 2);
+    assert!(
+        err.contains("man: a symbolic link, not a directory"),
+        "{err}"
+    );
+    let inside: Vec<_> = std::fs::read_dir(victim.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(inside.len(), 1, "only the victim's own file: {inside:?}");
+    // Without links, every file is written (over an old regular file too), mode 0644.
+    std::fs::remove_file(out.join("man")).unwrap();
+    std::fs::write(out.join("completions/shmctl-rs.bash"), "old").unwrap();
+    let listed = stdout(&run(&["generate", target]));
+    assert_eq!(listed.lines().count(), generate::all().len(), "{listed}");
+    for (path, bytes) in generate::all() {
+        let file = out.join(&path);
+        assert_eq!(std::fs::read(&file).unwrap(), bytes, "{path}");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o644, "{path}");
+    }
+}

@@ -61,6 +61,49 @@ fn info_lists_holders_with_their_mapping_counts_and_access() {
     assert_eq!(raw, format!("{id}\t{},{}\n", pids[0], pids[1]));
 }
 
+/// One process attached once read-write and once read-only: two attachments of one
+/// process (rm and info count attachments where nattch is meant), and mixed access is
+/// shown as such, not as read-write.
+#[test]
+fn attachments_are_not_processes_and_mixed_access_is_shown() {
+    isolate();
+    let id = create(&["--size", "4K", "--key", "0x55"]);
+    let both = holder(id, 2, "rw+ro");
+    let pid = both.pid().as_raw();
+    let dry = stdout(&run(&["rm", "-n", "0x55"]));
+    assert!(
+        dry.contains("for destruction: 2 attachments left") && !dry.contains("process"),
+        "{dry}"
+    );
+    let table = stdout(&run(&["ls", "--pids", "-o", "shmid,nattch,processes"]));
+    assert!(table.contains(&format!("{pid} holder x2 rw+ro")), "{table}");
+    let info = json(&["info", &id.to_string(), "--json"]);
+    let h = &attached(&info)[0];
+    assert_eq!(
+        (
+            &h["attachments"],
+            &h["readonly"],
+            &h["readonly_attachments"]
+        ),
+        (&Value::from(2), &Value::from(false), &Value::from(1)),
+        "{info}"
+    );
+    let text = stdout(&run(&["info", &id.to_string()]));
+    assert!(text.contains("2  read-write+read-only"), "{text}");
+    let status = run(&["rm", "0x55"]);
+    assert!(
+        stdout(&status).contains("2 attachments left, freed when the last is detached"),
+        "{}",
+        stdout(&status)
+    );
+    let text = stdout(&run(&["info", &id.to_string()]));
+    assert!(
+        text.contains("freed when its last attachment is detached (2 left)"),
+        "{text}"
+    );
+    drop(both);
+}
+
 /// A process names itself (its comm is its file's name): a terminal escape or a tab in
 /// it reaches neither the terminal nor a raw row, in any listing that names holders.
 #[test]

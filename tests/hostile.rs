@@ -154,8 +154,8 @@ fn ctrl_c_is_prompt_while_nobody_reads_stdout() {
     let producer = Spawned::new(cmd(&["ring", "produce", "-n", "0", "-i", "0", "--quiet"]));
     let commands: [&[&str]; 3] = [
         &["ring", "consume", "-n", "0", "-i", "0"],
-        &["ls", "--watch", "20ms"],
-        &["status", "--watch", "1ms"],
+        &["ls", "--watch", "100ms"],
+        &["status", "--watch", "100ms"],
     ];
     for args in commands {
         // stdout is a pipe that this test never reads.
@@ -565,4 +565,147 @@ fn failing_outputs_never_stop_removals_or_panic() {
             out.status
         );
     }
+}
+
+/// User and group names come from NSS (a passwd line, LDAP): chown's confirmation and
+/// info print them escaped, never a terminal escape raw.
+#[test]
+fn chown_and_info_print_hostile_user_and_group_names_escaped() {
+    isolate();
+    let id = create(&["--size", "4096"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (passwd, group) = (dir.path().join("passwd"), dir.path().join("group"));
+    let mut users = std::fs::read_to_string("/etc/passwd").unwrap();
+    users.push_str("ev\u{1b}]0;pwned\u{7}il:x:70000:70000::/:/bin/sh\n");
+    std::fs::write(&passwd, users).unwrap();
+    let mut groups = std::fs::read_to_string("/etc/group").unwrap();
+    groups.push_str("gr\u{1b}[2J\u{202e}p:x:70000:\n");
+    std::fs::write(&group, groups).unwrap();
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg(format!(
+            "mount --bind '{}' /etc/passwd && mount --bind '{}' /etc/group && '{b}' chown 70000:70000 {id} && '{b}' info {id}",
+            passwd.display(),
+            group.display(),
+            b = bin().display()
+        ))
+        .output()
+        .expect("unshare (util-linux)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "segment {id}: owner ev\\x1b]0;pwned\\x07il:gr\\x1b[2J\\xe2\\x80\\xaep, perms"
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+}
+
+/// `--watch` to a pipe or a log writes no terminal codes, but a `---` line with the time
+/// before each refresh; an interval too short to be a refresh (it would spin a core) is
+/// a usage error, the same rule for ls --watch, status --watch and top -d.
+#[test]
+fn watch_into_a_pipe_writes_no_terminal_codes_and_refuses_a_spin() {
+    isolate();
+    let id = create(&["--size", "4096"]);
+    let mut w = Spawned::new(cmd(&["ls", "--watch", "100ms", "-o", "shmid,nattch"]));
+    let mut lines = w.lines();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(read_until(&mut lines, |l| l.starts_with("--- ")));
+        seen.push(read_until(&mut lines, |l| {
+            l.contains(&format!(" {id} ")) || l.starts_with(&format!("{id} "))
+        }));
+    }
+    drop(lines);
+    w.signal(Signal::SIGINT);
+    let out = w.finish(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130));
+    for line in seen.iter().step_by(2) {
+        // `--- 2025-11-27 03:28:14  1 segments, every 100ms; …`
+        let rest = line.strip_prefix("--- ").unwrap();
+        let time = rest.get(..19).unwrap_or_default();
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S").is_ok(),
+            "{line}"
+        );
+        assert!(
+            rest[19..].starts_with("  1 segments, every 100ms"),
+            "{line}"
+        );
+    }
+    let all: String = seen.concat();
+    assert!(!all.contains('\u{1b}'), "{all:?}");
+    for args in [
+        &["ls", "--watch", "0"][..],
+        &["ls", "--watch", "99ms"],
+        &["status", "--watch", "0", "1"],
+        &["top", "-d", "50ms"],
+    ] {
+        let err = fails(args, 2);
+        assert!(
+            err.contains("at least 100ms between refreshes"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// A reader that stopped reading is no error for --help either (exit 0, nothing said),
+/// while a stdout that fails is one; a stdout closed from the start (`>&-`) fails like
+/// /dev/full does: `create` removes the segment whose id it could not print.
+#[test]
+fn help_to_a_gone_reader_is_quiet_and_a_closed_stdout_fails_like_a_full_one() {
+    isolate();
+    for args in [&["--help"][..], &["ls", "--help"], &["--version"]] {
+        // The reader is gone before the first write: every write gets EPIPE.
+        let (reader, writer) = nix::unistd::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(bin())
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    let closed = |args: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(r#"exec "$0" {args} >&-"#))
+            .arg(bin())
+            .output()
+            .unwrap()
+    };
+    let out = closed("create --size 4K --private");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write to stdout (Bad file descriptor"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("was removed again"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(segments().is_empty(), "no segment left behind");
+    for args in ["ls", "--help", "limits --json"] {
+        let out = closed(args);
+        assert_eq!(out.status.code(), Some(1), "{args}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Bad file descriptor"),
+            "{args}: {}",
+            stderr(&out)
+        );
+    }
+    // rm still removes what it was asked to, then fails as it does on /dev/full.
+    let id = create(&["--size", "4K"]);
+    let out = closed(&format!("rm {id}"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(segments().is_empty(), "removed all the same");
 }

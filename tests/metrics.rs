@@ -432,14 +432,76 @@ fn client_that_never_reads(port: u16) -> TcpStream {
     stream
 }
 
+/// How a client that reads its answer a little at a time saw it end.
+#[derive(Debug)]
+struct Trickled {
+    /// Bytes received, head included.
+    got: usize,
+    /// The status line.
+    status: String,
+    /// What the head said the body is.
+    content_length: usize,
+    /// Whether the endpoint ended the connection (EOF or reset) within the wait.
+    ended: bool,
+}
+
+/// Read the answer of `stream` 2 KiB every 250 ms, for at most `wait`; `first` is told
+/// once the first bytes arrived.
+fn trickle(mut stream: TcpStream, wait: Duration, first: mpsc::Sender<()>) -> Trickled {
+    let started = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut head = Vec::new();
+    let mut got = 0;
+    let mut buf = [0u8; 2048];
+    let mut ended = false;
+    while started.elapsed() < wait {
+        match stream.read(&mut buf) {
+            Ok(0) => {
+                ended = true;
+                break;
+            }
+            Ok(n) => {
+                if got == 0 {
+                    let _ = first.send(());
+                }
+                got += n;
+                if head.len() < 4096 {
+                    head.extend_from_slice(&buf[..n]);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => {
+                ended = true;
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let head = String::from_utf8_lossy(&head);
+    let status = head.lines().next().unwrap_or_default().to_string();
+    let content_length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Trickled {
+        got,
+        status,
+        content_length,
+        ended,
+    }
+}
+
 #[test]
-fn a_slow_client_holds_its_own_scrape_only_and_the_cap_says_503() {
+fn slow_readers_hold_no_scrape_place_and_are_cut_off_by_a_deadline_in_all() {
     isolate();
     if !curl_available() {
         return;
     }
-    // Enough segments for an answer far larger than the socket buffers.
-    for _ in 0..2048 {
+    // Enough segments for an answer far larger than the socket buffers (about 1.7 MB).
+    for _ in 0..4000 {
         shmctl_rs::sys::shm::create(
             shmctl_rs::sys::shm::Key::PRIVATE,
             4096,
@@ -448,45 +510,81 @@ fn a_slow_client_holds_its_own_scrape_only_and_the_cap_says_503() {
         )
         .unwrap();
     }
-    let mut endpoint = Endpoint::start(&["--max-scrapes", "2"]);
+    let mut endpoint = Endpoint::start(&["--max-scrapes", "1"]);
     let url = endpoint.url("/metrics");
-    // Half a request: it takes no scrape place.
+    // Half a request, and a client that never reads.
     let mut half = TcpStream::connect(("127.0.0.1", endpoint.port())).unwrap();
     half.write_all(b"GET /metr").unwrap();
-    // One client that never reads: the next scrape is answered while it hangs.
-    let first = client_that_never_reads(endpoint.port());
-    let started = Instant::now();
-    let r = curl(&["--max-time", "8"], &url);
-    assert_eq!(r.code, 200, "a slow client held up the next scrape: {r:?}");
+    let never = client_that_never_reads(endpoint.port());
+    never
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut status = [0u8; 12];
+    never.peek(&mut status).expect("the first answer starts");
+    assert_eq!(&status, b"HTTP/1.1 200");
+    // A client that reads a little now and then, so that every write of the endpoint
+    // moves on: its answer is being sent once its first bytes are here.
+    let (tx, rx) = mpsc::channel();
+    let slow = client_that_never_reads(endpoint.port());
+    let reader = std::thread::spawn(move || trickle(slow, Duration::from_secs(120), tx));
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("the slow reader's answer starts");
+    // The one scrape place is free again: the next scrapes are answered.
+    for _ in 0..3 {
+        let r = curl(&["--max-time", "15"], &url);
+        assert_eq!(r.code, 200, "a slow client held up the next scrape: {r:?}");
+    }
+    // The slow reader is cut off by the deadline on the whole answer, long before it has
+    // taken it all at its pace (about 8 KiB a second: minutes).
+    let seen = reader.join().unwrap();
+    assert_eq!(seen.status, "HTTP/1.1 200 OK");
+    assert!(seen.content_length > 1_000_000, "{seen:?}");
     assert!(
-        started.elapsed() < shmctl_rs::endpoint::SOCKET_TIMEOUT,
-        "answered before the slow client timed out"
+        seen.ended && seen.got < seen.content_length,
+        "the answer's sending was bounded: {seen:?}"
     );
-    // A second one takes the last place: scrapes are now told 503, at once, and the rest
-    // of the server still answers.
-    let second = client_that_never_reads(endpoint.port());
-    let mut busy = None;
+    drop((never, half));
+    assert_eq!(curl(&["--max-time", "15"], &url).code, 200);
+    assert!(endpoint.still_running());
+}
+
+/// Whether the endpoint closed this (non-blocking) connection.
+fn closed_by_peer(mut stream: &TcpStream) -> bool {
+    match stream.read(&mut [0u8; 64]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    }
+}
+
+#[test]
+fn idle_connections_beyond_the_cap_make_room_for_a_scrape() {
+    isolate();
+    if !curl_available() {
+        return;
+    }
+    create(&["--size", "4096"]);
+    let mut endpoint = Endpoint::start(&[]);
+    let over = 40;
+    let idle: Vec<TcpStream> = (0..shmctl_rs::endpoint::MAX_CONNECTIONS + over)
+        .map(|_| TcpStream::connect(("127.0.0.1", endpoint.port())).unwrap())
+        .collect();
+    for stream in &idle {
+        stream.set_nonblocking(true).unwrap();
+    }
+    // Every place is taken (some idle connections were closed to keep the cap).
     eventually(
-        Duration::from_secs(10),
-        "a 503 while both places are held",
+        Duration::from_secs(8),
+        "idle connections over the cap closed",
         || {
-            let r = curl(&["--max-time", "8"], &url);
-            let is_busy = r.code == 503;
-            busy = Some(r);
-            is_busy
+            let closed = idle.iter().filter(|s| closed_by_peer(s)).count();
+            closed >= over
         },
     );
-    let busy = busy.unwrap();
-    assert!(busy.body.contains("too many scrapes"), "{}", busy.body);
-    assert_eq!(busy.header("Retry-After").as_deref(), Some("1"));
-    assert_eq!(curl(&[], &endpoint.url("/")).code, 200);
-    // The slow clients go away: their places come back.
-    drop((first, second, half));
-    eventually(
-        Duration::from_secs(15),
-        "a scrape after the slow clients left",
-        || curl(&["--max-time", "8"], &url).code == 200,
-    );
+    let r = curl(&["--max-time", "8"], &endpoint.url("/metrics"));
+    assert_eq!(r.code, 200, "{r:?}");
+    assert!(r.body.contains("shmctl_rs_sysv_segments 1\n"));
+    drop(idle);
     assert!(endpoint.still_running());
 }
 

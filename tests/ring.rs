@@ -785,7 +785,7 @@ fn status_watch_refreshes_until_ctrl_c() {
             .status
             .success()
     );
-    let mut w = Spawned::new(cmd(&["status", "--watch", "50ms"]));
+    let mut w = Spawned::new(cmd(&["status", "--watch", "100ms"]));
     let mut lines = w.lines();
     read_until(&mut lines, |l| l.contains("7/1024"));
     assert!(

@@ -304,7 +304,7 @@ fn rm_of_an_attached_segment_marks_it_dest() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("marked") && text.contains("still attached by 1 process"),
+        text.contains("marked") && text.contains("1 attachment left"),
         "{text}"
     );
     let s = segment(id).unwrap();
@@ -485,4 +485,19 @@ fn broken_pipe_is_not_an_error() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.is_empty(), "a broken pipe is said nowhere: {err}");
     assert_eq!(stdout(&out).trim(), "0", "the exit status of ls");
+}
+
+/// A size just below a unit is shown in that unit, not as 1024 of the one below.
+#[test]
+fn a_size_just_below_a_unit_rolls_over() {
+    isolate();
+    let id = create(&["--size", "1048575"]);
+    let table = stdout(&run(&["ls", "-o", "shmid,size", "--noheadings"]));
+    assert_eq!(
+        table.split_whitespace().collect::<Vec<_>>(),
+        [id.to_string(), "1.0".into(), "MiB".into()],
+        "{table}"
+    );
+    let info = stdout(&run(&["info", &id.to_string()]));
+    assert!(info.contains("1.0 MiB (1048575 bytes"), "{info}");
 }

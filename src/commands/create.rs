@@ -47,7 +47,14 @@ fn create_random(size: usize, settings: &Settings) -> Result<(ShmId, Key)> {
         match shm::create(key, size, settings.mode, settings.flags) {
             Ok(id) => return Ok((id, key)),
             Err(e) if e.errno == Errno::EEXIST => continue,
-            Err(e) => return Err(explain::create_refused(key, settings.size, e.errno)),
+            Err(e) => {
+                return Err(explain::create_refused(
+                    key,
+                    settings.size,
+                    settings.flags,
+                    e.errno,
+                ));
+            }
         }
     }
     Err(Error::new(
@@ -74,8 +81,9 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     })?;
     let (id, key, key_random) = match settings.key {
         KeyChoice::Given(key) => {
-            let id = shm::create(key, size, settings.mode, settings.flags)
-                .map_err(|e| explain::create_refused(key, settings.size, e.errno))?;
+            let id = shm::create(key, size, settings.mode, settings.flags).map_err(|e| {
+                explain::create_refused(key, settings.size, settings.flags, e.errno)
+            })?;
             (id, key, false)
         }
         KeyChoice::Random => {

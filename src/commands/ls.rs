@@ -9,7 +9,7 @@ use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::columns::Column;
 use crate::render::info::unreadable_note;
-use crate::render::ls::{Look, Ls, Watched, attach_note, marks, not_entered_note};
+use crate::render::ls::{Look, Ls, Watched, attach_note, left_out_note, marks, not_entered_note};
 use crate::render::openmetrics::Dialect;
 use crate::render::rm::unknown_creators_note;
 use crate::render::watch::Frame;
@@ -58,12 +58,17 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         );
     }
     let listing = gather(settings)?;
-    out.show(&Ls {
+    let ls = Ls {
         listing: &listing,
         columns: &settings.columns,
         look: settings.look,
-    })?;
+    };
+    out.show(&ls)?;
     if out.format() == Format::Table {
+        let left_out = ls.left_out(out.view());
+        if !left_out.is_empty() {
+            output::note(left_out_note(&left_out, out.view()));
+        }
         if !listing.unreadable.is_empty() {
             output::note(unreadable_note(&listing.unreadable));
         }
@@ -86,11 +91,20 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
 fn watch(settings: &Settings, period: Duration, out: &mut Output) -> Result<Status> {
     signals::install()?;
     let mut previous: Option<HashMap<i32, Segment>> = None;
+    let mut said_left_out = false;
     loop {
         let listing = gather(settings)?;
         let (marks, vanished) = match &previous {
             Some(p) => marks(p, &listing.segments),
             None => (Vec::new(), Vec::new()),
+        };
+        out.refresh_clock();
+        let watched = Watched {
+            listing: &listing,
+            columns: &settings.columns,
+            look: settings.look,
+            marks: &marks,
+            vanished: &vanished,
         };
         out.show_now(&Frame {
             heading: format!(
@@ -98,14 +112,16 @@ fn watch(settings: &Settings, period: Duration, out: &mut Output) -> Result<Stat
                 listing.segments.len(),
                 duration_text(period)
             ),
-            body: &Watched {
-                listing: &listing,
-                columns: &settings.columns,
-                look: settings.look,
-                marks: &marks,
-                vanished: &vanished,
-            },
+            body: &watched,
+            clear: out.is_terminal(),
         })?;
+        if !said_left_out && out.format() == Format::Table {
+            let left_out = watched.left_out(out.view());
+            if !left_out.is_empty() {
+                output::note(left_out_note(&left_out, out.view()));
+                said_left_out = true;
+            }
+        }
         previous = Some(
             listing
                 .segments

@@ -39,9 +39,11 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     signals::install()?;
     loop {
         let s = ring.gather()?;
+        out.refresh_clock();
         out.show_now(&Frame {
             heading: format!("every {}; Ctrl-C to stop", duration_text(period)),
             body: &s,
+            clear: out.is_terminal(),
         })?;
         if !signals::sleep(period) {
             return Ok(Status::Interrupted);

@@ -25,6 +25,7 @@ pub fn by_shmid(
                     user: names.user(p.uid),
                     attachments: maps.len(),
                     readonly: maps.iter().all(|m| !m.writable),
+                    readonly_attachments: maps.iter().filter(|m| !m.writable).count(),
                     hugetlb: shm_device
                         .as_deref()
                         .is_some_and(|d| maps.iter().any(|m| m.device != d)),

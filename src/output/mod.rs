@@ -52,8 +52,18 @@ impl<'a> Output<'a> {
         self.format
     }
 
+    /// How results are shown (the terminal's width among it).
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
     pub fn is_terminal(&self) -> bool {
         self.terminal
+    }
+
+    /// Take the time again, for a refresh shown at its own time (`--watch`).
+    pub fn refresh_clock(&mut self) {
+        self.view.now = chrono::Utc::now().timestamp();
     }
 
     /// Show one result in the chosen format.

@@ -24,6 +24,9 @@ pub struct Stream<F: AsFd> {
     fd: F,
     /// [`Sink::ready`] just saw the descriptor writable: the next write skips the wait.
     ready: bool,
+    /// The descriptor was closed when the process started (`>&-`): every write fails
+    /// with EBADF, as it would have, rather than go to the /dev/null put in its place.
+    closed: bool,
 }
 
 /// Standard output, unbuffered: put a [`Buffered`] in front.
@@ -31,6 +34,7 @@ pub fn stdout() -> Stream<io::Stdout> {
     Stream {
         fd: io::stdout(),
         ready: false,
+        closed: crate::sys::stdio::stdout_was_closed(),
     }
 }
 
@@ -39,6 +43,7 @@ pub fn stderr() -> Stream<io::Stderr> {
     Stream {
         fd: io::stderr(),
         ready: false,
+        closed: false,
     }
 }
 
@@ -103,6 +108,9 @@ impl<F: AsFd> Write for Stream<F> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
+        }
+        if self.closed {
+            return Err(Errno::EBADF.into());
         }
         let fd = self.fd.as_fd();
         loop {
@@ -193,6 +201,7 @@ mod tests {
         let stream = Stream {
             fd: writer,
             ready: false,
+            closed: false,
         };
         assert!(!stream.reader_gone());
         drop(reader);
@@ -205,6 +214,7 @@ mod tests {
         let mut stream = Stream {
             fd: writer,
             ready: false,
+            closed: false,
         };
         let data: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
         let expected = data.clone();

@@ -23,7 +23,7 @@ fn temporary_prefix(name: &str) -> String {
     format!(".{name}.")
 }
 
-fn failed(path: &Path, e: std::io::Error) -> Error {
+fn failed(what: &str, path: &Path, e: std::io::Error) -> Error {
     let status = if e.kind() == std::io::ErrorKind::PermissionDenied {
         Status::PermissionDenied
     } else {
@@ -32,23 +32,33 @@ fn failed(path: &Path, e: std::io::Error) -> Error {
     // tempfile adds ` at path "…"` (the temporary file's name, not the user's business).
     let reason = e.to_string();
     let reason = reason.split(" at path \"").next().unwrap_or_default();
-    Error::new(status, format!("textfile {}: {reason}", path.display()))
+    Error::new(status, format!("{what}{}: {reason}", path.display()))
 }
 
-/// Replace `path` with `bytes` in one step.
+/// Replace `path` with `bytes` in one step (errors say `textfile PATH: …`).
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(
+        "textfile ",
+        "a textfile replaces a regular file or makes a new one (name a path in node_exporter's textfile directory)",
+        path,
+        bytes,
+    )
+}
+
+/// Replace `path` with `bytes` in one step; errors say `{what}PATH: …`, and `hint`
+/// when the target is not a regular file.
+pub fn replace_file(what: &str, hint: &str, path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let name = path
         .file_name()
-        .ok_or_else(|| Error::usage(format!("textfile {}: not a file name", path.display())))?;
+        .ok_or_else(|| Error::usage(format!("{what}{}: not a file name", path.display())))?;
     match std::fs::symlink_metadata(path) {
         Ok(meta) if !meta.file_type().is_file() => {
             return Err(Error::usage(format!(
-                "textfile {}: {}, not a regular file: a textfile replaces a regular file or \
-                 makes a new one (name a path in node_exporter's textfile directory)",
+                "{what}{}: {}, not a regular file: {hint}",
                 path.display(),
                 kind_of(&meta.file_type())
             )));
@@ -62,22 +72,23 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         .rand_bytes(RANDOM)
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| failed(path, e))?;
-    temp.write_all(bytes).map_err(|e| failed(path, e))?;
+        .map_err(|e| failed(what, path, e))?;
+    temp.write_all(bytes).map_err(|e| failed(what, path, e))?;
     let file = temp.as_file();
     file.set_permissions(std::fs::Permissions::from_mode(0o644))
         .and_then(|()| file.sync_all())
-        .map_err(|e| failed(path, e))?;
-    temp.persist(path).map_err(|e| failed(path, e.error))?;
+        .map_err(|e| failed(what, path, e))?;
+    temp.persist(path)
+        .map_err(|e| failed(what, path, e.error))?;
     // The rename itself is on disk once the directory is.
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| failed(path, e))?;
+        .map_err(|e| failed(what, path, e))?;
     remove_stale(dir, &name);
     Ok(())
 }
 
-fn kind_of(t: &std::fs::FileType) -> &'static str {
+pub fn kind_of(t: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if t.is_symlink() {
         "a symbolic link"

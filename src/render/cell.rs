@@ -5,15 +5,16 @@ use crate::model::Namespace;
 use std::fmt::Display;
 
 /// Text from a process or a file, safe to print: control characters (a terminal escape
-/// in a command line, a tab that would split a raw row, a newline in a file name) are
+/// in a command line, a tab that would split a raw row, a newline in a file name) and
+/// the bidirectional controls that reorder what follows them on the line (U+202E) are
 /// written as `\xHH`, a byte at a time.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(unsafe_to_print) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if unsafe_to_print(c) {
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 out.push_str(&format!("\\x{b:02x}"));
@@ -23,6 +24,12 @@ pub fn printable(text: &str) -> String {
         }
     }
     out
+}
+
+/// A control character, or a bidirectional mark, embedding, override or isolate.
+fn unsafe_to_print(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A value, or `-` when there is none.
@@ -71,6 +78,10 @@ mod tests {
         assert_eq!(printable("/gone\nname"), "/gone\\x0aname");
         assert_eq!(printable("c1\u{85}"), "c1\\xc2\\x85");
         assert_eq!(printable("ünï"), "ünï");
+        assert_eq!(
+            printable("a\u{202e}b\u{2067}"),
+            "a\\xe2\\x80\\xaeb\\xe2\\x81\\xa7"
+        );
         // Escaping twice is escaping once: a cell may pass through here again.
         let once = printable("a\u{1b}b");
         assert_eq!(printable(&once), once);

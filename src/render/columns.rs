@@ -3,6 +3,7 @@
 
 use super::View;
 use super::cell::{joined, namespace_cell, namespace_inode, or_dash, printable};
+use super::table::Fit;
 use crate::model::Segment;
 use crate::units::{self, TimeFormat, size_text};
 use std::cmp::Ordering;
@@ -115,6 +116,55 @@ impl Column {
         Column::Processes,
         Column::Namespace,
     ];
+
+    /// How the column gives way on a narrow terminal: what `ipcs -m` shows (key, id,
+    /// owner, perms, size, nattch, status) stays longest; the key and the id never go;
+    /// free text is cut before what ipcs shows is left out.
+    pub fn fit(self) -> Fit {
+        let drop = |rank| Fit {
+            drop: Some(rank),
+            shrink: None,
+        };
+        match self {
+            Column::Key | Column::Shmid => Fit::default(),
+            Column::Lpid => drop(95),
+            Column::Dtime => drop(93),
+            Column::Atime => drop(92),
+            Column::Swap => drop(90),
+            Column::Cgid => drop(88),
+            Column::Cuid => drop(87),
+            Column::Gid => drop(86),
+            Column::Uid => drop(85),
+            Column::Cgroup => drop(84),
+            Column::Group => drop(83),
+            Column::Cuser => drop(82),
+            Column::Ctime => drop(80),
+            Column::Rss => drop(75),
+            Column::Cpid => drop(70),
+            Column::App => Fit {
+                drop: Some(55),
+                shrink: Some(65),
+            },
+            Column::Command => Fit {
+                drop: Some(50),
+                shrink: Some(65),
+            },
+            Column::Status => drop(45),
+            // Asked for (-A, --ns): cut to its inode before it goes.
+            Column::Namespace => Fit {
+                drop: Some(28),
+                shrink: Some(65),
+            },
+            Column::Processes => Fit {
+                drop: Some(35),
+                shrink: Some(65),
+            },
+            Column::Nattch => drop(30),
+            Column::Perms => drop(25),
+            Column::Size => drop(20),
+            Column::Owner => drop(15),
+        }
+    }
 
     /// The name `-o` and `--sort` take.
     pub fn name(self) -> &'static str {

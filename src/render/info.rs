@@ -47,15 +47,7 @@ pub fn holders_grid(holders: &[Holder]) -> Grid {
                     h.comm.clone(),
                     h.user.clone(),
                     h.attachments.to_string(),
-                    format!(
-                        "{}{}",
-                        if h.readonly {
-                            "read-only"
-                        } else {
-                            "read-write"
-                        },
-                        if h.hugetlb { ", hugetlb" } else { "" }
-                    ),
+                    format!("{}{}", h.access(), if h.hugetlb { ", hugetlb" } else { "" }),
                 ]
             })
             .collect(),
@@ -185,7 +177,7 @@ impl Render for SegmentInfo {
                 "\nuid {} may not read this segment (perms {}, owner {}): {} unknown. Every other figure is /proc/sysvipc/shm's, which every user may read.",
                 self.viewer_uid,
                 s.perms,
-                s.owner,
+                printable(&s.owner),
                 self.needs_permission.join(" and ")
             )?;
         }
@@ -200,8 +192,8 @@ impl Render for SegmentInfo {
         if s.is_dest() {
             writeln!(
                 out,
-                "\nMarked for destruction: freed when the last of {} detaches.",
-                plural(s.nattch, "process", "processes")
+                "\nMarked for destruction: freed when its last attachment is detached ({} left).",
+                s.nattch
             )?;
         }
         Ok(())
@@ -266,7 +258,7 @@ mod tests {
         );
         assert!(text.contains("The maps of 1 process could not be read (pid 1): not even root"));
         assert!(
-            text.ends_with("freed when the last of 1 process detaches.\n"),
+            text.ends_with("freed when its last attachment is detached (1 left).\n"),
             "{text}"
         );
     }

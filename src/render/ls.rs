@@ -1,7 +1,7 @@
 //! `ls`: the segment table, raw rows and JSON, and the frames of `ls --watch`.
 
 use super::columns::{Column, Style};
-use super::table::Grid;
+use super::table::{Fit, Grid};
 use super::{Render, View};
 use crate::model::{Listing, Segment};
 use crate::sys::shm::ShmId;
@@ -85,6 +85,47 @@ fn export_names(columns: &[Column]) -> Vec<String> {
     columns.iter().map(|c| c.export_name()).collect()
 }
 
+/// How each of `columns` gives way on a narrow terminal.
+fn fits(columns: &[Column]) -> Vec<Fit> {
+    columns.iter().map(|c| c.fit()).collect()
+}
+
+/// The headings of the columns that a table of `columns` leaves out at `view`'s width
+/// (none when it fits, or with `--notruncate`, or to a pipe).
+fn left_out(
+    grid: &Grid,
+    columns: &[Column],
+    look: Look,
+    view: &View,
+    marks: usize,
+) -> Vec<&'static str> {
+    let Some(width) = look.width(view) else {
+        return Vec::new();
+    };
+    let mut all = vec![Fit::default(); marks];
+    all.extend(fits(columns));
+    let (_, dropped) = grid.fitted(width, look.headings, &all);
+    dropped
+        .into_iter()
+        .filter_map(|i| i.checked_sub(marks))
+        .filter_map(|i| columns.get(i).map(|c| c.heading()))
+        .collect()
+}
+
+/// The note that says which columns a narrow terminal left out, and how to see them.
+pub fn left_out_note(headings: &[&str], view: &View) -> String {
+    format!(
+        "{} left out to fit {} columns: {} (--notruncate shows every column; -o chooses them)",
+        if headings.len() == 1 {
+            "a column"
+        } else {
+            "columns"
+        },
+        view.width.unwrap_or_default(),
+        headings.join(", ")
+    )
+}
+
 impl Ls<'_> {
     fn grid(&self, view: &View, raw: bool) -> Grid {
         grid(
@@ -95,13 +136,23 @@ impl Ls<'_> {
             raw,
         )
     }
+
+    /// The headings of the columns the table leaves out at `view`'s width.
+    pub fn left_out(&self, view: &View) -> Vec<&'static str> {
+        if self.look.width(view).is_none() {
+            return Vec::new();
+        }
+        left_out(&self.grid(view, false), self.columns, self.look, view, 0)
+    }
 }
 
 impl Render for Ls<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
-        let table = self
-            .grid(view, false)
-            .to_table_with(self.look.width(view), self.look.headings);
+        let table = self.grid(view, false).to_fitted_table(
+            self.look.width(view),
+            self.look.headings,
+            &fits(self.columns),
+        );
         out.write_all(table.as_bytes())
     }
 
@@ -223,12 +274,24 @@ impl Watched<'_> {
     }
 }
 
+impl Watched<'_> {
+    /// The headings of the columns the table leaves out at `view`'s width.
+    pub fn left_out(&self, view: &View) -> Vec<&'static str> {
+        if self.look.width(view).is_none() {
+            return Vec::new();
+        }
+        left_out(&self.grid(view, false), self.columns, self.look, view, 1)
+    }
+}
+
 impl Render for Watched<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
+        let mut all = vec![Fit::default()];
+        all.extend(fits(self.columns));
         let table = self.grid(view, false);
         out.write_all(
             table
-                .to_table_with(self.look.width(view), self.look.headings)
+                .to_fitted_table(self.look.width(view), self.look.headings, &all)
                 .as_bytes(),
         )
     }

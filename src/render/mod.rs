@@ -169,6 +169,7 @@ pub(crate) mod fixtures {
             user: "root".into(),
             attachments,
             readonly,
+            readonly_attachments: if readonly { attachments } else { 0 },
             hugetlb: false,
         }
     }

@@ -15,16 +15,16 @@ pub fn describe(o: &Outcome) -> String {
     let size = o.size.map(units::human_size).unwrap_or_default();
     let held = o
         .nattch
-        .map(|n| plural(n, "process", "processes"))
+        .map(|n| plural(n, "attachment", "attachments"))
         .unwrap_or_default();
     match o.action {
         Action::Removed => format!("removed shmid {id} (key {key}, {size})"),
         Action::WouldRemove => format!("would remove shmid {id} (key {key}, {size})"),
         Action::Marked => format!(
-            "marked shmid {id} (key {key}, {size}) for destruction: still attached by {held}, freed when the last one detaches"
+            "marked shmid {id} (key {key}, {size}) for destruction: {held} left, freed when the last is detached"
         ),
         Action::WouldMark => format!(
-            "would mark shmid {id} (key {key}, {size}) for destruction: attached by {held}, freed when the last one detaches"
+            "would mark shmid {id} (key {key}, {size}) for destruction: {held} left, freed when the last is detached"
         ),
         Action::WouldFail => format!(
             "would fail: shmid {id} (key {key}, {size}): {}",
@@ -115,7 +115,7 @@ mod tests {
         assert_eq!(
             text,
             "removed shmid 1 (key 0x00001234, 64 KiB)\n\
-             marked shmid 2 (key 0x00001234, 64 KiB) for destruction: still attached by 2 processes, freed when the last one detaches\n\
+             marked shmid 2 (key 0x00001234, 64 KiB) for destruction: 2 attachments left, freed when the last is detached\n\
              removed 2 orphaned segments, 64 KiB freed\n"
         );
         let json: serde_json::Value =
@@ -129,7 +129,7 @@ mod tests {
         );
         assert_eq!(
             describe(&outcome(3, 1, Action::WouldMark)),
-            "would mark shmid 3 (key 0x00001234, 64 KiB) for destruction: attached by 1 process, freed when the last one detaches"
+            "would mark shmid 3 (key 0x00001234, 64 KiB) for destruction: 1 attachment left, freed when the last is detached"
         );
     }
 }

@@ -46,7 +46,7 @@ impl Render for RingStatus {
                     s.owner
                 ),
             ),
-            ("attached", plural(s.nattch, "process", "processes")),
+            ("attached", plural(s.nattch, "attachment", "attachments")),
             ("creator", pid(s.cpid, s.cpid_state)),
             (
                 "last pid",
@@ -174,7 +174,7 @@ mod tests {
         let text = to_string(Format::Table, &status(), &View::at(NOW));
         for line in [
             "ring          shmid 2, key 0x4100c4a7, 4.1 KiB (4176 bytes), perms 600, owner root",
-            "attached      0 processes",
+            "attached      0 attachments",
             "creator       10994 (zombie)",
             "last pid      -",
             "state         consistent",

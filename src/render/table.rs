@@ -7,6 +7,20 @@ use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
+/// How a column may give way when a table is wider than the terminal: the actions of
+/// every column are taken from the highest rank down, until the table fits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fit {
+    /// Leave the column out, at this rank (`None`: never: a key, an id).
+    pub drop: Option<u8>,
+    /// Cut its cells to what is left (not below [`SHRUNK`] cells, `…` marking the cut),
+    /// at this rank: only for free text (a command line, a list of processes).
+    pub shrink: Option<u8>,
+}
+
+/// The narrowest a shrunk column is made.
+pub const SHRUNK: usize = 12;
+
 /// A table with a heading row; `right` says which columns hold numbers.
 ///
 /// A table or a raw row never carries a control character: whatever a cell holds (a
@@ -71,6 +85,104 @@ impl Grid {
             return grid.aligned(&widths, headings);
         }
         grid.wrapped(width, headings)
+    }
+
+    /// Width of the table's lines with these column widths (two spaces between columns).
+    fn line_width(widths: &[usize]) -> usize {
+        widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
+    }
+
+    /// This grid made to fit `width` display cells without wrapping a cell: columns are
+    /// cut or left out as `fits` (one per column) allow, highest rank first. Returns the
+    /// grid and the indices of the columns left out; when nothing more may give way, the
+    /// lines are longer than `width` (a terminal folds them, but no cell is split).
+    pub fn fitted(&self, width: u16, headings: bool, fits: &[Fit]) -> (Grid, Vec<usize>) {
+        let width = usize::from(width);
+        let mut widths = self.safe().widths(headings);
+        enum Step {
+            Drop(usize),
+            Shrink(usize),
+        }
+        let mut steps: Vec<(u8, Step)> = Vec::new();
+        for (i, fit) in fits.iter().enumerate().take(widths.len()) {
+            if let Some(rank) = fit.drop {
+                steps.push((rank, Step::Drop(i)));
+            }
+            if let Some(rank) = fit.shrink {
+                steps.push((rank, Step::Shrink(i)));
+            }
+        }
+        // Highest rank first; at one rank, the rightmost column first.
+        steps.sort_by_key(|(rank, step)| {
+            let i = match step {
+                Step::Drop(i) | Step::Shrink(i) => *i,
+            };
+            std::cmp::Reverse((*rank, i))
+        });
+        let mut dropped = vec![false; widths.len()];
+        let mut cut: Vec<Option<usize>> = vec![None; widths.len()];
+        let shown = |widths: &[usize], dropped: &[bool]| -> Vec<usize> {
+            widths
+                .iter()
+                .zip(dropped)
+                .filter(|(_, d)| !**d)
+                .map(|(w, _)| *w)
+                .collect()
+        };
+        for (_, step) in steps {
+            let now = Grid::line_width(&shown(&widths, &dropped));
+            if now <= width {
+                break;
+            }
+            match step {
+                Step::Drop(i) if !dropped[i] && dropped.iter().filter(|d| !**d).count() > 1 => {
+                    dropped[i] = true;
+                }
+                Step::Shrink(i) if !dropped[i] && widths[i] > SHRUNK => {
+                    let over = now - width;
+                    let to = widths[i].saturating_sub(over).max(SHRUNK);
+                    widths[i] = to;
+                    cut[i] = Some(to);
+                }
+                _ => {}
+            }
+        }
+        let keep = |cells: &[String]| -> Vec<String> {
+            cells
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !dropped[*i])
+                .map(|(i, c)| match cut[i] {
+                    Some(w) if c.width() > w => shortened(c, w),
+                    _ => c.clone(),
+                })
+                .collect()
+        };
+        let grid = Grid {
+            headings: keep(&self.headings),
+            right: self
+                .right
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !dropped[*i])
+                .map(|(_, r)| *r)
+                .collect(),
+            rows: self.rows.iter().map(|r| keep(r)).collect(),
+        };
+        let left_out = (0..dropped.len()).filter(|i| dropped[*i]).collect();
+        (grid, left_out)
+    }
+
+    /// The grid fitted to `width` (see [`Grid::fitted`]) and printed on one line a row.
+    pub fn to_fitted_table(&self, width: Option<u16>, headings: bool, fits: &[Fit]) -> String {
+        match width {
+            Some(w) => {
+                let (grid, _) = self.fitted(w, headings, fits);
+                let grid = grid.safe();
+                grid.aligned(&grid.widths(headings), headings)
+            }
+            None => self.to_table_with(None, headings),
+        }
     }
 
     /// The fast path: every cell on one line (what comfy-table prints when nothing wraps).
@@ -191,6 +303,22 @@ impl Grid {
     }
 }
 
+/// `text` cut to `width` display cells, the last of them `…`.
+fn shortened(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 fn export_quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
@@ -304,6 +432,54 @@ mod tests {
         let text = g.to_table(Some(24));
         assert!(text.lines().all(|l| l.chars().count() <= 24), "{text}");
         assert!(text.lines().count() > 4, "{text}");
+    }
+
+    #[test]
+    fn a_fitted_table_drops_and_cuts_columns_but_never_wraps_a_cell() {
+        let g = Grid {
+            headings: ["KEY", "SHMID", "CPID", "PROCESSES"]
+                .map(String::from)
+                .to_vec(),
+            right: vec![false, true, true, false],
+            rows: vec![vec![
+                "0x4100c4a7".into(),
+                "12".into(),
+                "4242".into(),
+                "16454 python3 x2 rw+ro, 16455 postgres".into(),
+            ]],
+        };
+        let fits = [
+            Fit::default(),
+            Fit::default(),
+            Fit {
+                drop: Some(70),
+                shrink: None,
+            },
+            Fit {
+                drop: Some(35),
+                shrink: Some(65),
+            },
+        ];
+        // Wide enough: as it is.
+        let (wide, left_out) = g.fitted(80, true, &fits);
+        assert!(left_out.is_empty());
+        assert_eq!(wide.rows, g.rows);
+        // CPID goes first, then PROCESSES is cut.
+        let (narrow, left_out) = g.fitted(40, true, &fits);
+        assert_eq!(left_out, [2]);
+        assert_eq!(narrow.headings, ["KEY", "SHMID", "PROCESSES"]);
+        let text = g.to_fitted_table(Some(40), true, &fits);
+        assert!(text.lines().all(|l| l.width() <= 40), "{text}");
+        assert!(
+            text.contains("0x4100c4a7     12  16454 python3 x2 rw+…"),
+            "{text}"
+        );
+        // Narrower still: PROCESSES is left out, and the key and id are never split
+        // (the line is longer than the width rather).
+        let (tiny, left_out) = g.fitted(10, true, &fits);
+        assert_eq!(left_out, [2, 3]);
+        assert_eq!(tiny.rows, [vec!["0x4100c4a7".to_string(), "12".into()]]);
+        assert_eq!(shortened("ünïcode", 4), "ünï…");
     }
 
     #[test]

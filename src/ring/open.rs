@@ -206,7 +206,14 @@ fn create(key: Key, mode: u32, layout: Layout) -> Result<Option<Opened>> {
     let id = match shm::create(key, size, 0o600, CreateFlags::default()) {
         Ok(id) => id,
         Err(e) if e.errno == nix::errno::Errno::EEXIST => return Ok(None),
-        Err(e) => return Err(explain::create_refused(key, size as u64, e.errno)),
+        Err(e) => {
+            return Err(explain::create_refused(
+                key,
+                size as u64,
+                CreateFlags::default(),
+                e.errno,
+            ));
+        }
     };
     let attachment = attach_rw(id)?;
     let ring = Ring::new(&attachment).ok_or_else(|| not_a_ring(id, "cannot map the header"))?;

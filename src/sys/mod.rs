@@ -10,6 +10,7 @@ pub mod posix;
 pub mod sem;
 pub mod shm;
 pub mod stat;
+pub mod stdio;
 
 use nix::errno::Errno;
 use std::fmt;

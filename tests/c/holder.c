@@ -1,7 +1,8 @@
 /*
  * A process that holds System V segments, for the tests of who holds what.
  *
- *   holder attach SHMID COUNT rw|ro   attach COUNT times, print "ready", sleep
+ *   holder attach SHMID COUNT rw|ro|rw+ro  attach COUNT times (rw+ro: the first one
+ *                                     read-write, the others read-only), print "ready", sleep
  *   holder attach-list rw|ro ID...     attach each listed segment once, print "ready", sleep
  *   holder create KEYHEX SIZE         create (mode 600) without attaching, print the
  *                                     shmid, sleep: a live creator with nattch 0
@@ -27,8 +28,10 @@ int main(int argc, char **argv) {
         int id = atoi(argv[2]);
         int count = atoi(argv[3]);
         int flags = strcmp(argv[4], "ro") == 0 ? SHM_RDONLY : 0;
+        int mixed = strcmp(argv[4], "rw+ro") == 0;
         for (int i = 0; i < count; i++) {
-            if (shmat(id, NULL, flags) == (void *)-1) { perror("shmat"); return 1; }
+            int f = mixed && i > 0 ? SHM_RDONLY : flags;
+            if (shmat(id, NULL, f) == (void *)-1) { perror("shmat"); return 1; }
         }
         printf("ready\n");
     } else if (argc >= 3 && strcmp(argv[1], "attach-list") == 0) {
