@@ -61,7 +61,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -b 'Print sizes in bytes instead of KiB, MiB, ...'
             cand --bytes 'Print sizes in bytes instead of KiB, MiB, ...'
             cand --noheadings 'Print the table without its heading row'
-            cand --notruncate 'Do not fit the table to the terminal: every column, one line per segment, however wide. Without it a table wider than the terminal never wraps a cell: it cuts free text (command, processes) and leaves out the least needed columns (lpid and the times first; key and shmid never), and says on stderr which it left out'
+            cand --notruncate 'Do not fit the table to the terminal: every column, one line per segment, however wide. Without it a table wider than the terminal never wraps a cell: it cuts free text (command, processes) and leaves out the least needed columns (lpid and the times first; key and shmid never; none of those named with -o), and says on stderr which it left out'
             cand -P 'Print permissions in octal (640) instead of rw-r-----'
             cand --numeric-perms 'Print permissions in octal (640) instead of rw-r-----'
             cand -e 'Print NAME="value" pairs, a line per segment, as lsipc -e: safe to eval, with ", \, `, $ and bytes that are not printable ASCII written as \xHH'

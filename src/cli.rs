@@ -309,7 +309,8 @@ pub struct LsArgs {
     /// Do not fit the table to the terminal: every column, one line per segment, however
     /// wide. Without it a table wider than the terminal never wraps a cell: it cuts free
     /// text (command, processes) and leaves out the least needed columns (lpid and the
-    /// times first; key and shmid never), and says on stderr which it left out
+    /// times first; key and shmid never; none of those named with -o), and says on stderr
+    /// which it left out
     #[arg(long)]
     pub notruncate: bool,
     /// How times are shown in the table and with --export (raw rows and JSON keep Unix

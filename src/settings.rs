@@ -275,6 +275,7 @@ fn ls_look(args: &cli::LsArgs) -> Look {
         },
         headings: !args.noheadings,
         fit: !args.notruncate,
+        keep: args.output.as_ref().is_some_and(|list| !list.add),
         newline: args.newline,
     }
 }

@@ -448,10 +448,20 @@ fn lsipc_style_options_shape_the_table() {
             .expect("script (util-linux) runs a command on a terminal");
         String::from_utf8_lossy(&out.stdout).replace('\r', "")
     };
+    // The default columns fit by leaving some out (and saying which); columns named
+    // with -o are all kept, one line per segment.
+    let fitted = tty("ls -o +group,cuser,cgroup");
+    let (note, table) = fitted.split_once('\n').expect("a note and a table");
+    assert!(note.contains("left out to fit 40 columns"), "{fitted}");
+    assert_eq!(table.lines().count(), 3, "{fitted}");
+    assert!(table.lines().all(|l| l.chars().count() <= 40), "{fitted}");
     let columns = "-o key,shmid,perms,owner,group,cuser,cgroup,status";
-    let fitted = tty(&format!("ls {columns}"));
-    assert!(fitted.lines().count() > 3, "{fitted}");
-    assert!(fitted.lines().all(|l| l.chars().count() <= 40), "{fitted}");
+    let named = tty(&format!("ls {columns}"));
+    assert_eq!(named.lines().count(), 3, "{named}");
+    assert!(named.starts_with("KEY "), "no note: {named}");
+    for heading in ["GROUP", "CUSER", "CGROUP", "STATUS"] {
+        assert!(named.contains(heading), "{heading} kept: {named}");
+    }
     let wide = tty(&format!("ls {columns} --notruncate"));
     assert_eq!(wide.lines().count(), 3, "{wide}");
     assert!(wide.lines().all(|l| l.chars().count() > 40), "{wide}");

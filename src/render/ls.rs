@@ -17,6 +17,9 @@ pub struct Look {
     pub headings: bool,
     /// Fit the table to the terminal (`--notruncate`: one line per segment, however wide).
     pub fit: bool,
+    /// The columns were named with `-o`: a narrow terminal cuts their free text but
+    /// leaves none of them out.
+    pub keep: bool,
     /// `--export` with `--newline`: one pair per line.
     pub newline: bool,
 }
@@ -27,6 +30,7 @@ impl Default for Look {
             style: Style::default(),
             headings: true,
             fit: true,
+            keep: false,
             newline: false,
         }
     }
@@ -85,9 +89,16 @@ fn export_names(columns: &[Column]) -> Vec<String> {
     columns.iter().map(|c| c.export_name()).collect()
 }
 
-/// How each of `columns` gives way on a narrow terminal.
-fn fits(columns: &[Column]) -> Vec<Fit> {
-    columns.iter().map(|c| c.fit()).collect()
+/// How each of `columns` gives way on a narrow terminal (columns named with `-o` are
+/// never left out).
+fn fits(columns: &[Column], look: Look) -> Vec<Fit> {
+    columns
+        .iter()
+        .map(|c| match c.fit() {
+            fit if look.keep => Fit { drop: None, ..fit },
+            fit => fit,
+        })
+        .collect()
 }
 
 /// The headings of the columns that a table of `columns` leaves out at `view`'s width
@@ -103,7 +114,7 @@ fn left_out(
         return Vec::new();
     };
     let mut all = vec![Fit::default(); marks];
-    all.extend(fits(columns));
+    all.extend(fits(columns, look));
     let (_, dropped) = grid.fitted(width, look.headings, &all);
     dropped
         .into_iter()
@@ -151,7 +162,7 @@ impl Render for Ls<'_> {
         let table = self.grid(view, false).to_fitted_table(
             self.look.width(view),
             self.look.headings,
-            &fits(self.columns),
+            &fits(self.columns, self.look),
         );
         out.write_all(table.as_bytes())
     }
@@ -287,7 +298,7 @@ impl Watched<'_> {
 impl Render for Watched<'_> {
     fn table(&self, view: &View, out: &mut dyn Write) -> io::Result<()> {
         let mut all = vec![Fit::default()];
-        all.extend(fits(self.columns));
+        all.extend(fits(self.columns, self.look));
         let table = self.grid(view, false);
         out.write_all(
             table
@@ -412,6 +423,7 @@ mod tests {
             },
             headings: false,
             fit: false,
+            keep: false,
             newline: false,
         };
         let ls = Ls {
@@ -447,6 +459,33 @@ mod tests {
             to_string(Format::Export, &newline, &view).lines().count(),
             6
         );
+    }
+
+    #[test]
+    fn columns_named_with_o_are_never_left_out() {
+        let l = listing();
+        let columns = [Column::Key, Column::Shmid, Column::Owner, Column::Lpid];
+        let view = View {
+            width: Some(12),
+            ..View::at(NOW)
+        };
+        let default = Ls {
+            listing: &l,
+            columns: &columns,
+            look: Look::default(),
+        };
+        assert_eq!(default.left_out(&view), ["OWNER", "LPID"]);
+        let named = Ls {
+            look: Look {
+                keep: true,
+                ..Look::default()
+            },
+            ..default
+        };
+        assert!(named.left_out(&view).is_empty());
+        let text = to_string(Format::Table, &named, &view);
+        assert!(text.starts_with("KEY ") && text.contains("OWNER") && text.contains("LPID"));
+        assert_eq!(text.lines().count(), 1 + l.segments.len(), "{text}");
     }
 
     #[test]

@@ -650,6 +650,7 @@ mod tests {
             },
             headings: false,
             fit: true,
+            keep: false,
             newline: false,
         };
         let objects = Objects {
