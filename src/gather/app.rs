@@ -10,7 +10,9 @@ use crate::model::app::{App, Presence};
 use crate::model::header::HeaderRead;
 use crate::ring::{layout, open};
 use nix::errno::Errno;
+use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
+use std::time::{Duration, Instant};
 
 /// When a header may be read with a read-only attach, if no holder's mapping can be read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,9 +71,71 @@ pub fn recognise(s: &Segment, windows: &[Window], attach: Attach) -> Found {
             .or_else(|| ring_capacity.and_then(|capacity| ring(s, peek, capacity)));
     }
     if found.app.is_none() {
-        found.app = s.command.clone().map(|command| App::Command { command });
+        found.app = by_command(s);
     }
     found
+}
+
+/// What is said of a segment whose header names no application: its creator's command.
+fn by_command(s: &Segment) -> Option<App> {
+    s.command.clone().map(|command| App::Command { command })
+}
+
+/// The segments of one IPC namespace whose header, read through a holder's mapping,
+/// named no application, as a view that refreshes remembers them: such a segment is read
+/// again only when its size or ctime changed, or some seconds later (spread over
+/// [`Plain::AGAIN`], so that they are not all read again in the same refresh). A
+/// segment of a ring's size, or of PostgreSQL's header-only size, is read every time: a
+/// ring's header is written just after the segment is made.
+#[derive(Clone, Debug, Default)]
+pub struct Plain {
+    /// shmid → (size, ctime, when it expires).
+    segments: HashMap<i32, (u64, Option<i64>, Instant)>,
+}
+
+impl Plain {
+    /// The longest a plain segment goes unread.
+    pub const AGAIN: Duration = Duration::from_secs(10);
+
+    /// [`recognise`], but without reading a segment known to be plain.
+    pub fn recognise(&mut self, s: &Segment, windows: &[Window], attach: Attach) -> Found {
+        let now = Instant::now();
+        if let Some(&(size, ctime, until)) = self.segments.get(&s.shmid.0)
+            && size == s.size
+            && ctime == s.ctime
+            && now < until
+        {
+            return Found {
+                app: by_command(s),
+                ..Found::default()
+            };
+        }
+        let found = recognise(s, windows, attach);
+        let header_sized = usize::try_from(s.size)
+            .ok()
+            .and_then(layout::capacity_of)
+            .is_some()
+            || s.size == postgres::HEADER_SIZE as u64;
+        let plain = found.read == Some(HeaderRead::MapFiles)
+            && !header_sized
+            && !matches!(found.app, Some(App::Postgresql { .. } | App::Ring { .. }));
+        if plain {
+            // Between half of AGAIN and AGAIN, by shmid.
+            let half = Self::AGAIN / 2;
+            let spread = half.mul_f64(f64::from(s.shmid.0.rem_euclid(1000)) / 1000.0);
+            self.segments
+                .insert(s.shmid.0, (s.size, s.ctime, now + half + spread));
+        } else {
+            self.segments.remove(&s.shmid.0);
+        }
+        found
+    }
+
+    /// Forget the segments that are no longer listed.
+    pub fn keep_only(&mut self, segments: &[Segment]) {
+        let listed: std::collections::HashSet<i32> = segments.iter().map(|s| s.shmid.0).collect();
+        self.segments.retain(|id, _| listed.contains(id));
+    }
 }
 
 /// Whether a process works in the data directory the header names: its cwd (a
@@ -160,4 +224,87 @@ fn ring(s: &Segment, peek: &Peek, capacity: usize) -> Option<App> {
         capacity,
         read: peek.how(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gather::peek::windows_by_shmid;
+    use crate::gather::table;
+    use crate::proc::processes;
+    use crate::sys::shm::{self, CreateFlags, Key, ShmId};
+    use crate::users::Names;
+
+    /// A private segment of `size` bytes this process maps, removed however the test ends.
+    struct Held {
+        id: ShmId,
+        _attachment: shm::Attachment,
+    }
+
+    impl Held {
+        fn new(size: usize) -> Held {
+            let id =
+                shm::create(Key::PRIVATE, size, 0o600, CreateFlags::default()).expect("shmget");
+            let _attachment = shm::attach(id, false).expect("shmat");
+            Held { id, _attachment }
+        }
+
+        /// The segment as listed, and the mappings of it that can be read.
+        fn listed(&self) -> (Segment, Vec<Window>) {
+            let segment = table::segments(&mut Names::default())
+                .expect("the table")
+                .into_iter()
+                .find(|s| s.shmid == self.id)
+                .expect("listed");
+            let ns = processes::current_namespace();
+            let windows = windows_by_shmid(&processes::scan(ns), ns)
+                .remove(&self.id.0)
+                .unwrap_or_default();
+            (segment, windows)
+        }
+    }
+
+    impl Drop for Held {
+        fn drop(&mut self) {
+            let _ = shm::remove(self.id);
+        }
+    }
+
+    #[test]
+    fn a_plain_segment_is_read_once_and_a_header_sized_one_every_time() {
+        if !nix::unistd::geteuid().is_root() {
+            return; // map_files can be read only with CAP_SYS_ADMIN
+        }
+        let plain_one = Held::new(8192);
+        let (s, windows) = plain_one.listed();
+        assert!(!windows.is_empty(), "this process maps it");
+        let mut plain = Plain::default();
+        let first = plain.recognise(&s, &windows, Attach::Never);
+        assert_eq!(
+            first.read,
+            Some(HeaderRead::MapFiles),
+            "read the first time"
+        );
+        let again = plain.recognise(&s, &windows, Attach::Never);
+        assert_eq!(again.read, None, "not read again");
+        assert_eq!(again.app, first.app);
+        // A changed segment (here, its ctime) is read at once.
+        let changed = Segment {
+            ctime: s.ctime.map(|t| t + 1),
+            ..s.clone()
+        };
+        let read = plain.recognise(&changed, &windows, Attach::Never);
+        assert_eq!(read.read, Some(HeaderRead::MapFiles));
+        // A ring's size: read at every refresh, its header may be written yet.
+        let ring_sized = Held::new(layout::Layout::new(1024).expect("a ring").size());
+        let (r, windows) = ring_sized.listed();
+        for _ in 0..2 {
+            let found = plain.recognise(&r, &windows, Attach::Never);
+            assert_eq!(found.read, Some(HeaderRead::MapFiles));
+        }
+        // What is no longer listed is forgotten.
+        assert!(plain.segments.contains_key(&s.shmid.0));
+        plain.keep_only(std::slice::from_ref(&r));
+        assert!(plain.segments.is_empty(), "{:?}", plain.segments);
+    }
 }

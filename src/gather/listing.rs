@@ -75,6 +75,7 @@ fn identify(
     query: &Query,
     windows: &HashMap<i32, Vec<Window>>,
     attached: &mut Vec<ShmId>,
+    plain: &mut app::Plain,
 ) {
     if query.commands || query.app {
         Creators::default().fill(segments);
@@ -82,8 +83,9 @@ fn identify(
     if !query.app {
         return;
     }
+    plain.keep_only(segments);
     for s in segments {
-        let found = app::recognise(
+        let found = plain.recognise(
             s,
             windows.get(&s.shmid.0).map_or(&[][..], Vec::as_slice),
             query.attach,
@@ -110,7 +112,23 @@ fn hold(segments: &mut [Segment], mut holders: HashMap<i32, Vec<Holder>>, pids: 
 
 /// Gather the segments that pass the filter.
 pub fn gather(query: &Query) -> Result<Listing> {
-    Ok(gather_readings(query, &mut Names::default())?.listing)
+    Ok(gather_readings(query, &mut Memory::default())?.listing)
+}
+
+/// What a caller that gathers again and again (a view, a scraped endpoint) keeps from one
+/// gathering to the next: user and group names, and the segments whose header named no
+/// application (per IPC namespace), which need not be read at every refresh.
+#[derive(Default)]
+pub struct Memory {
+    pub names: Names,
+    plain: HashMap<Option<u64>, app::Plain>,
+}
+
+impl Memory {
+    /// Forget the segments whose header named no application: all are read again.
+    pub fn forget_headers(&mut self) {
+        self.plain.clear();
+    }
 }
 
 /// A listing and the readings it was made of, for a view that also needs them (one
@@ -132,7 +150,8 @@ fn here(names: &mut Names, own: &mut Option<ShmTable>) -> Result<Vec<Segment>> {
 }
 
 /// [`gather`], keeping the readings.
-pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
+pub fn gather_readings(query: &Query, memory: &mut Memory) -> Result<Readings> {
+    let names = &mut memory.names;
     let rules = hugetlb::Rules::of_this_kernel();
     let mut own_table = None;
     // One pass over /proc serves every segment (and every namespace).
@@ -154,6 +173,8 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
     if query.all_namespaces {
         let (all, hidden) = namespaces::all();
         hidden_processes = hidden;
+        // What is remembered of namespaces gone since is forgotten.
+        let mut remembered = std::mem::take(&mut memory.plain);
         for (inode, members) in all {
             let namespace = namespaces::describe(inode, &members);
             let path = format!("/proc/{}/ns/ipc", members[0]);
@@ -164,23 +185,27 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
                 .unwrap_or_default();
             // This thread's own namespace needs no entering (nor the right to enter).
             // Attaching to read a header works only from inside the namespace.
+            let mut plain = remembered.remove(&Some(inode)).unwrap_or_default();
             let found = if Some(inode) == here_ns {
                 here(names, &mut own_table).map(|mut found| {
                     let mut seen = Vec::new();
-                    identify(&mut found, query, &windows, &mut seen);
-                    (found, seen)
+                    identify(&mut found, query, &windows, &mut seen, &mut plain);
+                    (found, seen, plain)
                 })
             } else {
                 let q = query.clone();
                 namespaces::run_in(path, move || {
                     let mut found = table::segments(&mut Names::default())?;
                     let mut seen = Vec::new();
-                    identify(&mut found, &q, &windows, &mut seen);
-                    Ok((found, seen))
+                    identify(&mut found, &q, &windows, &mut seen, &mut plain);
+                    Ok((found, seen, plain))
                 })
             };
             let (mut found, seen) = match found {
-                Ok(found) => found,
+                Ok((found, seen, plain)) => {
+                    memory.plain.insert(Some(inode), plain);
+                    (found, seen)
+                }
                 Err(e) if e.status == Status::PermissionDenied => {
                     not_entered.push(namespace);
                     continue;
@@ -208,7 +233,8 @@ pub fn gather_readings(query: &Query, names: &mut Names) -> Result<Readings> {
             .filter(|_| query.app)
             .map(|s| peek::windows_by_shmid(s, here_ns))
             .unwrap_or_default();
-        identify(&mut segments, query, &windows, &mut attached);
+        let plain = memory.plain.entry(here_ns).or_default();
+        identify(&mut segments, query, &windows, &mut attached, plain);
         if let Some(scan) = &scan {
             hold(
                 &mut segments,

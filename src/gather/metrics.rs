@@ -7,7 +7,6 @@ use super::{app, limits, listing, objects};
 use crate::error::Result;
 use crate::model::metrics::{Exposed, Exposition, NamespaceUsage};
 use crate::namespaces;
-use crate::users::Names;
 use std::time::Instant;
 
 /// Gather what `query` selects (its holders always: the process counts need them).
@@ -22,7 +21,7 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
         files: true,
         ..query.clone()
     };
-    let readings = listing::gather_readings(&query, &mut Names::default())?;
+    let readings = listing::gather_readings(&query, &mut listing::Memory::default())?;
     // The same pass over /proc serves POSIX objects and memfds: this process's /dev/shm
     // (or every mount namespace's, with -A) and every memfd someone holds.
     let objects = match &readings.scan {

@@ -16,7 +16,6 @@ use crate::model::{LimitsReport, Namespace, Segment, SegmentInfo, Unreadable};
 use crate::namespaces;
 use crate::proc::processes::{self, Scan};
 use crate::ring::lock::{self, Role};
-use crate::users::Names;
 use std::collections::HashMap;
 
 /// What to gather.
@@ -101,7 +100,7 @@ pub struct Overview {
 /// gentler: rings it has read that nobody has attached since.
 #[derive(Default)]
 pub struct Gatherer {
-    names: Names,
+    memory: listing::Memory,
     /// Readings taken with an attach, kept while the segment stays unattached and its
     /// last attach is still ours.
     attached_readings: HashMap<ObjectId, Peek>,
@@ -188,6 +187,12 @@ impl Gatherer {
         Gatherer::default()
     }
 
+    /// Forget which segments' headers named no application: the next refresh reads every
+    /// header again (as it reads each one some seconds after it last did).
+    pub fn forget_headers(&mut self) {
+        self.memory.forget_headers();
+    }
+
     /// Read the ring `s` may be: through a holder when one can be read, else with a
     /// read-only attach, except when nobody has attached it since our last such read.
     fn peek(
@@ -244,7 +249,7 @@ impl Gatherer {
             files: request.place.is_some(),
             ..Default::default()
         };
-        let readings = listing::gather_readings(&query, &mut self.names)?;
+        let readings = listing::gather_readings(&query, &mut self.memory)?;
         let here = processes::current_namespace();
         let scan = readings.scan.as_ref();
         // The same pass over /proc serves POSIX objects and memfds. A /dev/shm that cannot
@@ -340,7 +345,7 @@ impl Gatherer {
                 table,
                 scan,
                 here,
-                &mut self.names,
+                &mut self.memory.names,
                 app::Attach::Never,
             ),
             (Some(ns), Some(table), Some(scan)) if Some(ns) == here => info::from_readings(
@@ -348,7 +353,7 @@ impl Gatherer {
                 table,
                 scan,
                 here,
-                &mut self.names,
+                &mut self.memory.names,
                 app::Attach::Never,
             ),
             _ => {
