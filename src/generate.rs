@@ -9,7 +9,24 @@ use crate::render::column_names::ColumnName;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{Roff, bold, italic, roman};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `generate DIR` (hidden): where to write the man pages and completions.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub dir: PathBuf,
+}
+
+/// Write them, saying each file written.
+pub fn run(
+    settings: &Settings,
+    out: &mut crate::output::Output,
+) -> crate::error::Result<crate::error::Status> {
+    for path in write_to(&settings.dir)? {
+        writeln!(out.writer(), "wrote {}", settings.dir.join(path).display())?;
+    }
+    Ok(crate::error::Status::Ok)
+}
 
 /// A generated file: its path relative to the repository, and its bytes.
 pub type Generated = (String, Vec<u8>);

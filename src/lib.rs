@@ -74,6 +74,6 @@ fn dispatch(command: &Settings, out: &mut Output) -> Result<Status> {
         Settings::Bench(s) => commands::bench::run(s, out),
         Settings::BenchPeer(s) => commands::bench::peer(s, out),
         Settings::Top(s) => top::run(s),
-        Settings::Generate(s) => commands::generate::run(s, out),
+        Settings::Generate(s) => generate::run(s, out),
     }
 }

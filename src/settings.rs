@@ -4,9 +4,7 @@
 
 use crate::bench;
 use crate::cli::{self, Cli, Command, LsFormat, MetricsFormat, RingCommand};
-use crate::commands::{
-    attach, create, generate, info, limits, ls, metrics, posix, rm, set, status,
-};
+use crate::commands::{attach, create, info, limits, ls, metrics, posix, rm, set, status};
 use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
 use crate::gather::objects;
@@ -57,7 +55,7 @@ pub enum Settings {
     Bench(crate::commands::bench::Settings),
     BenchPeer(bench::peer::PeerSettings),
     Top(top::Settings),
-    Generate(generate::Settings),
+    Generate(crate::generate::Settings),
 }
 
 fn json_or_table(json: bool) -> Format {
@@ -615,7 +613,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             })
         }
-        Command::Generate { dir } => Settings::Generate(generate::Settings { dir }),
+        Command::Generate { dir } => Settings::Generate(crate::generate::Settings { dir }),
     };
     Ok(Invocation {
         namespace: ns.map(namespace_path),

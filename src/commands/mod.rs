@@ -4,7 +4,6 @@
 pub mod attach;
 pub mod bench;
 pub mod create;
-pub mod generate;
 pub mod info;
 pub mod limits;
 pub mod ls;
