@@ -1088,3 +1088,68 @@ fn one_pass_over_proc_serves_segments_and_posix_objects() {
             .any(|p| p.pid == segment_holder.pid().as_raw())
     );
 }
+
+/// A process whose main thread has exited while another runs on (pthread_exit in main):
+/// /proc shows its leader as a zombie with empty maps and fds and no ns, yet it runs and
+/// holds its object and segments. It is read through its live thread: it holds the
+/// object and the attached segment, its unattached segment is no orphan, and --ns names it.
+#[test]
+fn a_process_whose_main_thread_exited_still_holds_and_creates() {
+    isolate();
+    let w = World::new();
+    let daemon = w.spawn(c_program("exited_leader"), &["/held"]);
+    let (attached, detached) = (&daemon.words[2], &daemon.words[3]);
+    let pid = daemon.pid.to_string();
+    eventually(Duration::from_secs(10), "the leader is a zombie", || {
+        w.sh(&format!("sed -n 's/^State:\\t//p' /proc/{pid}/status"))
+            .starts_with('Z')
+    });
+    assert_eq!(
+        w.sh(&format!("cat /proc/{pid}/maps")),
+        "",
+        "the leader shows no maps"
+    );
+
+    let held = by_name(&w.objects(&["--posix"]), "/held").clone();
+    assert_eq!(holder_pids(&held), [daemon.pid], "{held}");
+    assert_eq!(held["inode"], daemon.inode);
+    let unheld = w.run(&["rm", "--posix", "--unheld", "--include-unknown"]);
+    assert!(unheld.status.success(), "{}", stderr(&unheld));
+    assert_eq!(w.sh("ls /dev/shm"), "held\n", "a held object is kept");
+
+    let ls = w.json(&["ls", "--pids", "--json"]);
+    let segment = |id: &str| {
+        ls["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["shmid"].as_i64().map(|v| v.to_string()).as_deref() == Some(id))
+            .unwrap_or_else(|| panic!("segment {id} in {ls}"))
+            .clone()
+    };
+    let holders = segment(attached)["attached"].clone();
+    assert_eq!(holders.as_array().unwrap().len(), 1, "{holders}");
+    assert_eq!(holders[0]["pid"], daemon.pid);
+    assert!(segment(detached)["attached"].as_array().unwrap().is_empty());
+
+    let orphans = w.json(&["ls", "--orphans", "--json"]);
+    assert_eq!(orphans["segments"], json!([]), "its creator runs");
+    let rm = w.run(&["rm", "--orphans"]);
+    assert!(rm.status.success(), "{}", stderr(&rm));
+    assert!(
+        w.sh("cat /proc/sysvipc/shm")
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(detached.as_str())),
+        "the unattached segment of a running creator is kept"
+    );
+
+    // Its namespaces are its live thread's.
+    let here = w.json(&["ls", "--posix", "--json", "--ns", &pid]);
+    assert_eq!(names(here["objects"].as_array().unwrap()), ["/held"]);
+    let segments = w.json(&["ls", "--json", "--ns", &pid]);
+    assert_eq!(
+        segments["segments"].as_array().unwrap().len(),
+        2,
+        "{segments}"
+    );
+}

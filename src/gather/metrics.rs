@@ -7,6 +7,7 @@ use super::{app, limits, listing, objects};
 use crate::error::Result;
 use crate::model::metrics::{Exposed, Exposition, NamespaceUsage};
 use crate::namespaces;
+use crate::proc::processes;
 use crate::users::Names;
 use std::time::Instant;
 
@@ -63,7 +64,7 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
         let mut refused = None;
         for (inode, members) in namespaces::all().0 {
             // A namespace whose last process exits meanwhile is gone with its segments.
-            let path = format!("/proc/{}/ns/ipc", members[0]);
+            let path = processes::ns_path(members[0], "ipc");
             match namespaces::run_in(path, limits::gather) {
                 Ok(limits) => entered.push(NamespaceUsage {
                     namespace: Some(namespaces::describe(inode, &members)),

@@ -208,7 +208,7 @@ impl Objects<'_> {
                 holds.mappings += 1;
                 holds.writable |= writable;
                 f.via_map
-                    .get_or_insert_with(|| format!("/proc/{}/map_files/{start:x}-{end:x}", p.pid));
+                    .get_or_insert_with(|| format!("{}/map_files/{start:x}-{end:x}", p.dir));
             }
             Hold::Fd { fd, readonly, stat } => {
                 holds.fds += 1;
@@ -216,8 +216,7 @@ impl Objects<'_> {
                 if f.stat.is_none() {
                     f.stat = Some(*stat);
                 }
-                f.via_fd
-                    .get_or_insert_with(|| format!("/proc/{}/fd/{fd}", p.pid));
+                f.via_fd.get_or_insert_with(|| format!("{}/fd/{fd}", p.dir));
             }
         }
     }

@@ -46,7 +46,7 @@ impl Place {
         let opened = match self {
             Place::Here => nix::fcntl::open("/dev/shm", flags, Mode::empty()),
             Place::Process(pid) => nix::fcntl::open(
-                format!("/proc/{pid}/root").as_str(),
+                format!("{}/root", processes::dir(pid)).as_str(),
                 OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
                 Mode::empty(),
             )
@@ -67,7 +67,7 @@ impl Place {
     pub fn mount_namespace(self) -> Option<u64> {
         processes::namespace_of(&match self {
             Place::Here => "/proc/thread-self/ns/mnt".to_string(),
-            Place::Process(pid) => format!("/proc/{pid}/ns/mnt"),
+            Place::Process(pid) => processes::ns_path(pid, "mnt"),
         })
     }
 }
