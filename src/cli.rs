@@ -262,6 +262,7 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
+#[command(group = clap::ArgGroup::new("judged").args(["orphans", "posix"]).multiple(true))]
 pub struct LsArgs {
     /// Columns to show, comma-separated, in any case (lsipc's names too: ID, ATTACH,
     /// DETACH, USER); +COLUMNS adds them to the default ones (default:
@@ -337,8 +338,10 @@ pub struct LsArgs {
     #[arg(long)]
     pub orphans: bool,
     /// With --orphans, also segments nobody has attached whose creator cannot be seen:
-    /// it may still run and come back to them
-    #[arg(long, requires = "orphans")]
+    /// it may still run and come back to them. With --posix, call unheld what no process
+    /// seen here holds although processes may be hidden (another PID namespace,
+    /// hidepid=): for a /dev/shm none of them can reach, as a container's own
+    #[arg(long, requires = "judged")]
     pub include_unknown: bool,
     /// Every IPC namespace on the host (containers too), with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
@@ -360,7 +363,8 @@ pub struct LsArgs {
     #[arg(long, conflicts_with_all = ["key", "unattached", "orphans", "watch", "app", "creator", "time"])]
     pub memfd: bool,
     /// With --posix: only objects no process maps or holds open (refused while some
-    /// process's maps or fds cannot be read)
+    /// process's maps or fds cannot be read, or processes may be hidden from here: see
+    /// --include-unknown)
     #[arg(long, requires = "posix", conflicts_with = "attached")]
     pub unheld: bool,
 }
@@ -505,6 +509,7 @@ pub struct AttachArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
+#[command(group = clap::ArgGroup::new("judged").args(["orphans", "unheld", "objects"]).multiple(true))]
 pub struct RmArgs {
     /// Segments (shmids or keys, 0x1234) and POSIX objects (/NAME) to remove
     #[arg(value_parser = object_ref, value_name = "ID", required_unless_present_any = ["key", "orphans", "all", "unheld"])]
@@ -516,12 +521,15 @@ pub struct RmArgs {
     #[arg(long, requires = "unheld")]
     pub posix: bool,
     /// With --posix: remove every POSIX object no process maps or holds open (refused
-    /// while some process's maps or fds cannot be read)
+    /// while some process's maps or fds cannot be read, or processes may be hidden from
+    /// here: see --include-unknown)
     #[arg(long, requires = "posix", conflicts_with_all = ["objects", "key", "orphans", "all"])]
     pub unheld: bool,
     /// With --orphans, also remove segments nobody has attached whose creator cannot be
-    /// seen from here (another PID namespace, hidepid=): it may still run and need them
-    #[arg(long, requires = "orphans")]
+    /// seen from here (another PID namespace, hidepid=): it may still run and need them.
+    /// With --unheld (or /NAME), take what no process seen here holds for unheld although
+    /// processes may be hidden: for a /dev/shm none of them can reach, as a container's own
+    #[arg(long, requires = "judged")]
     pub include_unknown: bool,
     /// Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm);
     /// try it with --dry-run first

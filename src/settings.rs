@@ -239,6 +239,7 @@ fn ls_objects(args: cli::LsArgs, owner: Option<u32>, ns: Option<&str>) -> Result
             place: place(ns)?,
             all_namespaces: args.all_namespaces,
             names: None,
+            include_unknown: args.include_unknown,
         },
         filter: objects::Filter {
             owner,

@@ -264,7 +264,8 @@ fn an_object_unlinked_while_mapped_is_listed_as_deleted_with_its_holder() {
         w.objects(&["--posix"]).len() == 1
     });
     assert!(
-        w.objects(&["--posix", "--unheld"]).is_empty(),
+        w.objects(&["--posix", "--unheld", "--include-unknown"])
+            .is_empty(),
         "deleted is never unheld"
     );
 }
@@ -501,7 +502,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         json!([{"pid": reader.pid, "command": "sleep", "uid": 0, "user": "root", "fds": 1, "mappings": 0, "readonly": true}])
     );
 
-    let unheld = w.objects(&["--posix", "--unheld"]);
+    let unheld = w.objects(&["--posix", "--unheld", "--include-unknown"]);
     assert_eq!(names(&unheld), ["/idle-empty", "/idle-full"]);
     assert!(unheld.iter().all(|o| o["status"] == json!(["unheld"])));
     assert_eq!(
@@ -513,7 +514,13 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         ["/busy", "/fd-only"]
     );
 
-    let dry = w.run(&["rm", "--posix", "--unheld", "--dry-run"]);
+    let dry = w.run(&[
+        "rm",
+        "--posix",
+        "--unheld",
+        "--include-unknown",
+        "--dry-run",
+    ]);
     assert_eq!(
         stdout(&dry),
         "would remove POSIX object /idle-empty (64 KiB, 0 B allocated)\n\
@@ -527,7 +534,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
     );
 
     // Someone who cannot read every process is told so, and nothing is called unheld.
-    let out = w.as_nobody(&["ls", "--posix", "--unheld"]);
+    let out = w.as_nobody(&["ls", "--posix", "--unheld", "--include-unknown"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
@@ -536,7 +543,13 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         "{}",
         stderr(&out)
     );
-    let out = w.as_nobody(&["rm", "--posix", "--unheld", "--dry-run"]);
+    let out = w.as_nobody(&[
+        "rm",
+        "--posix",
+        "--unheld",
+        "--include-unknown",
+        "--dry-run",
+    ]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let out = w.as_nobody(&["ls", "--posix", "--json"]);
     let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -549,7 +562,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         "the table says why"
     );
 
-    let done = w.json(&["rm", "--posix", "--unheld", "--json"]);
+    let done = w.json(&["rm", "--posix", "--unheld", "--include-unknown", "--json"]);
     assert_eq!(done["freed_bytes"], 12288);
     let results = done["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
@@ -560,8 +573,11 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
     );
     assert_eq!(results[1]["allocated"], 12288);
     assert_eq!(names(&w.objects(&["--posix"])), ["/busy", "/fd-only"]);
-    assert!(w.objects(&["--posix", "--unheld"]).is_empty());
-    let none = stdout(&w.run(&["rm", "--posix", "--unheld"]));
+    assert!(
+        w.objects(&["--posix", "--unheld", "--include-unknown"])
+            .is_empty()
+    );
+    let none = stdout(&w.run(&["rm", "--posix", "--unheld", "--include-unknown"]));
     assert_eq!(none, "removed 0 unheld POSIX objects, 0 B freed\n");
 
     w.fails(&["rm", "--unheld"], 2);
@@ -670,7 +686,7 @@ fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
             .success()
     );
 
-    let dry = stdout(&w.run(&["rm", "--dry-run", "/a", &b]));
+    let dry = stdout(&w.run(&["rm", "--include-unknown", "--dry-run", "/a", &b]));
     assert_eq!(
         dry,
         format!(
@@ -683,7 +699,7 @@ fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
 
     // A segment and objects in one command, one report.
     let id = w.json(&["create", "--size", "4096", "--json"])["shmid"].to_string();
-    let report = w.json(&["rm", "/a", &b, &id, "/a", "--json"]);
+    let report = w.json(&["rm", "--include-unknown", "/a", &b, &id, "/a", "--json"]);
     let results = report["results"].as_array().unwrap();
     assert_eq!(results.len(), 3, "/a named twice is removed once: {report}");
     assert_eq!(
@@ -1023,7 +1039,7 @@ fn objects_and_holders_that_come_and_go_under_ls_give_no_crash() {
         for args in [
             &["ls", "--posix", "--memfd", "--json"][..],
             &["ls", "--posix", "--output-all"],
-            &["ls", "--posix", "--unheld"],
+            &["ls", "--posix", "--unheld", "--include-unknown"],
         ] {
             let o = w.run(args);
             assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -1152,4 +1168,53 @@ fn a_process_whose_main_thread_exited_still_holds_and_creates() {
         2,
         "{segments}"
     );
+}
+
+/// Inside a PID namespace (a container sharing /dev/shm with the host, as a world is)
+/// processes outside cannot be seen, and one of them may hold an object: nothing is
+/// called unheld, rm --posix --unheld refuses (4) and says why, and the table says it
+/// once; --include-unknown is the admin's word that no hidden process can reach it.
+#[test]
+fn objects_are_not_called_unheld_where_processes_may_be_hidden() {
+    isolate();
+    let w = World::new();
+    w.sh(": > /dev/shm/in_use");
+    // A process outside the world holds the world's object open.
+    let mut c = std::process::Command::new("sh");
+    c.args([
+        "-c",
+        &format!(
+            "exec 3</proc/{}/root/dev/shm/in_use && echo ready && exec sleep 3600",
+            w.init
+        ),
+    ]);
+    let mut outside = Spawned::new(c);
+    read_until(&mut outside.lines(), |l| l == "ready");
+
+    let why = "cannot tell which POSIX objects are unheld: processes outside this PID namespace cannot be seen from here (--include-unknown if none of them can reach this /dev/shm)";
+    let err = w.fails(&["rm", "--posix", "--unheld"], 4);
+    assert_eq!(err, format!("shmctl-rs: {why}\n"));
+    assert_eq!(w.sh("ls /dev/shm"), "in_use\n", "the held object is kept");
+    w.fails(&["rm", "--posix", "--unheld", "--dry-run"], 4);
+    w.fails(&["ls", "--posix", "--unheld"], 4);
+    let o = by_name(&w.objects(&["--posix"]), "/in_use").clone();
+    assert_eq!(o["status"], json!([]), "{o}");
+    let table = w.run(&["ls", "--posix"]);
+    assert!(table.status.success());
+    let note = stderr(&table);
+    assert_eq!(note.lines().count(), 1, "{note}");
+    assert!(
+        note.contains("Processes outside this PID namespace cannot be seen from here.")
+            && note.contains("no object is called unheld"),
+        "{note}"
+    );
+    // Removing it by name says it may still be held.
+    let dry = stdout(&w.run(&["rm", "--dry-run", "/in_use"]));
+    assert!(dry.contains("could not be seen or read"), "{dry}");
+
+    // With the admin's word, the world's own objects are judged by what it sees.
+    let taken = w.objects(&["--posix", "--unheld", "--include-unknown"]);
+    assert_eq!(names(&taken), ["/in_use"]);
+    w.fails(&["rm", "--include-unknown", "--all"], 2);
+    drop(outside);
 }

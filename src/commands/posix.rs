@@ -12,7 +12,7 @@ use crate::model::{Action, Outcome, Unreadable};
 use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::ls::Look;
-use crate::render::posix::{ObjectColumn, Objects, unreadable_objects_note};
+use crate::render::posix::{HIDDEN_HINT, ObjectColumn, Objects, unreadable_objects_note};
 use crate::sys;
 use nix::errno::Errno;
 
@@ -31,13 +31,21 @@ fn complete(unreadable: &Unreadable) -> Result<()> {
     if unreadable.is_empty() {
         return Ok(());
     }
+    let note = unreadable_objects_note(unreadable);
+    let note = note.trim_end_matches('.');
+    let mut chars = note.chars();
+    let first = chars.next().map(|c| c.to_lowercase().to_string());
+    let hint = if unreadable.hidden.is_some() {
+        format!(" ({HIDDEN_HINT})")
+    } else {
+        String::new()
+    };
     Err(Error::new(
         Status::PermissionDenied,
         format!(
-            "cannot tell which POSIX objects are unheld: {}",
-            unreadable_objects_note(unreadable)
-                .trim_end_matches('.')
-                .replacen("The maps", "the maps", 1)
+            "cannot tell which POSIX objects are unheld: {}{}{hint}",
+            first.unwrap_or_default(),
+            chars.as_str()
         ),
     ))
 }
@@ -68,8 +76,13 @@ pub fn ls(settings: &LsSettings, out: &mut Output) -> Result<Status> {
         look: &settings.look,
     })?;
     if !listing.unreadable.is_empty() && out.format() == Format::Table {
+        let hint = if listing.unreadable.hidden.is_some() {
+            format!(" ({HIDDEN_HINT})")
+        } else {
+            String::new()
+        };
         output::note(format!(
-            "{} Their holds are not counted, and no object is called unheld.",
+            "{} Their holds are not counted, and no object is called unheld{hint}.",
             unreadable_objects_note(&listing.unreadable)
         ));
     }
@@ -229,12 +242,18 @@ pub struct Removal {
 }
 
 impl Removal {
-    /// Look at the named objects of `place` (or at every object, for `--unheld`).
-    pub fn prepare(place: Place, names: Option<Vec<PosixName>>) -> Result<Removal> {
+    /// Look at the named objects of `place` (or at every object, for `--unheld`);
+    /// `include_unknown`: see [`Query::include_unknown`].
+    pub fn prepare(
+        place: Place,
+        names: Option<Vec<PosixName>>,
+        include_unknown: bool,
+    ) -> Result<Removal> {
         let listing = objects::gather(&Query {
             posix: true,
             place,
             names,
+            include_unknown,
             ..Query::default()
         })?;
         Ok(Removal { place, listing })

@@ -231,9 +231,17 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         })
         .collect();
     let removal = if settings.unheld {
-        Some(posix::Removal::prepare(settings.place, None)?)
+        Some(posix::Removal::prepare(
+            settings.place,
+            None,
+            settings.include_unknown,
+        )?)
     } else if !names.is_empty() {
-        Some(posix::Removal::prepare(settings.place, Some(names))?)
+        Some(posix::Removal::prepare(
+            settings.place,
+            Some(names),
+            settings.include_unknown,
+        )?)
     } else {
         None
     };
@@ -244,7 +252,11 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         // A second look just before unlinking, so that an object opened since the
         // first is left alone.
         if !settings.dry_run && !targets.is_empty() {
-            again = Some(posix::Removal::prepare(settings.place, None)?);
+            again = Some(posix::Removal::prepare(
+                settings.place,
+                None,
+                settings.include_unknown,
+            )?);
         }
     }
     // One read of the /proc table for the whole command: N targets cost N IPC_STATs, not

@@ -34,6 +34,7 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
                 place: Place::Here,
                 all_namespaces: query.all_namespaces,
                 names: None,
+                include_unknown: false,
             };
             objects::gather_from(&objects, scan)?.objects
         }

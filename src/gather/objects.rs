@@ -9,6 +9,7 @@
 //! process of the mount namespace looked at (every one with `--all-namespaces`).
 
 use super::holders;
+use super::liveness::Viewer;
 use super::posix::{self, LiveFile, Place, ShmDir};
 use crate::error::Result;
 use crate::ids::PosixName;
@@ -33,6 +34,10 @@ pub struct Query {
     pub all_namespaces: bool,
     /// Only these POSIX objects (looked up by name rather than reading the directory).
     pub names: Option<Vec<PosixName>>,
+    /// Call an object unheld when no process seen holds it, even when processes may be
+    /// hidden from here (another PID namespace, hidepid=): for a /dev/shm no hidden
+    /// process can reach, as a container's own.
+    pub include_unknown: bool,
 }
 
 /// Which objects.
@@ -313,7 +318,11 @@ fn compose(
             objects.hold(p, f.stat.device, f.stat.inode, &f.path, how);
         }
     }
-    let complete = scan.unreadable.is_empty() && scan.unreadable_fds.is_empty();
+    let mut unreadable = holders::unreadable_files(scan);
+    if query.posix && !query.include_unknown {
+        unreadable.hidden = Viewer::this_process().hidden();
+    }
+    let complete = unreadable.is_empty();
     let by_pid: HashMap<i32, &ProcessMaps> = scan.processes.iter().map(|p| (p.pid, p)).collect();
     let mut names = Names::default();
     let hugetlb = objects.memfd_devices[1];
@@ -349,7 +358,7 @@ fn compose(
     });
     ObjectListing {
         objects: list.into_iter().map(|(_, o)| o).collect(),
-        unreadable: holders::unreadable_files(scan),
+        unreadable,
     }
 }
 
