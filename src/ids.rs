@@ -215,10 +215,12 @@ pub enum ObjectRef {
 impl FromStr for ObjectRef {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {
-        let t = text.trim();
-        if t.starts_with('/') {
-            return t.parse().map(ObjectRef::Posix);
+        // A POSIX name is taken byte for byte: "/x " is another object than "/x" (and
+        // " /x" none); only numbers and keys may carry spaces around them.
+        if text.trim_start().starts_with('/') {
+            return text.parse().map(ObjectRef::Posix);
         }
+        let t = text.trim();
         if let Some(inode) = t.strip_prefix("memfd:") {
             return inode.parse().map(ObjectRef::Memfd).map_err(|_| {
                 format!("'{text}': a memfd is named by its inode, e.g. memfd:524232")
@@ -296,6 +298,14 @@ mod tests {
         let err = format!("{long}y").parse::<PosixName>().unwrap_err();
         assert!(err.contains("NAME_MAX"), "{err}");
         assert_eq!("/x".parse(), Ok(ObjectRef::Posix("/x".parse().unwrap())));
+        let spaced: ObjectRef = "/x ".parse().unwrap();
+        assert_eq!(spaced, ObjectRef::Posix("/x ".parse().unwrap()));
+        assert_ne!(spaced, "/x".parse().unwrap(), "names are byte-exact");
+        assert!(" /x".parse::<ObjectRef>().is_err());
+        assert_eq!(
+            " 42 ".parse(),
+            Ok(ObjectRef::Segment(SegmentRef::Id(ShmId(42))))
+        );
         assert_eq!("memfd:42".parse(), Ok(ObjectRef::Memfd(42)));
         assert!("memfd:x".parse::<ObjectRef>().is_err());
         assert_eq!(

@@ -1218,3 +1218,26 @@ fn objects_are_not_called_unheld_where_processes_may_be_hidden() {
     w.fails(&["rm", "--include-unknown", "--all"], 2);
     drop(outside);
 }
+
+/// POSIX names are taken byte for byte, as shm_open takes them: "/x " is not "/x".
+#[test]
+fn names_with_spaces_are_exact() {
+    isolate();
+    let w = World::new();
+    for name in ["/x", "/x "] {
+        let made = w.run(&["create", "--posix", name, "--size", "4096"]);
+        assert!(made.status.success(), "{}", stderr(&made));
+    }
+    let spaced = w.sh("stat -c %i '/dev/shm/x '");
+    let info = w.json(&["info", "/x ", "--json"]);
+    assert_eq!(info["name"], "/x ");
+    assert_eq!(info["inode"].to_string(), spaced.trim());
+    let rm = w.run(&["rm", "/x "]);
+    assert!(rm.status.success(), "{}", stderr(&rm));
+    assert_eq!(w.sh("ls /dev/shm"), "x\n", "only the spaced one is gone");
+    let err = w.fails(&["rm", "/x "], 3);
+    assert!(err.contains("POSIX object /x : no such object"), "{err}");
+    let err = w.fails(&["rm", " /x"], 2);
+    assert!(err.contains("' /x'"), "{err}");
+    assert_eq!(w.sh("ls /dev/shm"), "x\n");
+}
