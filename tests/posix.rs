@@ -1241,3 +1241,99 @@ fn names_with_spaces_are_exact() {
     assert!(err.contains("' /x'"), "{err}");
     assert_eq!(w.sh("ls /dev/shm"), "x\n");
 }
+
+/// A /dev/shm file whose name is not UTF-8 is listed (its bytes escaped as \xHH), counted
+/// in metrics, named by info with its own bytes, and removed by rm --unheld, never
+/// mistaken for a file whose name reads the same with a real backslash.
+#[test]
+fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
+    use std::os::unix::ffi::OsStrExt;
+    isolate();
+    let w = World::new();
+    w.sh("head -c 100000 /dev/zero > \"/dev/shm/$(printf 'bad\\377')\"");
+    // A file whose name is the escaped text itself, held open.
+    let look_alike = w.spawn(
+        "sh",
+        &[
+            "-c",
+            ": > '/dev/shm/bad\\xff' && exec 3<'/dev/shm/bad\\xff' && echo ready $$ && exec sleep 3600",
+        ],
+    );
+    // One unlinked while a process still holds it: named from that process's fd.
+    let unlinked = w.spawn(
+        "sh",
+        &[
+            "-c",
+            "f=\"/dev/shm/$(printf 'gone\\376')\" && : > \"$f\" && exec 3<\"$f\" && rm \"$f\" && echo ready $$ && exec sleep 3600",
+        ],
+    );
+    let objects = w.objects(&["--posix"]);
+    let gone = by_name(&objects, "/gone\\xfe");
+    assert_eq!(
+        (&gone["status"], holder_pids(gone)),
+        (&json!(["deleted"]), vec![unlinked.pid]),
+        "{gone}"
+    );
+    let shown: Vec<&Value> = objects
+        .iter()
+        .filter(|o| o["name"] == "/bad\\xff")
+        .collect();
+    assert_eq!(shown.len(), 2, "{objects:?}");
+    let bad = shown
+        .iter()
+        .find(|o| o["size"] == 100000)
+        .expect("the non-UTF-8 one");
+    assert_eq!(bad["holders"], json!([]));
+    assert_eq!(
+        holder_pids(shown.iter().find(|o| o["size"] == 0).unwrap()),
+        [look_alike.pid]
+    );
+    let table = stdout(&w.run(&["ls", "--posix", "-o", "name,size"]));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().eq(["/bad\\xff", "97.7", "KiB"])),
+        "{table}"
+    );
+    let metrics = stdout(&w.run(&["ls", "--posix", "--format", "openmetrics"]));
+    if prometheus_client() {
+        let parsed = parse_openmetrics(&metrics);
+        let sizes = parsed["shmctl_rs_posix_object_size_bytes"]
+            .as_array()
+            .unwrap();
+        assert!(
+            sizes
+                .iter()
+                .any(|s| s[0]["name"] == "/bad\\xff" && s[1] == 100000.0),
+            "{sizes:?}"
+        );
+    }
+
+    // info takes the name's own bytes.
+    let raw = std::ffi::OsStr::from_bytes(b"/bad\xff");
+    let out = w
+        .command(bin())
+        .args([
+            std::ffi::OsStr::new("info"),
+            raw,
+            std::ffi::OsStr::new("--json"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&info["name"], &info["size"]),
+        (&json!("/bad\\xff"), &json!(100000))
+    );
+
+    let rm = w.json(&["rm", "--posix", "--unheld", "--include-unknown", "--json"]);
+    assert_eq!(rm["freed_bytes"], bad["allocated"], "{rm}");
+    let left = w.objects(&["--posix"]);
+    assert_eq!(
+        names(&left),
+        ["/bad\\xff", "/gone\\xfe"],
+        "the held look-alike and the held unlinked one are kept: {left:?}"
+    );
+    assert_eq!(left[0]["size"], 0, "{left:?}");
+}

@@ -226,7 +226,7 @@ pub fn create(settings: &CreateSettings, out: &mut Output) -> Result<Status> {
     .map_err(|e| refused(&settings.name, settings.place, e))?;
     out.show(&CreatedObject {
         name: settings.name.to_string(),
-        path: format!("{}/{}", dir.path, settings.name.file()),
+        path: format!("{}/{}", dir.path, &settings.name.as_str()[1..]),
         inode: st.inode,
         size: st.size,
         perms: format!("{:o}", st.mode & 0o777),
@@ -267,7 +267,7 @@ impl Removal {
             .objects
             .iter()
             .filter(|o| o.is_unheld())
-            .filter_map(|o| o.name.parse().ok())
+            .filter_map(|o| o.file.clone())
             .collect())
     }
 
@@ -275,7 +275,7 @@ impl Removal {
         self.listing
             .objects
             .iter()
-            .find(|o| !o.is_deleted() && o.name == name.as_str())
+            .find(|o| !o.is_deleted() && o.file.as_ref() == Some(name))
     }
 
     /// Unlink one object (or say what would happen), as `shm_unlink` does: a held one

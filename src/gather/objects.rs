@@ -100,6 +100,8 @@ struct Found {
     /// The mount namespace of its first holder (memfds).
     first_mount: Option<u64>,
     in_scope: bool,
+    /// The name of a POSIX object still linked, byte for byte.
+    file: Option<PosixName>,
 }
 
 impl Found {
@@ -117,6 +119,7 @@ impl Found {
             via_map: None,
             first_mount: None,
             in_scope: false,
+            file: None,
         }
     }
 }
@@ -149,13 +152,8 @@ struct Objects<'a> {
 impl Objects<'_> {
     fn add_live(&mut self, dir: usize, file: LiveFile) {
         let key = (file.stat.device, file.stat.inode);
-        let mut f = Found::new(
-            Kind::Posix,
-            format!("/{}", file.name),
-            key.0,
-            key.1,
-            Some(dir),
-        );
+        let mut f = Found::new(Kind::Posix, file.name.to_string(), key.0, key.1, Some(dir));
+        f.file = Some(file.name);
         f.linked = true;
         f.stat = Some(file.stat);
         f.in_scope = true;
@@ -180,7 +178,7 @@ impl Objects<'_> {
             } if self.query.posix => {
                 let dir = self.dirs.iter().position(|d| d.device == device)?;
                 if let Some(names) = &self.query.names
-                    && !names.iter().any(|n| n.file() == name)
+                    && !names.iter().any(|n| n.as_str().get(1..) == Some(name))
                 {
                     return None;
                 }
@@ -422,6 +420,7 @@ fn finish(
     Some(ShmObject {
         kind: f.kind,
         name: f.name,
+        file: f.file,
         inode: f.inode,
         size: stat.map(|s| s.size),
         allocated: stat.map(|s| s.allocated),

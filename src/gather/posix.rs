@@ -151,10 +151,10 @@ pub fn all(mounts: &BTreeMap<u64, Vec<i32>>) -> Vec<ShmDir> {
     dirs
 }
 
-/// A file of a `/dev/shm` (its name there, without the slash).
+/// A file of a `/dev/shm`, by its name there (any bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveFile {
-    pub name: String,
+    pub name: PosixName,
     pub stat: FileStat,
 }
 
@@ -162,19 +162,15 @@ fn open_dir(dir: &ShmDir) -> Result<Dir> {
     Dir::from_fd(dir.place.open_dir()?).map_err(|e| unreadable(&dir.path, std::io::Error::from(e)))
 }
 
-/// Is a file of `/dev/shm` a shared-memory object?
-fn is_object(name: &str, stat: &FileStat) -> bool {
-    !name.starts_with(PosixName::SEMAPHORE_PREFIX) && stat.is_regular()
-}
-
-/// Every object in `dir`, in the directory's order.
+/// Every object in `dir`, in the directory's order: each regular file, whatever bytes
+/// its name has (a name that is not UTF-8 is listed, shown escaped), but `sem.*`.
 pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
     let mut handle = open_dir(dir)?;
     let mut names = Vec::new();
     for entry in handle.iter() {
         let Ok(entry) = entry else { break };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name != "." && name != ".." {
+        // `.`, `..` and `sem.*` are refused as names.
+        if let Ok(name) = PosixName::from_file(entry.file_name().to_bytes()) {
             names.push(name);
         }
     }
@@ -182,8 +178,8 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
         .into_iter()
         .filter_map(|name| {
             // A file removed since the directory was read is simply not there.
-            let stat = fds::stat_at(handle.as_fd(), &name, false)?;
-            is_object(&name, &stat).then_some(LiveFile { name, stat })
+            let stat = fds::stat_at(handle.as_fd(), name.file(), false)?;
+            stat.is_regular().then_some(LiveFile { name, stat })
         })
         .collect())
 }
@@ -192,9 +188,9 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
 pub fn lookup(dir: &ShmDir, name: &PosixName) -> Result<Option<LiveFile>> {
     let handle = open_dir(dir)?;
     Ok(fds::stat_at(handle.as_fd(), name.file(), false)
-        .filter(|stat| is_object(name.file(), stat))
+        .filter(|stat| stat.is_regular())
         .map(|stat| LiveFile {
-            name: name.file().to_string(),
+            name: name.clone(),
             stat,
         }))
 }

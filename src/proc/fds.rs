@@ -88,7 +88,11 @@ impl From<&libc::stat> for FileStat {
 
 /// `stat` of `name` in the directory `dir`, following a link (`/proc/PID/fd/N`,
 /// `/proc/PID/map_files/…` lead to the file itself) or not.
-pub fn stat_at(dir: impl AsFd, name: &str, follow: bool) -> Option<FileStat> {
+pub fn stat_at<P: ?Sized + nix::NixPath>(
+    dir: impl AsFd,
+    name: &P,
+    follow: bool,
+) -> Option<FileStat> {
     let flags = if follow {
         AtFlags::empty()
     } else {
@@ -149,11 +153,11 @@ pub fn shared_fds(proc_dir: &str) -> std::io::Result<Vec<SharedFd>> {
         if !shmfiles::may_be_shared(bytes) {
             continue;
         }
-        let path = String::from_utf8_lossy(bytes).into_owned();
+        let path = crate::ids::escape_non_utf8(bytes);
         if shmfiles::classify(&path).is_none() {
             continue;
         }
-        let Some(stat) = stat_at(dir.as_fd(), &name, true) else {
+        let Some(stat) = stat_at(dir.as_fd(), name.as_str(), true) else {
             continue;
         };
         if info_dir.is_none() {

@@ -595,6 +595,7 @@ pub(crate) mod tests {
             mode: Some(0o100600),
             path: None,
             device: 27,
+            file: None,
         }
     }
 
