@@ -486,3 +486,76 @@ fn broken_pipe_is_not_an_error() {
     assert!(err.is_empty(), "a broken pipe is said nowhere: {err}");
     assert_eq!(stdout(&out).trim(), "0", "the exit status of ls");
 }
+
+/// `rm --all`, `rm --all --dry-run` and `rm --orphans` list the segments, then remove them
+/// one at a time: one that another process removes in between is already gone, which is
+/// what was asked, not a failure. strace holds rm at its first shmctl, after the listing,
+/// while another program (ipcrm) removes a listed segment.
+#[test]
+fn a_listed_segment_another_process_removes_first_is_already_gone() {
+    isolate();
+    let strace = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !prerequisite(strace, "strace") {
+        return;
+    }
+    for (args, done) in [
+        (&["rm", "--all", "--dry-run", "--json"][..], "would-remove"),
+        (&["rm", "--all", "--json"], "removed"),
+        (&["rm", "--orphans", "--json"], "removed"),
+    ] {
+        let kept = create(&["--size", "4096"]);
+        let vanishing = create(&["--size", "4096"]);
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let child = Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=shmctl"])
+            .args(["-e", "inject=shmctl:delay_enter=3s:when=1", "-o"])
+            .arg(log.path())
+            .arg(bin())
+            .args(args)
+            .env("LC_ALL", "C")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn strace");
+        // strace writes a call's start before it holds it: the listing is done.
+        eventually(Duration::from_secs(20), "rm's first shmctl", || {
+            std::fs::read_to_string(log.path()).is_ok_and(|t| t.contains("shmctl("))
+        });
+        let ipcrm = Command::new("ipcrm")
+            .args(["-m", &vanishing.to_string()])
+            .status()
+            .unwrap();
+        assert!(ipcrm.success(), "ipcrm -m {vanishing}");
+        let out = wait_output(child, Duration::from_secs(60));
+        assert!(
+            out.status.success(),
+            "{args:?}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains(&format!(
+                "segment {vanishing} is already gone (removed since it was listed)"
+            )),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = report["results"].as_array().unwrap();
+        assert!(
+            results
+                .iter()
+                .any(|r| r["shmid"] == kept && r["action"] == done),
+            "{args:?}: {report}"
+        );
+        assert!(
+            results.iter().all(|r| r["shmid"] != vanishing),
+            "{args:?}: {report}"
+        );
+    }
+    assert!(segments().is_empty(), "{:?}", segments());
+}
