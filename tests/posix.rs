@@ -726,15 +726,32 @@ fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
         err,
         "shmctl-rs: POSIX object /nope: no such object in /dev/shm (it may have been removed)\n"
     );
-    // A symlink, a FIFO or a directory in /dev/shm is no object, and is left alone.
+    // A symlink, a FIFO, a directory or a socket in /dev/shm is no object, is said to be
+    // what it is, and is left alone.
     w.sh("ln -s /etc/passwd /dev/shm/link && mkfifo /dev/shm/fifo && mkdir /dev/shm/dir");
-    for other in ["/link", "/fifo", "/dir"] {
-        w.fails(&["rm", other], 3);
-        w.fails(&["info", other], 3);
+    w.sh("python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind(\"/dev/shm/sock\")'");
+    for (other, kind) in [
+        ("/link", "a symbolic link"),
+        ("/fifo", "a FIFO"),
+        ("/dir", "a directory"),
+        ("/sock", "a socket"),
+    ] {
+        let said = format!(
+            "shmctl-rs: POSIX object {other}: /dev/shm{other} is {kind}, not a shared-memory object\n"
+        );
+        assert_eq!(w.fails(&["rm", other], 3), said);
+        assert_eq!(w.fails(&["info", other], 3), said);
+        let err = w.fails(&["create", "--posix", other, "--size", "4096"], 5);
+        assert!(
+            err.contains(&format!(
+                "is {kind}, not a shared-memory object; choose another name"
+            )),
+            "{err}"
+        );
     }
     assert_eq!(
         w.sh("ls /dev/shm | sort | tr '\\n' ' '"),
-        "dir fifo link untouched "
+        "dir fifo link sock untouched "
     );
 
     // Another user may not unlink what is not theirs: the sticky bit.

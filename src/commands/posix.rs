@@ -103,6 +103,16 @@ pub struct InfoSettings {
 }
 
 fn no_such_object(name: &PosixName, place: Place) -> Error {
+    if let Some(kind) = posix::not_an_object(place, name) {
+        return Error::new(
+            Status::NoSuchSegment,
+            format!(
+                "POSIX object {name}: {}/{} is {kind}, not a shared-memory object",
+                place.dir(),
+                &name.as_str()[1..]
+            ),
+        );
+    }
     Error::new(
         Status::NoSuchSegment,
         format!(
@@ -177,12 +187,20 @@ pub struct CreateSettings {
 fn refused(name: &PosixName, place: Place, err: sys::SysError) -> Error {
     let dir = place.dir();
     let (status, reason) = match err.errno {
-        Errno::EEXIST => (
-            Status::AlreadyExists,
-            format!(
-                "already exists in {dir}; choose another name, or remove it with `shmctl-rs rm {name}`"
+        Errno::EEXIST => match posix::not_an_object(place, name) {
+            Some(kind) => (
+                Status::AlreadyExists,
+                format!(
+                    "already exists in {dir} and is {kind}, not a shared-memory object; choose another name"
+                ),
             ),
-        ),
+            None => (
+                Status::AlreadyExists,
+                format!(
+                    "already exists in {dir}; choose another name, or remove it with `shmctl-rs rm {name}`"
+                ),
+            ),
+        },
         Errno::ENOENT => (
             Status::NoSuchSegment,
             format!("no such object in {dir} (it may have been removed)"),

@@ -162,6 +162,24 @@ fn open_dir(dir: &ShmDir) -> Result<Dir> {
     Dir::from_fd(dir.place.open_dir()?).map_err(|e| unreadable(&dir.path, std::io::Error::from(e)))
 }
 
+/// What the file `name` of `place`'s `/dev/shm` is when it is there but is not a
+/// shared-memory object (shm_open makes regular files): "a FIFO", "a symbolic link"…;
+/// `None` when there is no such file, or it is a regular one.
+pub fn not_an_object(place: Place, name: &PosixName) -> Option<&'static str> {
+    let dir = place.open_dir().ok()?;
+    let stat = fds::stat_at(&dir, name.file(), false)?;
+    Some(match stat.mode & libc::S_IFMT {
+        libc::S_IFREG => return None,
+        libc::S_IFDIR => "a directory",
+        libc::S_IFLNK => "a symbolic link",
+        libc::S_IFIFO => "a FIFO",
+        libc::S_IFSOCK => "a socket",
+        libc::S_IFCHR => "a character device",
+        libc::S_IFBLK => "a block device",
+        _ => "not a regular file",
+    })
+}
+
 /// Every object in `dir`, in the directory's order: each regular file, whatever bytes
 /// its name has (a name that is not UTF-8 is listed, shown escaped), but `sem.*`.
 pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
