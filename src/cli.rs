@@ -602,7 +602,8 @@ pub struct ChmodArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct ChownArgs {
-    /// The new owner, and optionally group: USER, USER:GROUP or :GROUP (names or numbers)
+    /// The new owner, and optionally group: USER, USER:GROUP, :GROUP (names or numbers), or
+    /// USER: for the user and its login group, as chown(1) takes it
     #[arg(value_name = "USER[:GROUP]")]
     pub owner: String,
     /// The segment: a shmid or a key (0x1234)

@@ -559,3 +559,42 @@ fn a_listed_segment_another_process_removes_first_is_already_gone() {
     }
     assert!(segments().is_empty(), "{:?}", segments());
 }
+
+/// `chown USER:` sets the user and that user's login group, as chown(1) does; a user with
+/// no passwd entry has none, and the segment is left as it was.
+#[test]
+fn chown_user_colon_sets_the_users_login_group() {
+    isolate();
+    let id = create(&["--size", "4096"]);
+    let owner = |id: i64| {
+        let s = segment(id).unwrap();
+        (s["uid"].as_u64().unwrap(), s["gid"].as_u64().unwrap())
+    };
+    let nobody = nix::unistd::User::from_name("nobody").unwrap().unwrap();
+    let nobody_group = u64::from(nobody.gid.as_raw());
+    assert_ne!(
+        nobody_group, 0,
+        "the test needs a login group that is not root's"
+    );
+    let out = run(&["chown", "nobody:", &id.to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(owner(id), (65534, nobody_group));
+    // By number too, and root's own group is 0.
+    let out = run(&["chown", "0:", &id.to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(owner(id), (0, 0));
+    // USER alone keeps the group.
+    assert!(run(&["chown", ":12345", &id.to_string()]).status.success());
+    assert!(run(&["chown", "nobody", &id.to_string()]).status.success());
+    assert_eq!(owner(id), (65534, 12345));
+    let unknown = (100_000..200_000u32)
+        .find(|u| {
+            nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(*u))
+                .unwrap()
+                .is_none()
+        })
+        .unwrap();
+    let err = fails(&["chown", &format!("{unknown}:"), &id.to_string()], 2);
+    assert!(err.contains("no passwd entry, so no login group"), "{err}");
+    assert_eq!(owner(id), (65534, 12345));
+}
