@@ -142,12 +142,6 @@ fn key(text: &str) -> Result<Key, String> {
 fn column_list(text: &str) -> Result<ColumnList, String> {
     ColumnName::parse_list(text)
 }
-fn object_ref(text: &str) -> Result<ObjectRef, String> {
-    text.parse()
-}
-fn posix_name(text: &str) -> Result<PosixName, String> {
-    text.parse()
-}
 fn size(text: &str) -> Result<u64, String> {
     units::parse_size(text)
 }
@@ -221,21 +215,69 @@ impl TypedValueParser for Columns {
         value: &std::ffi::OsStr,
     ) -> Result<ColumnList, clap::Error> {
         let text = value.to_string_lossy();
-        column_list(&text).map_err(|e| {
-            let mut err =
-                clap::Error::raw(clap::error::ErrorKind::ValueValidation, e).with_cmd(cmd);
-            if let Some(a) = arg {
-                err.insert(
-                    clap::error::ContextKind::InvalidArg,
-                    clap::error::ContextValue::String(a.to_string()),
-                );
-            }
-            err
-        })
+        column_list(&text).map_err(|e| invalid_value(cmd, arg, e))
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
         Some(Box::new(column_values().into_iter()))
+    }
+}
+
+/// A value clap refuses, with our reason.
+fn invalid_value(cmd: &clap::Command, arg: Option<&clap::Arg>, reason: String) -> clap::Error {
+    let mut err = clap::Error::raw(clap::error::ErrorKind::ValueValidation, reason).with_cmd(cmd);
+    if let Some(a) = arg {
+        err.insert(
+            clap::error::ContextKind::InvalidArg,
+            clap::error::ContextValue::String(a.to_string()),
+        );
+    }
+    err
+}
+
+/// A value that may be any bytes: a POSIX name, as a file of /dev/shm may have one that is
+/// not UTF-8 (clap's own parsers refuse such an argument).
+#[derive(Clone)]
+struct AnyBytes<T>(fn(&[u8]) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for AnyBytes<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        use std::os::unix::ffi::OsStrExt;
+        (self.0)(value.as_bytes()).map_err(|e| {
+            // As clap words a value its parsers refuse.
+            let shown = crate::ids::escape_non_utf8(value.as_bytes());
+            let reason = match arg {
+                Some(a) => format!("invalid value '{shown}' for '{a}': {e}"),
+                None => format!("invalid value '{shown}': {e}"),
+            };
+            invalid_value(cmd, arg, reason)
+        })
+    }
+}
+
+/// `info`'s and `rm`'s ID: a POSIX name may be any bytes, everything else is text.
+fn object_ref_bytes(bytes: &[u8]) -> Result<ObjectRef, String> {
+    match (std::str::from_utf8(bytes), bytes.strip_prefix(b"/")) {
+        (Ok(text), _) => text.parse(),
+        (Err(_), Some(file)) => PosixName::from_file(file).map(ObjectRef::Posix),
+        (Err(_), None) => Err(format!(
+            "'{}' is not UTF-8, and only a POSIX object (/name) may be",
+            crate::ids::escape_non_utf8(bytes)
+        )),
+    }
+}
+
+fn posix_name_bytes(bytes: &[u8]) -> Result<PosixName, String> {
+    match (std::str::from_utf8(bytes), bytes.strip_prefix(b"/")) {
+        (Err(_), Some(file)) => PosixName::from_file(file),
+        _ => String::from_utf8_lossy(bytes).parse(),
     }
 }
 
@@ -279,6 +321,7 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
+#[command(group = clap::ArgGroup::new("judged").args(["orphans", "posix"]).multiple(true))]
 pub struct LsArgs {
     /// Columns to show, comma-separated, in any case (lsipc's names too: ID, ATTACH,
     /// DETACH, USER); +COLUMNS adds them to the default ones (default:
@@ -358,8 +401,10 @@ pub struct LsArgs {
     #[arg(long)]
     pub orphans: bool,
     /// With --orphans, also segments nobody has attached whose creator cannot be seen:
-    /// it may still run and come back to them
-    #[arg(long, requires = "orphans")]
+    /// it may still run and come back to them. With --posix, call unheld what no process
+    /// seen here holds although processes may be hidden (another PID namespace,
+    /// hidepid=): for a /dev/shm none of them can reach, as a container's own
+    #[arg(long, requires = "judged")]
     pub include_unknown: bool,
     /// Every IPC namespace on the host (containers too), with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
@@ -382,7 +427,8 @@ pub struct LsArgs {
     #[arg(long, conflicts_with_all = ["key", "unattached", "orphans", "watch", "app", "creator", "time"])]
     pub memfd: bool,
     /// With --posix: only objects no process maps or holds open (refused while some
-    /// process's maps or fds cannot be read)
+    /// process's maps or fds cannot be read, or processes may be hidden from here: see
+    /// --include-unknown)
     #[arg(long, requires = "posix", conflicts_with = "attached")]
     pub unheld: bool,
 }
@@ -461,7 +507,7 @@ pub struct TopArgs {
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct InfoArgs {
     /// The segment (a shmid or a key, 0x1234), POSIX object (/NAME) or memfd (memfd:INODE)
-    #[arg(value_parser = object_ref, value_name = "ID")]
+    #[arg(value_parser = AnyBytes(object_ref_bytes), value_name = "ID")]
     pub object: ObjectRef,
     /// Print JSON
     #[arg(long)]
@@ -496,7 +542,7 @@ pub struct CreateArgs {
     pub noreserve: bool,
     /// A POSIX object instead: shm_open(NAME, O_CREAT|O_EXCL) and ftruncate to --size, in
     /// /dev/shm (that of the --ns process); --mode is set exactly (no umask)
-    #[arg(long, value_parser = posix_name, value_name = "/NAME", conflicts_with_all = ["hugetlb", "noreserve"])]
+    #[arg(long, value_parser = AnyBytes(posix_name_bytes), value_name = "/NAME", conflicts_with_all = ["hugetlb", "noreserve"])]
     pub posix: Option<PosixName>,
     /// Print JSON
     #[arg(long, conflicts_with = "quiet")]
@@ -528,9 +574,10 @@ pub struct AttachArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
+#[command(group = clap::ArgGroup::new("judged").args(["orphans", "unheld", "objects"]).multiple(true))]
 pub struct RmArgs {
     /// Segments (shmids or keys, 0x1234) and POSIX objects (/NAME) to remove
-    #[arg(value_parser = object_ref, value_name = "ID", required_unless_present_any = ["key", "orphans", "all", "unheld"])]
+    #[arg(value_parser = AnyBytes(object_ref_bytes), value_name = "ID", required_unless_present_any = ["key", "orphans", "all", "unheld"])]
     pub objects: Vec<ObjectRef>,
     /// Remove every orphan: nobody attached and the creating process is known to be gone
     #[arg(long, conflicts_with_all = ["objects", "key"])]
@@ -539,12 +586,15 @@ pub struct RmArgs {
     #[arg(long, requires = "unheld")]
     pub posix: bool,
     /// With --posix: remove every POSIX object no process maps or holds open (refused
-    /// while some process's maps or fds cannot be read)
+    /// while some process's maps or fds cannot be read, or processes may be hidden from
+    /// here: see --include-unknown)
     #[arg(long, requires = "posix", conflicts_with_all = ["objects", "key", "orphans", "all"])]
     pub unheld: bool,
     /// With --orphans, also remove segments nobody has attached whose creator cannot be
-    /// seen from here (another PID namespace, hidepid=): it may still run and need them
-    #[arg(long, requires = "orphans")]
+    /// seen from here (another PID namespace, hidepid=): it may still run and need them.
+    /// With --unheld (or /NAME), take what no process seen here holds for unheld although
+    /// processes may be hidden: for a /dev/shm none of them can reach, as a container's own
+    #[arg(long, requires = "judged")]
     pub include_unknown: bool,
     /// Remove every segment of this IPC namespace that the caller may remove (ipcrm -a shm);
     /// try it with --dry-run first
@@ -575,7 +625,8 @@ pub struct ChmodArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_STATUS_HELP)]
 pub struct ChownArgs {
-    /// The new owner, and optionally group: USER, USER:GROUP or :GROUP (names or numbers)
+    /// The new owner, and optionally group: USER, USER:GROUP, :GROUP (names or numbers), or
+    /// USER: for the user and its login group, as chown(1) takes it
     #[arg(value_name = "USER[:GROUP]")]
     pub owner: String,
     /// The segment: a shmid or a key (0x1234)

@@ -4,7 +4,9 @@
 
 use crate::error::{Error, Result, Status};
 use crate::sys::shm::{self, Key, ShmId};
+use std::ffi::{OsStr, OsString};
 use std::fmt;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::str::FromStr;
 
@@ -147,8 +149,16 @@ pub fn ftok_from(dev: u64, ino: u64, proj: u32) -> Key {
 /// A POSIX shared-memory object's name, as given to `shm_open`: one slash, then a file
 /// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes). Names
 /// starting with `sem.` are POSIX semaphores (`sem_open`) and are refused.
+///
+/// The file name is kept byte for byte; a name that is not UTF-8 (which a file of
+/// `/dev/shm` may have) is shown with each byte that is not part of UTF-8 text as `\xHH`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PosixName(String);
+pub struct PosixName {
+    /// `/NAME` as shown.
+    shown: String,
+    /// `NAME` as the file has it.
+    file: OsString,
+}
 
 impl PosixName {
     /// glibc keeps `sem_open("/x")` as `/dev/shm/sem.x`.
@@ -156,50 +166,74 @@ impl PosixName {
     /// The longest file name (NAME_MAX).
     pub const MAX_LEN: usize = 255;
 
-    /// `/NAME`.
+    /// `/NAME`, as shown (see [`PosixName`]).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.shown
     }
 
-    /// `NAME`: the file in `/dev/shm`.
-    pub fn file(&self) -> &str {
-        &self.0[1..]
+    /// `NAME`: the file in `/dev/shm`, byte for byte.
+    pub fn file(&self) -> &OsStr {
+        &self.file
     }
+
+    /// The name of a file of `/dev/shm` (`NAME`, any bytes).
+    pub fn from_file(file: &[u8]) -> std::result::Result<PosixName, String> {
+        let shown = format!("/{}", escape_non_utf8(file));
+        let shape = "a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp";
+        if file.is_empty() || file.contains(&b'/') || file.contains(&0) {
+            return Err(format!("'{shown}': {shape}"));
+        }
+        if file == b"." || file == b".." {
+            return Err(format!("'{shown}': names no object (it is a directory)"));
+        }
+        if file.len() > Self::MAX_LEN {
+            return Err(format!(
+                "'{}...': {} bytes, longer than NAME_MAX ({})",
+                shown.chars().take(16).collect::<String>(),
+                file.len(),
+                Self::MAX_LEN
+            ));
+        }
+        if file.starts_with(Self::SEMAPHORE_PREFIX.as_bytes()) {
+            return Err(format!(
+                "'{shown}': /dev/shm/{} is a POSIX semaphore (sem_open), not shared memory",
+                &shown[1..]
+            ));
+        }
+        Ok(PosixName {
+            shown,
+            file: OsStr::from_bytes(file).to_os_string(),
+        })
+    }
+}
+
+/// Bytes as text, each byte that is not part of UTF-8 text as `\xHH`.
+pub fn escape_non_utf8(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            text.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    text
 }
 
 impl fmt::Display for PosixName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.shown)
     }
 }
 
 impl FromStr for PosixName {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {
-        let shape = "a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp";
-        let Some(file) = text.strip_prefix('/') else {
-            return Err(format!("'{text}': {shape}"));
-        };
-        if file.is_empty() || file.contains('/') || file.contains('\0') {
-            return Err(format!("'{text}': {shape}"));
+        match text.strip_prefix('/') {
+            Some(file) => PosixName::from_file(file.as_bytes()),
+            None => Err(format!(
+                "'{text}': a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp"
+            )),
         }
-        if file == "." || file == ".." {
-            return Err(format!("'{text}': names no object (it is a directory)"));
-        }
-        if file.len() > Self::MAX_LEN {
-            return Err(format!(
-                "'{}...': {} bytes, longer than NAME_MAX ({})",
-                text.chars().take(16).collect::<String>(),
-                file.len(),
-                Self::MAX_LEN
-            ));
-        }
-        if file.starts_with(Self::SEMAPHORE_PREFIX) {
-            return Err(format!(
-                "'{text}': /dev/shm/{file} is a POSIX semaphore (sem_open), not shared memory"
-            ));
-        }
-        Ok(PosixName(text.to_string()))
     }
 }
 
@@ -215,10 +249,12 @@ pub enum ObjectRef {
 impl FromStr for ObjectRef {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {
-        let t = text.trim();
-        if t.starts_with('/') {
-            return t.parse().map(ObjectRef::Posix);
+        // A POSIX name is taken byte for byte: "/x " is another object than "/x" (and
+        // " /x" none); only numbers and keys may carry spaces around them.
+        if text.trim_start().starts_with('/') {
+            return text.parse().map(ObjectRef::Posix);
         }
+        let t = text.trim();
         if let Some(inode) = t.strip_prefix("memfd:") {
             return inode.parse().map(ObjectRef::Memfd).map_err(|_| {
                 format!("'{text}': a memfd is named by its inode, e.g. memfd:524232")
@@ -296,6 +332,19 @@ mod tests {
         let err = format!("{long}y").parse::<PosixName>().unwrap_err();
         assert!(err.contains("NAME_MAX"), "{err}");
         assert_eq!("/x".parse(), Ok(ObjectRef::Posix("/x".parse().unwrap())));
+        let bad = PosixName::from_file(b"bad\xff\xfe.x").unwrap();
+        assert_eq!(bad.as_str(), "/bad\\xff\\xfe.x");
+        assert_eq!(bad.file().as_bytes(), b"bad\xff\xfe.x");
+        assert!(PosixName::from_file(b"sem.\xff").is_err());
+        assert!(PosixName::from_file(b"a/\xff").is_err());
+        let spaced: ObjectRef = "/x ".parse().unwrap();
+        assert_eq!(spaced, ObjectRef::Posix("/x ".parse().unwrap()));
+        assert_ne!(spaced, "/x".parse().unwrap(), "names are byte-exact");
+        assert!(" /x".parse::<ObjectRef>().is_err());
+        assert_eq!(
+            " 42 ".parse(),
+            Ok(ObjectRef::Segment(SegmentRef::Id(ShmId(42))))
+        );
         assert_eq!("memfd:42".parse(), Ok(ObjectRef::Memfd(42)));
         assert!("memfd:x".parse::<ObjectRef>().is_err());
         assert_eq!(

@@ -168,11 +168,14 @@ pub struct Unreadable {
     pub pids: Vec<i32>,
     /// Whether the reader was root (then not even root may read them).
     pub as_root: bool,
+    /// Why processes may be there that this process cannot even see (another PID
+    /// namespace, `hidepid=`): then, too, nobody can tell that nothing holds a file.
+    pub hidden: Option<&'static str>,
 }
 
 impl Unreadable {
     pub fn is_empty(&self) -> bool {
-        self.pids.is_empty()
+        self.pids.is_empty() && self.hidden.is_none()
     }
 }
 

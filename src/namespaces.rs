@@ -13,10 +13,18 @@ use std::os::unix::fs::MetadataExt;
 /// namespace file (a FIFO, a device, a regular file) is refused without blocking on it.
 pub fn enter(path: &str) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
-        .open(path)
+    let open = |path: &str| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOCTTY)
+            .open(path)
+    };
+    let file = open(path)
+        .or_else(|e| match processes::through_live_thread(path) {
+            // A process whose leader has exited: a live thread has its namespaces.
+            Some(thread) if e.kind() == std::io::ErrorKind::NotFound => open(&thread),
+            _ => Err(e),
+        })
         .map_err(|e| {
             let status = match e.kind() {
                 // A pid or path that names no namespace is a bad --ns, not a lost segment.
@@ -98,7 +106,15 @@ fn all_of(kind: &str) -> (BTreeMap<u64, Vec<i32>>, usize) {
     let mut found: BTreeMap<u64, Vec<i32>> = BTreeMap::new();
     let mut hidden = 0;
     for pid in processes::pids() {
-        match std::fs::metadata(format!("/proc/{pid}/ns/{kind}")) {
+        let path = format!("/proc/{pid}/ns/{kind}");
+        let meta =
+            std::fs::metadata(&path).or_else(|e| match processes::through_live_thread(&path) {
+                Some(thread) if e.kind() == std::io::ErrorKind::NotFound => {
+                    std::fs::metadata(thread)
+                }
+                _ => Err(e),
+            });
+        match meta {
             Ok(m) => found.entry(m.ino()).or_default().push(pid),
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => hidden += 1,
             Err(_) => {} // exited meanwhile

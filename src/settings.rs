@@ -160,7 +160,8 @@ fn ring_target(id: Option<SegmentRef>, ftok: Option<FtokSpec>) -> Result<Segment
     }
 }
 
-/// `USER`, `USER:GROUP` or `:GROUP`.
+/// `USER`, `USER:GROUP` or `:GROUP`; `USER:` is the user and its login group, as
+/// chown(1) takes it.
 pub fn parse_owner(text: &str) -> Result<set::Change> {
     let (user, group) = match text.split_once(':') {
         Some((u, g)) => (u, Some(g)),
@@ -170,11 +171,18 @@ pub fn parse_owner(text: &str) -> Result<set::Change> {
         .then(|| Names::parse_user(user))
         .transpose()
         .map_err(Error::usage)?;
-    let gid = group
-        .filter(|g| !g.is_empty())
-        .map(Names::parse_group)
-        .transpose()
-        .map_err(Error::usage)?;
+    let gid = match (uid, group) {
+        (Some(uid), Some("")) => Some(Names::login_group(uid).ok_or_else(|| {
+            Error::usage(format!(
+                "owner '{text}': user {user} has no passwd entry, so no login group: give USER:GROUP"
+            ))
+        })?),
+        (_, group) => group
+            .filter(|g| !g.is_empty())
+            .map(Names::parse_group)
+            .transpose()
+            .map_err(Error::usage)?,
+    };
     if uid.is_none() && gid.is_none() {
         return Err(Error::usage(format!(
             "owner '{text}': expected USER, USER:GROUP or :GROUP"
@@ -238,6 +246,7 @@ fn ls_objects(args: cli::LsArgs, owner: Option<u32>, ns: Option<&str>) -> Result
             place: place(ns)?,
             all_namespaces: args.all_namespaces,
             names: None,
+            include_unknown: args.include_unknown,
         },
         filter: objects::Filter {
             owner,

@@ -58,6 +58,14 @@ impl Names {
         }
     }
 
+    /// The login group (passwd's gid) of the user `uid`; `None` when it has no entry.
+    pub fn login_group(uid: u32) -> Option<u32> {
+        nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+            .ok()
+            .flatten()
+            .map(|u| u.gid.as_raw())
+    }
+
     /// A user given on the command line: a name or a numeric uid.
     pub fn parse_user(text: &str) -> Result<u32, String> {
         if let Ok(uid) = text.parse::<u32>() {

@@ -6,12 +6,13 @@
 //! fuzz` is the longer run.
 
 use proptest::prelude::*;
-use shmctl_rs::ids::{ObjectRef, PosixName};
+use shmctl_rs::ids::{self, ObjectRef, PosixName};
 use shmctl_rs::model::ring::State;
 use shmctl_rs::proc::shmfiles::{self, SharedPath};
 use shmctl_rs::proc::{fds, maps, sysvipc};
 use shmctl_rs::ring::health;
 use shmctl_rs::ring::layout;
+use std::os::unix::ffi::OsStrExt;
 
 /// A line as the kernel prints it (ipc/shm.c), from arbitrary field values.
 type Ids = (i32, i32, u32, u64, i32, i32, u64, u32);
@@ -143,12 +144,25 @@ proptest! {
     #[test]
     fn object_names_never_panic_and_a_name_is_a_file_of_dev_shm(text in "\\PC{0,300}") {
         if let Ok(name) = text.parse::<PosixName>() {
-            let file = name.file();
-            prop_assert!(!file.is_empty() && !file.contains('/') && file.len() <= 255);
-            prop_assert!(file != "." && file != ".." && !file.starts_with("sem."));
-            prop_assert_eq!(format!("/{file}"), text.clone());
+            let file = name.file().as_bytes();
+            prop_assert!(!file.is_empty() && !file.contains(&b'/') && file.len() <= 255);
+            prop_assert!(file != b"." && file != b".." && !file.starts_with(b"sem."));
+            prop_assert_eq!(&text.as_bytes()[1..], file);
+            prop_assert_eq!(name.as_str(), text.as_str());
         }
         let _ = text.parse::<ObjectRef>();
+    }
+
+    /// Any bytes a file of /dev/shm may be named: kept exactly, shown as text.
+    #[test]
+    fn a_file_name_of_any_bytes_is_kept_exactly(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        if let Ok(name) = PosixName::from_file(&bytes) {
+            prop_assert_eq!(name.file().as_bytes(), bytes.as_slice());
+            prop_assert!(!bytes.is_empty() && !bytes.contains(&b'/') && !bytes.contains(&0));
+            prop_assert!(bytes.len() <= 255 && !bytes.starts_with(b"sem."));
+            let shown = format!("/{}", ids::escape_non_utf8(&bytes));
+            prop_assert_eq!(name.as_str(), shown.as_str());
+        }
     }
 
     /// A file mapping as the kernel prints it (fs/proc/task_mmu.c: the fields, then

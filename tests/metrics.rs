@@ -914,3 +914,70 @@ fn bad_metrics_arguments_get_one_line() {
     let err = fails(&["metrics", "--listen", &port], 1);
     assert!(err.contains("Address already in use"), "{err}");
 }
+
+/// When /dev/shm cannot be read (no permission, or none at all, as in a chroot or a
+/// minimal container), `metrics` and `ls --format openmetrics` still serve the System V
+/// series: the POSIX part is left out, said on stderr and by shmctl_rs_posix_up 0.
+#[test]
+fn without_a_readable_dev_shm_the_system_v_series_are_still_served() {
+    isolate();
+    let w = common::world::World::new();
+    let id = create(&["--size", "8192"]);
+    w.sh("echo x > /dev/shm/seen");
+    let sample = |text: &str, name: &str| -> Option<String> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ').map(String::from))
+    };
+    let size_series = format!("shmctl_rs_sysv_segment_size_bytes{{shmid=\"{id}\"}}");
+    let readable = w.run(&["metrics"]);
+    assert!(readable.status.success(), "{}", stderr(&readable));
+    let text = stdout(&readable);
+    assert_eq!(sample(&text, "shmctl_rs_posix_up").as_deref(), Some("1"));
+    assert_eq!(
+        sample(&text, "shmctl_rs_posix_objects").as_deref(),
+        Some("1")
+    );
+
+    let check = |out: &std::process::Output, what: &str| {
+        assert!(
+            out.status.success(),
+            "{what}: {:?} {}",
+            out.status,
+            stderr(out)
+        );
+        let text = stdout(out);
+        assert_eq!(
+            sample(&text, &size_series).as_deref(),
+            Some("8192"),
+            "{what}: {text}"
+        );
+        assert_eq!(
+            sample(&text, "shmctl_rs_posix_up").as_deref(),
+            Some("0"),
+            "{what}"
+        );
+        assert!(!text.contains("shmctl_rs_posix_object"), "{what}: {text}");
+        assert!(text.ends_with("# EOF\n"), "{what}: {text}");
+        let err = stderr(out);
+        assert!(
+            err.starts_with("shmctl-rs: warning: /dev/shm")
+                && err.contains("POSIX objects are left out of the metrics")
+                && err.lines().count() == 1,
+            "{what}: {err}"
+        );
+        if prometheus_client() {
+            let doc = parse_openmetrics(&text);
+            assert_eq!(single(&doc, "shmctl_rs_posix_up"), 0.0, "{what}");
+        }
+    };
+    // Not nobody's to read.
+    w.sh("chmod 000 /dev/shm");
+    for args in [&["metrics"][..], &["ls", "--format", "openmetrics"]] {
+        check(&w.as_nobody(args), &format!("nobody, mode 000: {args:?}"));
+    }
+    // None at all: the world's /dev is a fresh, empty tmpfs.
+    w.sh("mount -t tmpfs tmpfs /dev");
+    for args in [&["metrics"][..], &["ls", "--format", "openmetrics"]] {
+        check(&w.run(args), &format!("no /dev/shm: {args:?}"));
+    }
+}

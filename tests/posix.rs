@@ -264,7 +264,8 @@ fn an_object_unlinked_while_mapped_is_listed_as_deleted_with_its_holder() {
         w.objects(&["--posix"]).len() == 1
     });
     assert!(
-        w.objects(&["--posix", "--unheld"]).is_empty(),
+        w.objects(&["--posix", "--unheld", "--include-unknown"])
+            .is_empty(),
         "deleted is never unheld"
     );
 }
@@ -501,7 +502,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         json!([{"pid": reader.pid, "command": "sleep", "uid": 0, "user": "root", "fds": 1, "mappings": 0, "readonly": true}])
     );
 
-    let unheld = w.objects(&["--posix", "--unheld"]);
+    let unheld = w.objects(&["--posix", "--unheld", "--include-unknown"]);
     assert_eq!(names(&unheld), ["/idle-empty", "/idle-full"]);
     assert!(unheld.iter().all(|o| o["status"] == json!(["unheld"])));
     assert_eq!(
@@ -513,7 +514,13 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         ["/busy", "/fd-only"]
     );
 
-    let dry = w.run(&["rm", "--posix", "--unheld", "--dry-run"]);
+    let dry = w.run(&[
+        "rm",
+        "--posix",
+        "--unheld",
+        "--include-unknown",
+        "--dry-run",
+    ]);
     assert_eq!(
         stdout(&dry),
         "would remove POSIX object /idle-empty (64 KiB, 0 B allocated)\n\
@@ -527,7 +534,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
     );
 
     // Someone who cannot read every process is told so, and nothing is called unheld.
-    let out = w.as_nobody(&["ls", "--posix", "--unheld"]);
+    let out = w.as_nobody(&["ls", "--posix", "--unheld", "--include-unknown"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
@@ -536,7 +543,13 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         "{}",
         stderr(&out)
     );
-    let out = w.as_nobody(&["rm", "--posix", "--unheld", "--dry-run"]);
+    let out = w.as_nobody(&[
+        "rm",
+        "--posix",
+        "--unheld",
+        "--include-unknown",
+        "--dry-run",
+    ]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let out = w.as_nobody(&["ls", "--posix", "--json"]);
     let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -549,7 +562,7 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
         "the table says why"
     );
 
-    let done = w.json(&["rm", "--posix", "--unheld", "--json"]);
+    let done = w.json(&["rm", "--posix", "--unheld", "--include-unknown", "--json"]);
     assert_eq!(done["freed_bytes"], 12288);
     let results = done["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
@@ -560,8 +573,11 @@ fn unheld_objects_are_listed_and_removing_them_is_shown_then_done() {
     );
     assert_eq!(results[1]["allocated"], 12288);
     assert_eq!(names(&w.objects(&["--posix"])), ["/busy", "/fd-only"]);
-    assert!(w.objects(&["--posix", "--unheld"]).is_empty());
-    let none = stdout(&w.run(&["rm", "--posix", "--unheld"]));
+    assert!(
+        w.objects(&["--posix", "--unheld", "--include-unknown"])
+            .is_empty()
+    );
+    let none = stdout(&w.run(&["rm", "--posix", "--unheld", "--include-unknown"]));
     assert_eq!(none, "removed 0 unheld POSIX objects, 0 B freed\n");
 
     w.fails(&["rm", "--unheld"], 2);
@@ -670,7 +686,7 @@ fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
             .success()
     );
 
-    let dry = stdout(&w.run(&["rm", "--dry-run", "/a", &b]));
+    let dry = stdout(&w.run(&["rm", "--include-unknown", "--dry-run", "/a", &b]));
     assert_eq!(
         dry,
         format!(
@@ -683,7 +699,7 @@ fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
 
     // A segment and objects in one command, one report.
     let id = w.json(&["create", "--size", "4096", "--json"])["shmid"].to_string();
-    let report = w.json(&["rm", "/a", &b, &id, "/a", "--json"]);
+    let report = w.json(&["rm", "--include-unknown", "/a", &b, &id, "/a", "--json"]);
     let results = report["results"].as_array().unwrap();
     assert_eq!(results.len(), 3, "/a named twice is removed once: {report}");
     assert_eq!(
@@ -710,15 +726,32 @@ fn rm_unlinks_exactly_the_named_objects_and_says_who_still_holds_them() {
         err,
         "shmctl-rs: POSIX object /nope: no such object in /dev/shm (it may have been removed)\n"
     );
-    // A symlink, a FIFO or a directory in /dev/shm is no object, and is left alone.
+    // A symlink, a FIFO, a directory or a socket in /dev/shm is no object, is said to be
+    // what it is, and is left alone.
     w.sh("ln -s /etc/passwd /dev/shm/link && mkfifo /dev/shm/fifo && mkdir /dev/shm/dir");
-    for other in ["/link", "/fifo", "/dir"] {
-        w.fails(&["rm", other], 3);
-        w.fails(&["info", other], 3);
+    w.sh("python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind(\"/dev/shm/sock\")'");
+    for (other, kind) in [
+        ("/link", "a symbolic link"),
+        ("/fifo", "a FIFO"),
+        ("/dir", "a directory"),
+        ("/sock", "a socket"),
+    ] {
+        let said = format!(
+            "shmctl-rs: POSIX object {other}: /dev/shm{other} is {kind}, not a shared-memory object\n"
+        );
+        assert_eq!(w.fails(&["rm", other], 3), said);
+        assert_eq!(w.fails(&["info", other], 3), said);
+        let err = w.fails(&["create", "--posix", other, "--size", "4096"], 5);
+        assert!(
+            err.contains(&format!(
+                "is {kind}, not a shared-memory object; choose another name"
+            )),
+            "{err}"
+        );
     }
     assert_eq!(
         w.sh("ls /dev/shm | sort | tr '\\n' ' '"),
-        "dir fifo link untouched "
+        "dir fifo link sock untouched "
     );
 
     // Another user may not unlink what is not theirs: the sticky bit.
@@ -1023,7 +1056,7 @@ fn objects_and_holders_that_come_and_go_under_ls_give_no_crash() {
         for args in [
             &["ls", "--posix", "--memfd", "--json"][..],
             &["ls", "--posix", "--output-all"],
-            &["ls", "--posix", "--unheld"],
+            &["ls", "--posix", "--unheld", "--include-unknown"],
         ] {
             let o = w.run(args);
             assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -1087,4 +1120,237 @@ fn one_pass_over_proc_serves_segments_and_posix_objects() {
             .iter()
             .any(|p| p.pid == segment_holder.pid().as_raw())
     );
+}
+
+/// A process whose main thread has exited while another runs on (pthread_exit in main):
+/// /proc shows its leader as a zombie with empty maps and fds and no ns, yet it runs and
+/// holds its object and segments. It is read through its live thread: it holds the
+/// object and the attached segment, its unattached segment is no orphan, and --ns names it.
+#[test]
+fn a_process_whose_main_thread_exited_still_holds_and_creates() {
+    isolate();
+    let w = World::new();
+    let daemon = w.spawn(c_program("exited_leader"), &["/held"]);
+    let (attached, detached) = (&daemon.words[2], &daemon.words[3]);
+    let pid = daemon.pid.to_string();
+    eventually(Duration::from_secs(10), "the leader is a zombie", || {
+        w.sh(&format!("sed -n 's/^State:\\t//p' /proc/{pid}/status"))
+            .starts_with('Z')
+    });
+    assert_eq!(
+        w.sh(&format!("cat /proc/{pid}/maps")),
+        "",
+        "the leader shows no maps"
+    );
+
+    let held = by_name(&w.objects(&["--posix"]), "/held").clone();
+    assert_eq!(holder_pids(&held), [daemon.pid], "{held}");
+    assert_eq!(held["inode"], daemon.inode);
+    let unheld = w.run(&["rm", "--posix", "--unheld", "--include-unknown"]);
+    assert!(unheld.status.success(), "{}", stderr(&unheld));
+    assert_eq!(w.sh("ls /dev/shm"), "held\n", "a held object is kept");
+
+    let ls = w.json(&["ls", "--pids", "--json"]);
+    let segment = |id: &str| {
+        ls["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["shmid"].as_i64().map(|v| v.to_string()).as_deref() == Some(id))
+            .unwrap_or_else(|| panic!("segment {id} in {ls}"))
+            .clone()
+    };
+    let holders = segment(attached)["attached"].clone();
+    assert_eq!(holders.as_array().unwrap().len(), 1, "{holders}");
+    assert_eq!(holders[0]["pid"], daemon.pid);
+    assert!(segment(detached)["attached"].as_array().unwrap().is_empty());
+
+    let orphans = w.json(&["ls", "--orphans", "--json"]);
+    assert_eq!(orphans["segments"], json!([]), "its creator runs");
+    let rm = w.run(&["rm", "--orphans"]);
+    assert!(rm.status.success(), "{}", stderr(&rm));
+    assert!(
+        w.sh("cat /proc/sysvipc/shm")
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(detached.as_str())),
+        "the unattached segment of a running creator is kept"
+    );
+
+    // Its namespaces are its live thread's.
+    let here = w.json(&["ls", "--posix", "--json", "--ns", &pid]);
+    assert_eq!(names(here["objects"].as_array().unwrap()), ["/held"]);
+    let segments = w.json(&["ls", "--json", "--ns", &pid]);
+    assert_eq!(
+        segments["segments"].as_array().unwrap().len(),
+        2,
+        "{segments}"
+    );
+}
+
+/// Inside a PID namespace (a container sharing /dev/shm with the host, as a world is)
+/// processes outside cannot be seen, and one of them may hold an object: nothing is
+/// called unheld, rm --posix --unheld refuses (4) and says why, and the table says it
+/// once; --include-unknown is the admin's word that no hidden process can reach it.
+#[test]
+fn objects_are_not_called_unheld_where_processes_may_be_hidden() {
+    isolate();
+    let w = World::new();
+    w.sh(": > /dev/shm/in_use");
+    // A process outside the world holds the world's object open.
+    let mut c = std::process::Command::new("sh");
+    c.args([
+        "-c",
+        &format!(
+            "exec 3</proc/{}/root/dev/shm/in_use && echo ready && exec sleep 3600",
+            w.init
+        ),
+    ]);
+    let mut outside = Spawned::new(c);
+    read_until(&mut outside.lines(), |l| l == "ready");
+
+    let why = "cannot tell which POSIX objects are unheld: processes outside this PID namespace cannot be seen from here (--include-unknown if none of them can reach this /dev/shm)";
+    let err = w.fails(&["rm", "--posix", "--unheld"], 4);
+    assert_eq!(err, format!("shmctl-rs: {why}\n"));
+    assert_eq!(w.sh("ls /dev/shm"), "in_use\n", "the held object is kept");
+    w.fails(&["rm", "--posix", "--unheld", "--dry-run"], 4);
+    w.fails(&["ls", "--posix", "--unheld"], 4);
+    let o = by_name(&w.objects(&["--posix"]), "/in_use").clone();
+    assert_eq!(o["status"], json!([]), "{o}");
+    let table = w.run(&["ls", "--posix"]);
+    assert!(table.status.success());
+    let note = stderr(&table);
+    assert_eq!(note.lines().count(), 1, "{note}");
+    assert!(
+        note.contains("Processes outside this PID namespace cannot be seen from here.")
+            && note.contains("no object is called unheld"),
+        "{note}"
+    );
+    // Removing it by name says it may still be held.
+    let dry = stdout(&w.run(&["rm", "--dry-run", "/in_use"]));
+    assert!(dry.contains("could not be seen or read"), "{dry}");
+
+    // With the admin's word, the world's own objects are judged by what it sees.
+    let taken = w.objects(&["--posix", "--unheld", "--include-unknown"]);
+    assert_eq!(names(&taken), ["/in_use"]);
+    w.fails(&["rm", "--include-unknown", "--all"], 2);
+    drop(outside);
+}
+
+/// POSIX names are taken byte for byte, as shm_open takes them: "/x " is not "/x".
+#[test]
+fn names_with_spaces_are_exact() {
+    isolate();
+    let w = World::new();
+    for name in ["/x", "/x "] {
+        let made = w.run(&["create", "--posix", name, "--size", "4096"]);
+        assert!(made.status.success(), "{}", stderr(&made));
+    }
+    let spaced = w.sh("stat -c %i '/dev/shm/x '");
+    let info = w.json(&["info", "/x ", "--json"]);
+    assert_eq!(info["name"], "/x ");
+    assert_eq!(info["inode"].to_string(), spaced.trim());
+    let rm = w.run(&["rm", "/x "]);
+    assert!(rm.status.success(), "{}", stderr(&rm));
+    assert_eq!(w.sh("ls /dev/shm"), "x\n", "only the spaced one is gone");
+    let err = w.fails(&["rm", "/x "], 3);
+    assert!(err.contains("POSIX object /x : no such object"), "{err}");
+    let err = w.fails(&["rm", " /x"], 2);
+    assert!(err.contains("' /x'"), "{err}");
+    assert_eq!(w.sh("ls /dev/shm"), "x\n");
+}
+
+/// A /dev/shm file whose name is not UTF-8 is listed (its bytes escaped as \xHH), counted
+/// in metrics, named by info with its own bytes, and removed by rm --unheld, never
+/// mistaken for a file whose name reads the same with a real backslash.
+#[test]
+fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
+    use std::os::unix::ffi::OsStrExt;
+    isolate();
+    let w = World::new();
+    w.sh("head -c 100000 /dev/zero > \"/dev/shm/$(printf 'bad\\377')\"");
+    // A file whose name is the escaped text itself, held open.
+    let look_alike = w.spawn(
+        "sh",
+        &[
+            "-c",
+            ": > '/dev/shm/bad\\xff' && exec 3<'/dev/shm/bad\\xff' && echo ready $$ && exec sleep 3600",
+        ],
+    );
+    // One unlinked while a process still holds it: named from that process's fd.
+    let unlinked = w.spawn(
+        "sh",
+        &[
+            "-c",
+            "f=\"/dev/shm/$(printf 'gone\\376')\" && : > \"$f\" && exec 3<\"$f\" && rm \"$f\" && echo ready $$ && exec sleep 3600",
+        ],
+    );
+    let objects = w.objects(&["--posix"]);
+    let gone = by_name(&objects, "/gone\\xfe");
+    assert_eq!(
+        (&gone["status"], holder_pids(gone)),
+        (&json!(["deleted"]), vec![unlinked.pid]),
+        "{gone}"
+    );
+    let shown: Vec<&Value> = objects
+        .iter()
+        .filter(|o| o["name"] == "/bad\\xff")
+        .collect();
+    assert_eq!(shown.len(), 2, "{objects:?}");
+    let bad = shown
+        .iter()
+        .find(|o| o["size"] == 100000)
+        .expect("the non-UTF-8 one");
+    assert_eq!(bad["holders"], json!([]));
+    assert_eq!(
+        holder_pids(shown.iter().find(|o| o["size"] == 0).unwrap()),
+        [look_alike.pid]
+    );
+    let table = stdout(&w.run(&["ls", "--posix", "-o", "name,size"]));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().eq(["/bad\\xff", "97.7", "KiB"])),
+        "{table}"
+    );
+    let metrics = stdout(&w.run(&["ls", "--posix", "--format", "openmetrics"]));
+    if prometheus_client() {
+        let parsed = parse_openmetrics(&metrics);
+        let sizes = parsed["shmctl_rs_posix_object_size_bytes"]
+            .as_array()
+            .unwrap();
+        assert!(
+            sizes
+                .iter()
+                .any(|s| s[0]["name"] == "/bad\\xff" && s[1] == 100000.0),
+            "{sizes:?}"
+        );
+    }
+
+    // info takes the name's own bytes.
+    let raw = std::ffi::OsStr::from_bytes(b"/bad\xff");
+    let out = w
+        .command(bin())
+        .args([
+            std::ffi::OsStr::new("info"),
+            raw,
+            std::ffi::OsStr::new("--json"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&info["name"], &info["size"]),
+        (&json!("/bad\\xff"), &json!(100000))
+    );
+
+    let rm = w.json(&["rm", "--posix", "--unheld", "--include-unknown", "--json"]);
+    assert_eq!(rm["freed_bytes"], bad["allocated"], "{rm}");
+    let left = w.objects(&["--posix"]);
+    assert_eq!(
+        names(&left),
+        ["/bad\\xff", "/gone\\xfe"],
+        "the held look-alike and the held unlinked one are kept: {left:?}"
+    );
+    assert_eq!(left[0]["size"], 0, "{left:?}");
 }

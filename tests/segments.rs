@@ -501,3 +501,115 @@ fn a_size_just_below_a_unit_rolls_over() {
     let info = stdout(&run(&["info", &id.to_string()]));
     assert!(info.contains("1.0 MiB (1048575 bytes"), "{info}");
 }
+
+/// `rm --all`, `rm --all --dry-run` and `rm --orphans` list the segments, then remove them
+/// one at a time: one that another process removes in between is already gone, which is
+/// what was asked, not a failure. strace holds rm at its first shmctl, after the listing,
+/// while another program (ipcrm) removes a listed segment.
+#[test]
+fn a_listed_segment_another_process_removes_first_is_already_gone() {
+    isolate();
+    let strace = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !prerequisite(strace, "strace") {
+        return;
+    }
+    for (args, done) in [
+        (&["rm", "--all", "--dry-run", "--json"][..], "would-remove"),
+        (&["rm", "--all", "--json"], "removed"),
+        (&["rm", "--orphans", "--json"], "removed"),
+    ] {
+        let kept = create(&["--size", "4096"]);
+        let vanishing = create(&["--size", "4096"]);
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let child = Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=shmctl"])
+            .args(["-e", "inject=shmctl:delay_enter=3s:when=1", "-o"])
+            .arg(log.path())
+            .arg(bin())
+            .args(args)
+            .env("LC_ALL", "C")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn strace");
+        // strace writes a call's start before it holds it: the listing is done.
+        eventually(Duration::from_secs(20), "rm's first shmctl", || {
+            std::fs::read_to_string(log.path()).is_ok_and(|t| t.contains("shmctl("))
+        });
+        let ipcrm = Command::new("ipcrm")
+            .args(["-m", &vanishing.to_string()])
+            .status()
+            .unwrap();
+        assert!(ipcrm.success(), "ipcrm -m {vanishing}");
+        let out = wait_output(child, Duration::from_secs(60));
+        assert!(
+            out.status.success(),
+            "{args:?}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains(&format!(
+                "segment {vanishing} is already gone (removed since it was listed)"
+            )),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = report["results"].as_array().unwrap();
+        assert!(
+            results
+                .iter()
+                .any(|r| r["shmid"] == kept && r["action"] == done),
+            "{args:?}: {report}"
+        );
+        assert!(
+            results.iter().all(|r| r["shmid"] != vanishing),
+            "{args:?}: {report}"
+        );
+    }
+    assert!(segments().is_empty(), "{:?}", segments());
+}
+
+/// `chown USER:` sets the user and that user's login group, as chown(1) does; a user with
+/// no passwd entry has none, and the segment is left as it was.
+#[test]
+fn chown_user_colon_sets_the_users_login_group() {
+    isolate();
+    let id = create(&["--size", "4096"]);
+    let owner = |id: i64| {
+        let s = segment(id).unwrap();
+        (s["uid"].as_u64().unwrap(), s["gid"].as_u64().unwrap())
+    };
+    let nobody = nix::unistd::User::from_name("nobody").unwrap().unwrap();
+    let nobody_group = u64::from(nobody.gid.as_raw());
+    assert_ne!(
+        nobody_group, 0,
+        "the test needs a login group that is not root's"
+    );
+    let out = run(&["chown", "nobody:", &id.to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(owner(id), (65534, nobody_group));
+    // By number too, and root's own group is 0.
+    let out = run(&["chown", "0:", &id.to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(owner(id), (0, 0));
+    // USER alone keeps the group.
+    assert!(run(&["chown", ":12345", &id.to_string()]).status.success());
+    assert!(run(&["chown", "nobody", &id.to_string()]).status.success());
+    assert_eq!(owner(id), (65534, 12345));
+    let unknown = (100_000..200_000u32)
+        .find(|u| {
+            nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(*u))
+                .unwrap()
+                .is_none()
+        })
+        .unwrap();
+    let err = fails(&["chown", &format!("{unknown}:"), &id.to_string()], 2);
+    assert!(err.contains("no passwd entry, so no login group"), "{err}");
+    assert_eq!(owner(id), (65534, 12345));
+}

@@ -12,7 +12,7 @@ use crate::model::{Action, Outcome, Unreadable};
 use crate::output::{self, Output};
 use crate::render::Format;
 use crate::render::ls::Look;
-use crate::render::posix::{ObjectColumn, Objects, unreadable_objects_note};
+use crate::render::posix::{HIDDEN_HINT, ObjectColumn, Objects, unreadable_objects_note};
 use crate::sys;
 use nix::errno::Errno;
 
@@ -31,13 +31,21 @@ fn complete(unreadable: &Unreadable) -> Result<()> {
     if unreadable.is_empty() {
         return Ok(());
     }
+    let note = unreadable_objects_note(unreadable);
+    let note = note.trim_end_matches('.');
+    let mut chars = note.chars();
+    let first = chars.next().map(|c| c.to_lowercase().to_string());
+    let hint = if unreadable.hidden.is_some() {
+        format!(" ({HIDDEN_HINT})")
+    } else {
+        String::new()
+    };
     Err(Error::new(
         Status::PermissionDenied,
         format!(
-            "cannot tell which POSIX objects are unheld: {}",
-            unreadable_objects_note(unreadable)
-                .trim_end_matches('.')
-                .replacen("The maps", "the maps", 1)
+            "cannot tell which POSIX objects are unheld: {}{}{hint}",
+            first.unwrap_or_default(),
+            chars.as_str()
         ),
     ))
 }
@@ -68,8 +76,13 @@ pub fn ls(settings: &LsSettings, out: &mut Output) -> Result<Status> {
         look: &settings.look,
     })?;
     if !listing.unreadable.is_empty() && out.format() == Format::Table {
+        let hint = if listing.unreadable.hidden.is_some() {
+            format!(" ({HIDDEN_HINT})")
+        } else {
+            String::new()
+        };
         output::note(format!(
-            "{} Their holds are not counted, and no object is called unheld.",
+            "{} Their holds are not counted, and no object is called unheld{hint}.",
             unreadable_objects_note(&listing.unreadable)
         ));
     }
@@ -90,6 +103,16 @@ pub struct InfoSettings {
 }
 
 fn no_such_object(name: &PosixName, place: Place) -> Error {
+    if let Some(kind) = posix::not_an_object(place, name) {
+        return Error::new(
+            Status::NoSuchSegment,
+            format!(
+                "POSIX object {name}: {}/{} is {kind}, not a shared-memory object",
+                place.dir(),
+                &name.as_str()[1..]
+            ),
+        );
+    }
     Error::new(
         Status::NoSuchSegment,
         format!(
@@ -158,12 +181,20 @@ pub struct CreateSettings {
 fn refused(name: &PosixName, place: Place, err: sys::SysError) -> Error {
     let dir = place.dir();
     let (status, reason) = match err.errno {
-        Errno::EEXIST => (
-            Status::AlreadyExists,
-            format!(
-                "already exists in {dir}; choose another name, or remove it with `shmctl-rs rm {name}`"
+        Errno::EEXIST => match posix::not_an_object(place, name) {
+            Some(kind) => (
+                Status::AlreadyExists,
+                format!(
+                    "already exists in {dir} and is {kind}, not a shared-memory object; choose another name"
+                ),
             ),
-        ),
+            None => (
+                Status::AlreadyExists,
+                format!(
+                    "already exists in {dir}; choose another name, or remove it with `shmctl-rs rm {name}`"
+                ),
+            ),
+        },
         Errno::ENOENT => (
             Status::NoSuchSegment,
             format!("no such object in {dir} (it may have been removed)"),
@@ -207,7 +238,7 @@ pub fn create(settings: &CreateSettings, out: &mut Output) -> Result<Status> {
     .map_err(|e| refused(&settings.name, settings.place, e))?;
     out.show(&CreatedObject {
         name: settings.name.to_string(),
-        path: format!("{}/{}", dir.path, settings.name.file()),
+        path: format!("{}/{}", dir.path, &settings.name.as_str()[1..]),
         inode: st.inode,
         size: st.size,
         perms: format!("{:o}", st.mode & 0o777),
@@ -223,12 +254,18 @@ pub struct Removal {
 }
 
 impl Removal {
-    /// Look at the named objects of `place` (or at every object, for `--unheld`).
-    pub fn prepare(place: Place, names: Option<Vec<PosixName>>) -> Result<Removal> {
+    /// Look at the named objects of `place` (or at every object, for `--unheld`);
+    /// `include_unknown`: see [`Query::include_unknown`].
+    pub fn prepare(
+        place: Place,
+        names: Option<Vec<PosixName>>,
+        include_unknown: bool,
+    ) -> Result<Removal> {
         let listing = objects::gather(&Query {
             posix: true,
             place,
             names,
+            include_unknown,
             ..Query::default()
         })?;
         Ok(Removal { place, listing })
@@ -242,7 +279,7 @@ impl Removal {
             .objects
             .iter()
             .filter(|o| o.is_unheld())
-            .filter_map(|o| o.name.parse().ok())
+            .filter_map(|o| o.file.clone())
             .collect())
     }
 
@@ -250,7 +287,7 @@ impl Removal {
         self.listing
             .objects
             .iter()
-            .find(|o| !o.is_deleted() && o.name == name.as_str())
+            .find(|o| !o.is_deleted() && o.file.as_ref() == Some(name))
     }
 
     /// Unlink one object (or say what would happen), as `shm_unlink` does: a held one
@@ -395,7 +432,7 @@ fn confirmed_place(confirmed: &ConfirmedObject, place: Place) -> Result<Place> {
 pub fn remove_confirmed(confirmed: &ConfirmedObject, place: Place) -> Result<Outcome> {
     let place = confirmed_place(confirmed, place)?;
     let name = &confirmed.name;
-    let removal = Removal::prepare(place, Some(vec![name.clone()]))?;
+    let removal = Removal::prepare(place, Some(vec![name.clone()]), false)?;
     if let Some(now) = removal.linked(name)
         && (now.device, now.inode) != (confirmed.device, confirmed.inode)
     {

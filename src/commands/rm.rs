@@ -65,15 +65,35 @@ fn current(id: ShmId, listed: Option<&ShmRecord>) -> Result<Current> {
     }
 }
 
+/// How a segment came to be removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Picked {
+    /// Named by the caller (or confirmed in `top`): one that is gone is a failure.
+    Named,
+    /// From the listing (`--all`): one removed by another process since is already gone,
+    /// not a failure.
+    Listed,
+    /// An orphan from the listing: as `Listed`, and one attached again is left alone.
+    Orphan,
+}
+
 fn remove_one(
     id: ShmId,
     listed: Option<&ShmRecord>,
     dry_run: bool,
-    only_unattached: bool,
+    picked: Picked,
 ) -> Result<Outcome> {
-    let record = current(id, listed)?;
+    // What the caller asked for is done either way: said, and not a failure.
+    let gone_since = |e: Error| match picked {
+        Picked::Listed | Picked::Orphan if e.status == Status::NoSuchSegment => Error::new(
+            Status::Ok,
+            format!("segment {id} is already gone (removed since it was listed)"),
+        ),
+        _ => e,
+    };
+    let record = current(id, listed).map_err(gone_since)?;
     let attached = record.nattch > 0;
-    if only_unattached && attached {
+    if picked == Picked::Orphan && attached {
         return Err(Error::new(
             Status::Ok,
             format!(
@@ -92,7 +112,7 @@ fn remove_one(
         (false, true) => Action::Marked,
     };
     if !dry_run {
-        shm::remove(id).map_err(|e| Error::sys(format!("segment {id}"), e))?;
+        shm::remove(id).map_err(|e| gone_since(Error::sys(format!("segment {id}"), e)))?;
     }
     Ok(Outcome {
         target: String::new(),
@@ -144,7 +164,7 @@ pub fn remove_confirmed(confirmed: &Confirmed) -> Result<Outcome> {
             ),
         ));
     }
-    let outcome = remove_one(id, Some(record), false, false)?;
+    let outcome = remove_one(id, Some(record), false, Picked::Named)?;
     Ok(Outcome {
         target: id.to_string(),
         ..outcome
@@ -188,8 +208,8 @@ fn record(report: &mut RmReport, status: &mut Status, target: String, result: Re
             }
             report.results.push(Outcome { target, ..outcome });
         }
-        // An orphan attached (or an unheld object held) since the listing: said, and not
-        // a failure.
+        // An orphan attached (or an unheld object held) since the listing, or a listed
+        // segment already gone: said, and not a failure.
         Err(e) if e.status == Status::Ok => output::note(&e.message),
         Err(e) => {
             let failed = Outcome {
@@ -231,9 +251,17 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         })
         .collect();
     let removal = if settings.unheld {
-        Some(posix::Removal::prepare(settings.place, None)?)
+        Some(posix::Removal::prepare(
+            settings.place,
+            None,
+            settings.include_unknown,
+        )?)
     } else if !names.is_empty() {
-        Some(posix::Removal::prepare(settings.place, Some(names))?)
+        Some(posix::Removal::prepare(
+            settings.place,
+            Some(names),
+            settings.include_unknown,
+        )?)
     } else {
         None
     };
@@ -244,7 +272,11 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         // A second look just before unlinking, so that an object opened since the
         // first is left alone.
         if !settings.dry_run && !targets.is_empty() {
-            again = Some(posix::Removal::prepare(settings.place, None)?);
+            again = Some(posix::Removal::prepare(
+                settings.place,
+                None,
+                settings.include_unknown,
+            )?);
         }
     }
     // One read of the /proc table for the whole command: N targets cost N IPC_STATs, not
@@ -267,6 +299,11 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
     } else if settings.all {
         targets = table.records.iter().map(|r| segment(r.shmid)).collect();
     }
+    let picked = match (settings.orphans, settings.all) {
+        (true, _) => Picked::Orphan,
+        (false, true) => Picked::Listed,
+        (false, false) => Picked::Named,
+    };
     // With --all, the segments of others are left alone, and said once.
     let mut refused = 0;
     // Resolve every segment's name before removing anything, so that one segment named
@@ -295,7 +332,7 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
                 };
                 let result = resolved.and_then(|id| {
                     let record = listed.get(&id).copied();
-                    remove_one(id, record, settings.dry_run, settings.orphans)
+                    remove_one(id, record, settings.dry_run, picked)
                 });
                 // --all leaves others' segments alone, in a dry run as in the real one.
                 let refused_here = match &result {

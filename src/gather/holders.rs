@@ -42,6 +42,7 @@ pub fn unreadable(scan: &Scan) -> Unreadable {
     Unreadable {
         pids: scan.unreadable.clone(),
         as_root: nix::unistd::geteuid().is_root(),
+        hidden: None,
     }
 }
 
@@ -59,6 +60,7 @@ pub fn unreadable_files(scan: &Scan) -> Unreadable {
     Unreadable {
         pids,
         as_root: nix::unistd::geteuid().is_root(),
+        hidden: None,
     }
 }
 

@@ -177,7 +177,7 @@ pub fn gather_readings(query: &Query, memory: &mut Memory) -> Result<Readings> {
         let mut remembered = std::mem::take(&mut memory.plain);
         for (inode, members) in all {
             let namespace = namespaces::describe(inode, &members);
-            let path = format!("/proc/{}/ns/ipc", members[0]);
+            let path = processes::ns_path(members[0], "ipc");
             let windows = scan
                 .as_ref()
                 .filter(|_| query.app)

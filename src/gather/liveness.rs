@@ -18,7 +18,13 @@ pub struct Viewer {
     /// Root sees every process whatever `hidepid=` says.
     pub root: bool,
     pub hidepid: HidePid,
+    /// In the host's PID namespace, whose /proc shows every process; a process in
+    /// another (a container's) cannot see those outside it.
+    pub initial_pid_namespace: bool,
 }
+
+/// The inode of the host's PID namespace (the kernel's `PROC_PID_INIT_INO`).
+const INITIAL_PID_NAMESPACE: u64 = 0xEFFF_FFFC;
 
 impl Viewer {
     pub fn this_process() -> Viewer {
@@ -27,6 +33,23 @@ impl Viewer {
             euid: euid.as_raw(),
             root: euid.is_root(),
             hidepid: mountinfo::read_proc_hidepid(),
+            initial_pid_namespace: processes::namespace_of("/proc/self/ns/pid")
+                == Some(INITIAL_PID_NAMESPACE),
+        }
+    }
+
+    /// Why some processes may be invisible from here, whoever they are: nothing can be
+    /// said to be held by nobody then (a POSIX object "unheld"). `None`: every process
+    /// is seen.
+    pub fn hidden(&self) -> Option<&'static str> {
+        if !self.initial_pid_namespace {
+            Some("processes outside this PID namespace cannot be seen from here")
+        } else if !self.root && self.hidepid == HidePid::Invisible {
+            Some(
+                "other users' processes cannot be seen from here (/proc is mounted hidepid=invisible)",
+            )
+        } else {
+            None
         }
     }
 
@@ -159,5 +182,46 @@ impl Creators {
     /// Nobody has it attached and its creator is known to be gone (see [`judge_orphan`]).
     pub fn is_orphan(&mut self, s: &Segment) -> bool {
         s.nattch == 0 && self.state(s).is_gone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_may_be_hidden_from_a_viewer() {
+        let host = Viewer {
+            euid: 1000,
+            root: false,
+            hidepid: HidePid::Off,
+            initial_pid_namespace: true,
+        };
+        assert_eq!(host.hidden(), None);
+        let noaccess = Viewer {
+            hidepid: HidePid::NoAccess,
+            ..host
+        };
+        assert_eq!(
+            noaccess.hidden(),
+            None,
+            "seen, only not read: counted as unreadable"
+        );
+        let invisible = Viewer {
+            hidepid: HidePid::Invisible,
+            ..host
+        };
+        assert!(invisible.hidden().unwrap().contains("hidepid=invisible"));
+        let root = Viewer {
+            root: true,
+            euid: 0,
+            ..invisible
+        };
+        assert_eq!(root.hidden(), None);
+        let container = Viewer {
+            initial_pid_namespace: false,
+            ..root
+        };
+        assert!(container.hidden().unwrap().contains("PID namespace"));
     }
 }

@@ -7,6 +7,8 @@ use super::{app, limits, listing, objects};
 use crate::error::Result;
 use crate::model::metrics::{Exposed, Exposition, NamespaceUsage};
 use crate::namespaces;
+use crate::output;
+use crate::proc::processes;
 use std::time::Instant;
 
 /// Gather what `query` selects (its holders always: the process counts need them).
@@ -24,16 +26,31 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
     let readings = listing::gather_readings(&query, &mut listing::Memory::default())?;
     // The same pass over /proc serves POSIX objects and memfds: this process's /dev/shm
     // (or every mount namespace's, with -A) and every memfd someone holds.
+    let mut posix_unreadable = None;
     let objects = match &readings.scan {
         Some(scan) => {
-            let objects = objects::Query {
+            let mut objects = objects::Query {
                 posix: true,
                 memfd: true,
                 place: Place::Here,
                 all_namespaces: query.all_namespaces,
                 names: None,
+                include_unknown: false,
             };
-            objects::gather_from(&objects, scan)?.objects
+            match objects::gather_from(&objects, scan) {
+                Ok(found) => found.objects,
+                // No /dev/shm here (a chroot, a minimal container) or not ours to read:
+                // the System V series and the memfds are still served, and the POSIX
+                // part is said to be missing.
+                Err(e) => {
+                    output::warn(format!(
+                        "{e}: POSIX objects are left out of the metrics (shmctl_rs_posix_up 0)"
+                    ));
+                    posix_unreadable = Some(e.message);
+                    objects.posix = false;
+                    objects::gather_from(&objects, scan)?.objects
+                }
+            }
         }
         None => Vec::new(),
     };
@@ -62,7 +79,7 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
         let mut refused = None;
         for (inode, members) in namespaces::all().0 {
             // A namespace whose last process exits meanwhile is gone with its segments.
-            let path = format!("/proc/{}/ns/ipc", members[0]);
+            let path = processes::ns_path(members[0], "ipc");
             match namespaces::run_in(path, limits::gather) {
                 Ok(limits) => entered.push(NamespaceUsage {
                     namespace: Some(namespaces::describe(inode, &members)),
@@ -90,5 +107,6 @@ pub fn gather(query: &listing::Query, aggregate: bool) -> Result<Exposition> {
         gather_seconds: started.elapsed().as_secs_f64(),
         aggregate,
         objects,
+        posix_unreadable,
     })
 }

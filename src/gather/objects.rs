@@ -9,6 +9,7 @@
 //! process of the mount namespace looked at (every one with `--all-namespaces`).
 
 use super::holders;
+use super::liveness::Viewer;
 use super::posix::{self, LiveFile, Place, ShmDir};
 use crate::error::Result;
 use crate::ids::PosixName;
@@ -33,6 +34,10 @@ pub struct Query {
     pub all_namespaces: bool,
     /// Only these POSIX objects (looked up by name rather than reading the directory).
     pub names: Option<Vec<PosixName>>,
+    /// Call an object unheld when no process seen holds it, even when processes may be
+    /// hidden from here (another PID namespace, hidepid=): for a /dev/shm no hidden
+    /// process can reach, as a container's own.
+    pub include_unknown: bool,
 }
 
 /// Which objects.
@@ -95,6 +100,8 @@ struct Found {
     /// The mount namespace of its first holder (memfds).
     first_mount: Option<u64>,
     in_scope: bool,
+    /// The name of a POSIX object still linked, byte for byte.
+    file: Option<PosixName>,
 }
 
 impl Found {
@@ -112,6 +119,7 @@ impl Found {
             via_map: None,
             first_mount: None,
             in_scope: false,
+            file: None,
         }
     }
 }
@@ -144,13 +152,8 @@ struct Objects<'a> {
 impl Objects<'_> {
     fn add_live(&mut self, dir: usize, file: LiveFile) {
         let key = (file.stat.device, file.stat.inode);
-        let mut f = Found::new(
-            Kind::Posix,
-            format!("/{}", file.name),
-            key.0,
-            key.1,
-            Some(dir),
-        );
+        let mut f = Found::new(Kind::Posix, file.name.to_string(), key.0, key.1, Some(dir));
+        f.file = Some(file.name);
         f.linked = true;
         f.stat = Some(file.stat);
         f.in_scope = true;
@@ -175,7 +178,7 @@ impl Objects<'_> {
             } if self.query.posix => {
                 let dir = self.dirs.iter().position(|d| d.device == device)?;
                 if let Some(names) = &self.query.names
-                    && !names.iter().any(|n| n.file() == name)
+                    && !names.iter().any(|n| n.as_str().get(1..) == Some(name))
                 {
                     return None;
                 }
@@ -208,7 +211,7 @@ impl Objects<'_> {
                 holds.mappings += 1;
                 holds.writable |= writable;
                 f.via_map
-                    .get_or_insert_with(|| format!("/proc/{}/map_files/{start:x}-{end:x}", p.pid));
+                    .get_or_insert_with(|| format!("{}/map_files/{start:x}-{end:x}", p.dir));
             }
             Hold::Fd { fd, readonly, stat } => {
                 holds.fds += 1;
@@ -216,8 +219,7 @@ impl Objects<'_> {
                 if f.stat.is_none() {
                     f.stat = Some(*stat);
                 }
-                f.via_fd
-                    .get_or_insert_with(|| format!("/proc/{}/fd/{fd}", p.pid));
+                f.via_fd.get_or_insert_with(|| format!("{}/fd/{fd}", p.dir));
             }
         }
     }
@@ -314,7 +316,11 @@ fn compose(
             objects.hold(p, f.stat.device, f.stat.inode, &f.path, how);
         }
     }
-    let complete = scan.unreadable.is_empty() && scan.unreadable_fds.is_empty();
+    let mut unreadable = holders::unreadable_files(scan);
+    if query.posix && !query.include_unknown {
+        unreadable.hidden = Viewer::this_process().hidden();
+    }
+    let complete = unreadable.is_empty();
     let by_pid: HashMap<i32, &ProcessMaps> = scan.processes.iter().map(|p| (p.pid, p)).collect();
     let mut names = Names::default();
     let hugetlb = objects.memfd_devices[1];
@@ -350,7 +356,7 @@ fn compose(
     });
     ObjectListing {
         objects: list.into_iter().map(|(_, o)| o).collect(),
-        unreadable: holders::unreadable_files(scan),
+        unreadable,
     }
 }
 
@@ -414,6 +420,7 @@ fn finish(
     Some(ShmObject {
         kind: f.kind,
         name: f.name,
+        file: f.file,
         inode: f.inode,
         size: stat.map(|s| s.size),
         allocated: stat.map(|s| s.allocated),

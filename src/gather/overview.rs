@@ -262,6 +262,7 @@ impl Gatherer {
                     place,
                     all_namespaces: request.all_namespaces,
                     names: None,
+                    include_unknown: false,
                 };
                 match objects::gather_from(&query, scan) {
                     Ok(listing) => (Some(listing), Files::Gathered),

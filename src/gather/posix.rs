@@ -46,7 +46,7 @@ impl Place {
         let opened = match self {
             Place::Here => nix::fcntl::open("/dev/shm", flags, Mode::empty()),
             Place::Process(pid) => nix::fcntl::open(
-                format!("/proc/{pid}/root").as_str(),
+                format!("{}/root", processes::dir(pid)).as_str(),
                 OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
                 Mode::empty(),
             )
@@ -67,7 +67,7 @@ impl Place {
     pub fn mount_namespace(self) -> Option<u64> {
         processes::namespace_of(&match self {
             Place::Here => "/proc/thread-self/ns/mnt".to_string(),
-            Place::Process(pid) => format!("/proc/{pid}/ns/mnt"),
+            Place::Process(pid) => processes::ns_path(pid, "mnt"),
         })
     }
 }
@@ -151,10 +151,10 @@ pub fn all(mounts: &BTreeMap<u64, Vec<i32>>) -> Vec<ShmDir> {
     dirs
 }
 
-/// A file of a `/dev/shm` (its name there, without the slash).
+/// A file of a `/dev/shm`, by its name there (any bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveFile {
-    pub name: String,
+    pub name: PosixName,
     pub stat: FileStat,
 }
 
@@ -162,19 +162,33 @@ fn open_dir(dir: &ShmDir) -> Result<Dir> {
     Dir::from_fd(dir.place.open_dir()?).map_err(|e| unreadable(&dir.path, std::io::Error::from(e)))
 }
 
-/// Is a file of `/dev/shm` a shared-memory object?
-fn is_object(name: &str, stat: &FileStat) -> bool {
-    !name.starts_with(PosixName::SEMAPHORE_PREFIX) && stat.is_regular()
+/// What the file `name` of `place`'s `/dev/shm` is when it is there but is not a
+/// shared-memory object (shm_open makes regular files): "a FIFO", "a symbolic link"…;
+/// `None` when there is no such file, or it is a regular one.
+pub fn not_an_object(place: Place, name: &PosixName) -> Option<&'static str> {
+    let dir = place.open_dir().ok()?;
+    let stat = fds::stat_at(&dir, name.file(), false)?;
+    Some(match stat.mode & libc::S_IFMT {
+        libc::S_IFREG => return None,
+        libc::S_IFDIR => "a directory",
+        libc::S_IFLNK => "a symbolic link",
+        libc::S_IFIFO => "a FIFO",
+        libc::S_IFSOCK => "a socket",
+        libc::S_IFCHR => "a character device",
+        libc::S_IFBLK => "a block device",
+        _ => "not a regular file",
+    })
 }
 
-/// Every object in `dir`, in the directory's order.
+/// Every object in `dir`, in the directory's order: each regular file, whatever bytes
+/// its name has (a name that is not UTF-8 is listed, shown escaped), but `sem.*`.
 pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
     let mut handle = open_dir(dir)?;
     let mut names = Vec::new();
     for entry in handle.iter() {
         let Ok(entry) = entry else { break };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name != "." && name != ".." {
+        // `.`, `..` and `sem.*` are refused as names.
+        if let Ok(name) = PosixName::from_file(entry.file_name().to_bytes()) {
             names.push(name);
         }
     }
@@ -182,8 +196,8 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
         .into_iter()
         .filter_map(|name| {
             // A file removed since the directory was read is simply not there.
-            let stat = fds::stat_at(handle.as_fd(), &name, false)?;
-            is_object(&name, &stat).then_some(LiveFile { name, stat })
+            let stat = fds::stat_at(handle.as_fd(), name.file(), false)?;
+            stat.is_regular().then_some(LiveFile { name, stat })
         })
         .collect())
 }
@@ -192,9 +206,9 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
 pub fn lookup(dir: &ShmDir, name: &PosixName) -> Result<Option<LiveFile>> {
     let handle = open_dir(dir)?;
     Ok(fds::stat_at(handle.as_fd(), name.file(), false)
-        .filter(|stat| is_object(name.file(), stat))
+        .filter(|stat| stat.is_regular())
         .map(|stat| LiveFile {
-            name: name.file().to_string(),
+            name: name.clone(),
             stat,
         }))
 }

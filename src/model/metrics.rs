@@ -19,6 +19,9 @@ pub struct Exposition {
     pub aggregate: bool,
     /// POSIX shared-memory objects and memfds, with their holders.
     pub objects: Vec<crate::model::posix::ShmObject>,
+    /// Why the POSIX objects are left out (`/dev/shm` could not be read), if they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix_unreadable: Option<String>,
 }
 
 /// A segment and what it is known to belong to.

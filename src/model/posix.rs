@@ -3,6 +3,7 @@
 //! `ls --posix --json` and `ls --memfd --json`.
 
 use super::{Namespace, Unreadable};
+use crate::ids::PosixName;
 use serde::Serialize;
 
 /// Which kind of object.
@@ -107,6 +108,10 @@ pub struct ShmObject {
     /// The backing filesystem's device.
     #[serde(skip)]
     pub device: u64,
+    /// A linked POSIX object's name, byte for byte (`name` shows it escaped when it is
+    /// not UTF-8).
+    #[serde(skip)]
+    pub file: Option<PosixName>,
 }
 
 impl ShmObject {

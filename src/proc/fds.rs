@@ -70,10 +70,11 @@ fn open_dir(path: &str) -> std::io::Result<Dir> {
     .map_err(std::io::Error::from)
 }
 
-/// The open fds of `pid` whose files may be shared memory. An error is the fd directory's
-/// (`PermissionDenied`: not ours to read); an fd closed meanwhile is left out.
-pub fn shared_fds(pid: i32) -> std::io::Result<Vec<SharedFd>> {
-    let mut dir = open_dir(&format!("/proc/{pid}/fd"))?;
+/// The open fds, whose files may be shared memory, of the process /proc shows at
+/// `proc_dir` (`/proc/PID`, or a thread's `/proc/PID/task/TID`). An error is the fd
+/// directory's (`PermissionDenied`: not ours to read); an fd closed meanwhile is left out.
+pub fn shared_fds(proc_dir: &str) -> std::io::Result<Vec<SharedFd>> {
+    let mut dir = open_dir(&format!("{proc_dir}/fd"))?;
     let mut candidates: Vec<i32> = Vec::new();
     for entry in dir.iter() {
         let Ok(entry) = entry else { break };
@@ -93,15 +94,15 @@ pub fn shared_fds(pid: i32) -> std::io::Result<Vec<SharedFd>> {
         if !shmfiles::may_be_shared(bytes) {
             continue;
         }
-        let path = String::from_utf8_lossy(bytes).into_owned();
+        let path = crate::ids::escape_non_utf8(bytes);
         if shmfiles::classify(&path).is_none() {
             continue;
         }
-        let Some(stat) = stat_at(dir.as_fd(), &name, true) else {
+        let Some(stat) = stat_at(dir.as_fd(), name.as_str(), true) else {
             continue;
         };
         if info_dir.is_none() {
-            info_dir = open_dir(&format!("/proc/{pid}/fdinfo")).ok();
+            info_dir = open_dir(&format!("{proc_dir}/fdinfo")).ok();
         }
         let Some(info) = info_dir.as_ref().and_then(|d| fdinfo_at(d, &name)) else {
             continue;
@@ -182,7 +183,7 @@ mod tests {
         )
         .unwrap();
         nix::unistd::ftruncate(&fd, 12345).unwrap();
-        let mine = shared_fds(std::process::id() as i32).unwrap();
+        let mine = shared_fds(&format!("/proc/{}", std::process::id())).unwrap();
         let found = mine
             .iter()
             .find(|f| f.fd == fd.as_raw_fd())

@@ -7,12 +7,16 @@
 //! per namespace), its mount namespace only when it holds a file; its fds are read only
 //! when files are asked for; a process whose maps or fds cannot be read is counted, not
 //! dropped silently.
+//!
+//! A process whose main thread has exited while others run on (`pthread_exit` in `main`)
+//! shows its leader as a zombie, whose `maps`, `fd` and `ns` are empty or gone: such a
+//! process is running, and is read through a live thread's `/proc/PID/task/TID` ([`dir`]).
 
 use super::fds::{self, SharedFd};
 use super::maps::{self, SysvMapping};
 use super::shmfiles::{self, FileMapping};
 use std::collections::HashMap;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::MetadataExt;
 
 /// A process and its System V mappings.
@@ -30,6 +34,9 @@ pub struct ProcessMaps {
     pub fds: Vec<SharedFd>,
     /// Its mount namespace's inode, read when it holds such a file.
     pub mount_namespace: Option<u64>,
+    /// Where /proc shows its memory and files (see [`dir`]): `/proc/PID`, or a live
+    /// thread's `/proc/PID/task/TID` when its leader has exited.
+    pub dir: String,
 }
 
 /// What a scan collects.
@@ -95,58 +102,154 @@ pub fn scan(namespace: Option<u64>) -> Scan {
 pub fn scan_with(options: Options) -> Scan {
     let mut result = Scan::default();
     for pid in pids() {
-        let file = match std::fs::File::open(format!("/proc/{pid}/maps")) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                result.unreadable.push(pid);
-                continue;
-            }
-            Err(_) => continue, // exited meanwhile
-        };
-        let reader = BufReader::with_capacity(64 * 1024, file);
-        let (mut mappings, file_mappings) = if options.files {
-            shmfiles::parse_maps(reader)
-        } else {
-            (maps::parse(reader), Vec::new())
-        };
-        let fds = if options.files {
-            match fds::shared_fds(pid) {
-                Ok(fds) => fds,
-                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                    result.unreadable_fds.push(pid);
-                    Vec::new()
-                }
-                Err(_) => continue, // exited meanwhile
-            }
-        } else {
-            Vec::new()
-        };
-        let mut ns = None;
-        if !mappings.is_empty() {
-            ns = namespace_of(&format!("/proc/{pid}/ns/ipc"));
-            if options.namespace.is_some() && ns != options.namespace {
-                mappings.clear();
+        let dir = format!("/proc/{pid}");
+        if let Err(Gone) = scan_one(pid, dir, &options, &mut result) {
+            // Empty maps: a kernel thread, or a process whose leader has exited while its
+            // other threads run (then a live thread shows what the process maps and holds).
+            if let Some(tid) = live_thread(pid) {
+                let _ = scan_one(
+                    pid,
+                    format!("/proc/{pid}/task/{tid}"),
+                    &options,
+                    &mut result,
+                );
             }
         }
-        if mappings.is_empty() && file_mappings.is_empty() && fds.is_empty() {
-            continue;
-        }
-        let mount_namespace = (!file_mappings.is_empty() || !fds.is_empty())
-            .then(|| namespace_of(&format!("/proc/{pid}/ns/mnt")))
-            .flatten();
-        let uid = std::fs::metadata(format!("/proc/{pid}")).map_or(u32::MAX, |m| m.uid());
-        result.processes.push(ProcessMaps {
-            pid,
-            namespace: ns,
-            comm: comm(pid).unwrap_or_default(),
-            uid,
-            mappings,
-            file_mappings,
-            fds,
-            mount_namespace,
-        });
     }
     result
+}
+
+/// A process that showed no maps at all (not even its program's): no user-space memory.
+struct Gone;
+
+/// Scan one process through `dir` (its `/proc/PID`, or a thread's).
+fn scan_one(pid: i32, dir: String, options: &Options, result: &mut Scan) -> Result<(), Gone> {
+    let file = match std::fs::File::open(format!("{dir}/maps")) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            result.unreadable.push(pid);
+            return Ok(());
+        }
+        Err(_) => return Ok(()), // exited meanwhile
+    };
+    let mut reader = Counted {
+        inner: BufReader::with_capacity(64 * 1024, file),
+        read: 0,
+    };
+    let (mut mappings, file_mappings) = if options.files {
+        shmfiles::parse_maps(&mut reader)
+    } else {
+        (maps::parse(&mut reader), Vec::new())
+    };
+    if reader.read == 0 {
+        return Err(Gone);
+    }
+    let fds = if options.files {
+        match fds::shared_fds(&dir) {
+            Ok(fds) => fds,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                result.unreadable_fds.push(pid);
+                Vec::new()
+            }
+            Err(_) => return Ok(()), // exited meanwhile
+        }
+    } else {
+        Vec::new()
+    };
+    let mut ns = None;
+    if !mappings.is_empty() {
+        ns = namespace_of(&format!("{dir}/ns/ipc"));
+        if options.namespace.is_some() && ns != options.namespace {
+            mappings.clear();
+        }
+    }
+    if mappings.is_empty() && file_mappings.is_empty() && fds.is_empty() {
+        return Ok(());
+    }
+    let mount_namespace = (!file_mappings.is_empty() || !fds.is_empty())
+        .then(|| namespace_of(&format!("{dir}/ns/mnt")))
+        .flatten();
+    let uid = std::fs::metadata(format!("/proc/{pid}")).map_or(u32::MAX, |m| m.uid());
+    result.processes.push(ProcessMaps {
+        pid,
+        namespace: ns,
+        comm: comm(pid).unwrap_or_default(),
+        uid,
+        mappings,
+        file_mappings,
+        fds,
+        mount_namespace,
+        dir,
+    });
+    Ok(())
+}
+
+/// A reader that counts the bytes it passed on.
+struct Counted<R> {
+    inner: R,
+    read: usize,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amount: usize) {
+        self.read += amount;
+        self.inner.consume(amount);
+    }
+}
+
+/// A running thread of `pid` other than its leader, when the leader has exited (a zombie
+/// leader whose threads go on), with that thread's state.
+fn live_thread_state(pid: i32) -> Option<(i32, char)> {
+    let process = procfs::process::Process::new(pid).ok()?;
+    if process.stat().ok()?.state != 'Z' {
+        return None;
+    }
+    process.tasks().ok()?.flatten().find_map(|task| {
+        let state = task.stat().ok()?.state;
+        (task.tid != pid && !matches!(state, 'Z' | 'X')).then_some((task.tid, state))
+    })
+}
+
+/// A running thread of `pid` when its leader has exited (see [`dir`]).
+pub fn live_thread(pid: i32) -> Option<i32> {
+    live_thread_state(pid).map(|(tid, _)| tid)
+}
+
+/// Where /proc shows `pid`'s memory, files, root and namespaces: `/proc/PID`, or, when
+/// its leader has exited while other threads run (the leader's `maps`, `fd`, `root` and
+/// `ns` are then empty or gone), `/proc/PID/task/TID` of a live thread.
+pub fn dir(pid: i32) -> String {
+    match live_thread(pid) {
+        Some(tid) => format!("/proc/{pid}/task/{tid}"),
+        None => format!("/proc/{pid}"),
+    }
+}
+
+/// The namespace file of `kind` (`ipc`, `mnt`, …) of `pid` (see [`dir`]).
+pub fn ns_path(pid: i32, kind: &str) -> String {
+    format!("{}/ns/{kind}", dir(pid))
+}
+
+/// `/proc/PID/REST` through a live thread (`/proc/PID/task/TID/REST`) when PID's leader has
+/// exited while other threads run; `None` for any other path or process.
+pub fn through_live_thread(path: &str) -> Option<String> {
+    let (pid, rest) = path.strip_prefix("/proc/")?.split_once('/')?;
+    let pid: i32 = pid.parse().ok()?;
+    (!rest.starts_with("task/"))
+        .then(|| live_thread(pid))
+        .flatten()
+        .map(|tid| format!("/proc/{pid}/task/{tid}/{rest}"))
 }
 
 /// What /proc shows of a pid, as far as this process may look.
@@ -178,10 +281,12 @@ pub fn look(pid: i32) -> Seen {
             let started = procfs::boot_time_secs().ok().map(|boot| {
                 boot as f64 + stat.starttime as f64 / procfs::ticks_per_second() as f64
             });
-            Seen::Process {
-                state: stat.state,
-                started,
-            }
+            // A zombie leader with threads still running is a running process.
+            let state = match stat.state {
+                'Z' => live_thread_state(pid).map_or('Z', |(_, state)| state),
+                state => state,
+            };
+            Seen::Process { state, started }
         }
         Err(_) if std::path::Path::new(&format!("/proc/{pid}")).exists() => Seen::Unreadable,
         Err(_) => Seen::Missing,

@@ -111,8 +111,9 @@ pub fn parse_maps<R: BufRead>(reader: R) -> (Vec<SysvMapping>, Vec<FileMapping>)
             sysv.push(m);
             continue;
         }
+        // A name that is not UTF-8 is shown as a linked one is (`\xHH`).
         if may_be_shared(&line)
-            && let Some(m) = parse_line(&String::from_utf8_lossy(&line))
+            && let Some(m) = parse_line(&crate::ids::escape_non_utf8(&line))
         {
             files.push(m);
         }

@@ -228,6 +228,7 @@ mod tests {
             unreadable: Unreadable {
                 pids: vec![1],
                 as_root: true,
+                ..Default::default()
             },
             key_from_maps: true,
         }
@@ -334,6 +335,7 @@ mod tests {
         let u = Unreadable {
             pids: (1..=7).collect(),
             as_root: false,
+            ..Default::default()
         };
         assert_eq!(
             unreadable_note(&u),

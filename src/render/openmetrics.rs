@@ -191,6 +191,12 @@ pub const DURATION: Family = gauge(
     "How long gathering these metrics took.",
 );
 
+pub const POSIX_UP: Family = gauge(
+    "shmctl_rs_posix_up",
+    &[],
+    "1 when /dev/shm could be read; 0 when not (there is none, or no permission to read it), and then the POSIX object series are left out.",
+);
+
 /// Every family, in the order they are written.
 const OBJECT: &[&str] = &["name", "inode"];
 
@@ -275,6 +281,7 @@ pub const FAMILIES: &[Family] = &[
     RESIDENT,
     SWAPPED,
     SIZE_LIMIT,
+    POSIX_UP,
     POSIX_INFO,
     POSIX_SIZE,
     POSIX_ALLOCATED,
@@ -449,7 +456,13 @@ pub fn render(e: &Exposition, dialect: Dialect) -> String {
             w.sample(family, &labels, value(&n.limits));
         }
     }
-    write_objects(&mut w, &e.objects, &[Kind::Posix, Kind::Memfd], e.aggregate);
+    w.family(&POSIX_UP);
+    w.sample(&POSIX_UP, &[], u8::from(e.posix_unreadable.is_none()));
+    let kinds: &[Kind] = match e.posix_unreadable {
+        Some(_) => &[Kind::Memfd],
+        None => &[Kind::Posix, Kind::Memfd],
+    };
+    write_objects(&mut w, &e.objects, kinds, e.aggregate);
     w.family(&UNREADABLE);
     w.sample(&UNREADABLE, &[], e.unreadable_processes);
     w.family(&DURATION);
@@ -601,6 +614,7 @@ mod tests {
             gather_seconds: 0.0125,
             aggregate,
             objects: Vec::new(),
+            posix_unreadable: None,
         }
     }
 
@@ -688,6 +702,22 @@ mod tests {
             FAMILIES.len() - 1,
             "every family but the namespaces'"
         );
+    }
+
+    #[test]
+    fn without_dev_shm_the_posix_part_is_missing_and_said_so() {
+        use crate::render::fixtures::object;
+        let mut e = exposition(false, None);
+        e.objects = vec![object(Kind::Memfd, "memfd:m", 9, 8192)];
+        let read = render(&e, Dialect::OpenMetrics);
+        assert!(read.contains("\nshmctl_rs_posix_up 1\n"), "{read}");
+        assert!(read.contains("\nshmctl_rs_posix_objects 0\n"), "{read}");
+        e.posix_unreadable = Some("/dev/shm: permission denied".into());
+        let text = render(&e, Dialect::OpenMetrics);
+        assert!(text.contains("\nshmctl_rs_posix_up 0\n"), "{text}");
+        assert!(!text.contains("shmctl_rs_posix_object"), "{text}");
+        assert!(text.contains("\nshmctl_rs_sysv_segment_size_bytes{shmid=\"3\"} 65536\n"));
+        assert!(text.contains("\nshmctl_rs_memfds 1\n"), "{text}");
     }
 
     #[test]

@@ -258,10 +258,23 @@ impl ObjectColumn {
     }
 }
 
-/// Say which processes could not be looked at: for objects, their maps or their fds.
+/// Say which processes could not be looked at: for objects, their maps or their fds, and
+/// those that may not even be seen.
 pub fn unreadable_objects_note(u: &Unreadable) -> String {
-    unreadable_note(u).replacen("The maps", "The maps or fds", 1)
+    let mut note = Vec::new();
+    if !u.pids.is_empty() {
+        note.push(unreadable_note(u).replacen("The maps", "The maps or fds", 1));
+    }
+    if let Some(why) = u.hidden {
+        let mut chars = why.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string());
+        note.push(format!("{}{}.", first.unwrap_or_default(), chars.as_str()));
+    }
+    note.join(" ")
 }
+
+/// What `--include-unknown` does when processes may be hidden, said where it is refused.
+pub const HIDDEN_HINT: &str = "--include-unknown if none of them can reach this /dev/shm";
 
 /// The listing with the columns chosen for it, and the kinds it holds (for OpenMetrics,
 /// which declares the families of each kind asked for, even empty).
@@ -518,7 +531,7 @@ pub fn describe_removal(o: &Outcome, r: &RemovedObject) -> String {
     };
     // Unlinked but not known to be freed, with no holder seen: some process could not be
     // read.
-    let unknown = "no holder seen, but some processes could not be read: freed when the last process that may hold it lets go";
+    let unknown = "no holder seen, but some processes could not be seen or read: freed when the last process that may hold it lets go";
     match o.action {
         Action::Removed => format!("removed {what}"),
         Action::WouldRemove => format!("would remove {what}"),
@@ -834,7 +847,7 @@ mod tests {
         };
         assert_eq!(
             describe_removal(&o, &unknown),
-            "unlinked POSIX object /app (64 KiB, 8 KiB allocated): no holder seen, but some processes could not be read: freed when the last process that may hold it lets go"
+            "unlinked POSIX object /app (64 KiB, 8 KiB allocated): no holder seen, but some processes could not be seen or read: freed when the last process that may hold it lets go"
         );
         let dry = Outcome {
             action: Action::WouldRemove,
@@ -843,6 +856,30 @@ mod tests {
         assert_eq!(
             describe_removal(&dry, &r),
             "would remove POSIX object /app (64 KiB, 8 KiB allocated)"
+        );
+    }
+
+    #[test]
+    fn hidden_processes_are_said_after_unreadable_ones() {
+        let hidden = Unreadable {
+            hidden: Some("processes outside this PID namespace cannot be seen from here"),
+            ..Default::default()
+        };
+        assert_eq!(
+            unreadable_objects_note(&hidden),
+            "Processes outside this PID namespace cannot be seen from here."
+        );
+        let both = Unreadable {
+            pids: vec![7],
+            as_root: true,
+            ..hidden
+        };
+        let note = unreadable_objects_note(&both);
+        assert!(
+            note.starts_with("The maps or fds of 1 process could not be read (pid 7)")
+                && note
+                    .ends_with(" Processes outside this PID namespace cannot be seen from here."),
+            "{note}"
         );
     }
 }

@@ -16,7 +16,12 @@ use std::os::fd::AsFd;
 /// `mode` (the umask does not apply: the mode is set again after the open, as shmget
 /// takes its mode). Never reuses an existing file; on a failure after the open, the new
 /// file is removed again.
-pub fn create(dir: impl AsFd, file: &str, size: u64, mode: u32) -> SysResult<FileStat> {
+pub fn create<P: ?Sized + nix::NixPath>(
+    dir: impl AsFd,
+    file: &P,
+    size: u64,
+    mode: u32,
+) -> SysResult<FileStat> {
     let bits = Mode::from_bits_truncate(mode & 0o777);
     let fd = openat(
         dir.as_fd(),
@@ -40,7 +45,7 @@ pub fn create(dir: impl AsFd, file: &str, size: u64, mode: u32) -> SysResult<Fil
 
 /// Unlink `file` in `dir`, if it is still the object with this inode: a name unlinked and
 /// made again since it was looked at is left alone (`ESTALE`).
-pub fn unlink(dir: impl AsFd, file: &str, inode: u64) -> SysResult<()> {
+pub fn unlink<P: ?Sized + nix::NixPath>(dir: impl AsFd, file: &P, inode: u64) -> SysResult<()> {
     match stat_at(dir.as_fd(), file, false) {
         None => return Err(SysError::new("unlink", Errno::ENOENT)),
         Some(st) if st.inode != inode => return Err(SysError::new("unlink", Errno::ESTALE)),

@@ -42,7 +42,11 @@ impl From<&libc::stat> for FileStat {
 
 /// `stat` of `name` in the directory `dir`, following a link (`/proc/PID/fd/N`,
 /// `/proc/PID/map_files/…` lead to the file itself) or not.
-pub fn stat_at(dir: impl AsFd, name: &str, follow: bool) -> Option<FileStat> {
+pub fn stat_at<P: ?Sized + nix::NixPath>(
+    dir: impl AsFd,
+    name: &P,
+    follow: bool,
+) -> Option<FileStat> {
     let flags = if follow {
         AtFlags::empty()
     } else {
