@@ -26,7 +26,7 @@ _shmctl_rs_options() {
         'limits') echo '--json -b --bytes --ns -h --help' ;;
         'metrics') echo '--aggregate -A --all-namespaces --textfile --listen --max-scrapes --format --ns -h --help' ;;
         'status') echo '--ftok --json -w --watch --ns -h --help' ;;
-        'top') echo '-d --interval -A --all-namespaces --ns -h --help' ;;
+        'top') echo '-d --interval -A --all-namespaces --include-unknown --ns -h --help' ;;
         'ring') echo '--ns -h --help' ;;
         'ring produce') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch --spin -i --interval -m --mode -c --capacity --ns -h --help' ;;
         'ring consume') echo '-k --key --ftok --id -n --count -q --quiet --json -b --batch --spin -i --interval --verify -t --timeout --remove-when-done --ns -h --help' ;;

@@ -182,6 +182,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
             cand -A 'Every IPC namespace on the host (containers too), and every mount namespace''s /dev/shm, with a namespace column'
             cand --all-namespaces 'Every IPC namespace on the host (containers too), and every mount namespace''s /dev/shm, with a namespace column'
+            cand --include-unknown 'Call unheld a POSIX object no process seen here holds although processes may be hidden (another PID namespace, hidepid=): for a /dev/shm none of them can reach, as a container''s own'
             cand -h 'Print help'
             cand --help 'Print help'
         }

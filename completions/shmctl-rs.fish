@@ -196,6 +196,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand status" -s h -l help
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s d -l interval -d 'Refresh every DURATION (at least 100ms)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s A -l all-namespaces -d 'Every IPC namespace on the host (containers too), and every mount namespace\'s /dev/shm, with a namespace column'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -l include-unknown -d 'Call unheld a POSIX object no process seen here holds although processes may be hidden (another PID namespace, hidepid=): for a /dev/shm none of them can reach, as a container\'s own'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand top" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench help" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand ring; and not __fish_seen_subcommand_from produce consume repair bench help" -s h -l help -d 'Print help'

@@ -501,6 +501,11 @@ pub struct TopArgs {
     /// /dev/shm, with a namespace column
     #[arg(short = 'A', long, conflicts_with = "ns")]
     pub all_namespaces: bool,
+    /// Call unheld a POSIX object no process seen here holds although processes may be
+    /// hidden (another PID namespace, hidepid=): for a /dev/shm none of them can reach, as
+    /// a container's own
+    #[arg(long)]
+    pub include_unknown: bool,
 }
 
 #[derive(Debug, Args)]

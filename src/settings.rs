@@ -617,6 +617,7 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
             Settings::Top(top::Settings {
                 interval: a.interval,
                 all_namespaces: a.all_namespaces,
+                include_unknown: a.include_unknown,
                 place: place(ns).ok(),
                 // https://no-color.org: set and not empty.
                 color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

@@ -904,7 +904,20 @@ fn posix_objects_and_memfds_are_listed_beside_segments_and_tab_switches_kinds() 
     let held = w.holder(&["posix", "/top.held", "65536"]);
     w.sh("head -c 5000 /dev/zero > /dev/shm/top.idle");
     let memfd = w.holder(&["memfd", "top-memfd", "8192"]);
+    // Inside a PID namespace the processes outside it cannot be seen: nothing is called
+    // unheld, and the header says why.
     let screen = t.top("--interval 300ms");
+    assert!(
+        screen.contains("processes may be hidden: nothing called unheld"),
+        "{screen}"
+    );
+    let idle = line_with(&screen, "/top.idle").unwrap_or_else(|| panic!("{screen}"));
+    assert!(!idle.contains("unheld"), "{idle}");
+    t.keys(&["q"]);
+    t.ended(0);
+    // The world's /dev/shm is its own: none of them can reach it.
+    let screen = t.top("--interval 300ms --include-unknown");
+    assert!(!screen.contains("processes may be hidden"), "{screen}");
     assert!(
         screen.contains("SHMMNI 1/4096 (<0.1%)  SHMALL 64 KiB/")
             && screen.contains("SysV 1 segment, 64 KiB  POSIX 2 objects, 68.9 KiB")
@@ -1022,7 +1035,7 @@ fn d_unlinks_exactly_the_selected_posix_object_and_only_after_yes() {
     let held = w.holder(&["posix", "/top.c", "8192"]);
     // A segment of the same size beside them: never the one removed.
     let segment = create(&["--size", "4K", "--key", "0x1701"]);
-    t.top("--interval 300ms");
+    t.top("--interval 300ms --include-unknown");
     let select = |name: &str| {
         t.keys(&["/", "C-u"]);
         t.tmux(&["send-keys", "-t", "top", "-l", name]);
@@ -1093,6 +1106,19 @@ fn d_unlinks_exactly_the_selected_posix_object_and_only_after_yes() {
         s.contains("POSIX object /top.c is already unlinked: no name is left to remove")
     });
     t.keys(&["y"]);
+    assert_eq!(Tmux::dev_shm(&w), ["top.a"]);
+    // A name that is not UTF-8 is shown escaped, and d removes that very file.
+    w.sh("printf x > \"$(printf '/dev/shm/top.n\\377')\"");
+    select("/top.n\\xff");
+    t.wait("the object", |s| line_with(s, "/top.n\\xff   ").is_some());
+    t.keys(&["d"]);
+    t.wait("the question", |s| {
+        s.contains("Remove POSIX object /top.n\\xff (inode")
+    });
+    t.keys(&["y"]);
+    t.wait("the removal", |s| {
+        s.contains("removed POSIX object /top.n\\xff")
+    });
     assert_eq!(Tmux::dev_shm(&w), ["top.a"]);
     t.keys(&["q"]);
     t.ended(0);

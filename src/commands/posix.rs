@@ -428,11 +428,16 @@ fn confirmed_place(confirmed: &ConfirmedObject, place: Place) -> Result<Place> {
 
 /// Unlink exactly the object a person confirmed, the way `rm /NAME` unlinks one,
 /// provided its name still reaches the same file (same device and inode): one unlinked
-/// and made again since is left alone, and nothing else is ever unlinked.
-pub fn remove_confirmed(confirmed: &ConfirmedObject, place: Place) -> Result<Outcome> {
+/// and made again since is left alone, and nothing else is ever unlinked. `include_unknown`:
+/// see [`Query::include_unknown`].
+pub fn remove_confirmed(
+    confirmed: &ConfirmedObject,
+    place: Place,
+    include_unknown: bool,
+) -> Result<Outcome> {
     let place = confirmed_place(confirmed, place)?;
     let name = &confirmed.name;
-    let removal = Removal::prepare(place, Some(vec![name.clone()]), false)?;
+    let removal = Removal::prepare(place, Some(vec![name.clone()]), include_unknown)?;
     if let Some(now) = removal.linked(name)
         && (now.device, now.inode) != (confirmed.device, confirmed.inode)
     {

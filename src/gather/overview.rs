@@ -23,6 +23,9 @@ use std::collections::HashMap;
 pub struct Request {
     /// Every IPC namespace on the host (`-A`), and every mount namespace's `/dev/shm`.
     pub all_namespaces: bool,
+    /// Call unheld a POSIX object no process seen holds, although processes may be hidden
+    /// (see [`objects::Query::include_unknown`]).
+    pub include_unknown: bool,
     /// Whose `/dev/shm` and memfds (`--ns PID`: that process's mount namespace's);
     /// `None` when the view was given no process to find them by (`--ns PATH`).
     pub place: Option<Place>,
@@ -34,6 +37,7 @@ impl Default for Request {
     fn default() -> Request {
         Request {
             all_namespaces: false,
+            include_unknown: false,
             place: Some(Place::Here),
             detail: None,
         }
@@ -262,7 +266,7 @@ impl Gatherer {
                     place,
                     all_namespaces: request.all_namespaces,
                     names: None,
-                    include_unknown: false,
+                    include_unknown: request.include_unknown,
                 };
                 match objects::gather_from(&query, scan) {
                     Ok(listing) => (Some(listing), Files::Gathered),

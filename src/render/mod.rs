@@ -206,7 +206,7 @@ pub(crate) mod fixtures {
             mode: Some(0o100600),
             path: None,
             device: 27,
-            file: None,
+            file: (kind == Kind::Posix).then(|| name.parse().ok()).flatten(),
         }
     }
 }

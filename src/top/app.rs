@@ -713,10 +713,11 @@ fn object_question(
             plural(holders.len() as u64, "process", "processes")
         ));
     }
+    // The name byte for byte (the one shown is escaped when it is not UTF-8).
     let name: PosixName = o
-        .name
-        .parse()
-        .map_err(|e| format!("{what}: cannot be removed by name: {e}"))?;
+        .file
+        .clone()
+        .ok_or_else(|| format!("{what}: has no name to remove it by"))?;
     let size = |v: Option<u64>| v.map_or("-".to_string(), crate::units::human_size);
     let mut question = vec![format!(
         "Remove {what} (inode {}, {} allocated of {}, owner {})?",
@@ -732,11 +733,13 @@ fn object_question(
             plural(holders.len() as u64, "process", "processes"),
             some_holders(object)
         )
-    } else if !unreadable.is_empty() {
+    } else if !unreadable.pids.is_empty() {
         format!(
             "No process seen holding it, but {} could not be read: it may live on until they let go.",
             plural(unreadable.pids.len() as u64, "process", "processes")
         )
+    } else if let Some(why) = unreadable.hidden {
+        format!("No process seen holding it, but {why}: it may live on until they let go.")
     } else {
         "Nobody holds it: it is removed at once, with its contents.".into()
     });
@@ -1148,7 +1151,18 @@ pub(crate) mod tests {
                 .starts_with("No process seen holding it, but 2 processes could not be read"),
             "{:?}",
             c.question
+        ); // Processes hidden from the view (another PID namespace): said, not counted.
+        app.press(KeyCode::Esc);
+        app.unreadable.pids.clear();
+        app.unreadable.hidden =
+            Some("processes outside this PID namespace cannot be seen from here");
+        app.press(KeyCode::Char('d'));
+        let c = asked(&app);
+        assert_eq!(
+            c.question[1],
+            "No process seen holding it, but processes outside this PID namespace cannot be seen from here: it may live on until they let go."
         );
+        assert!(c.warns);
     }
 
     #[test]

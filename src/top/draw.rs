@@ -425,7 +425,7 @@ fn heading_lines(app: &App, width: u16, p: &Palette) -> [Line<'static>; 2] {
     if !app.filter.is_empty() {
         second.push(format!("filter '{}'", app.filter));
     }
-    if !app.unreadable.is_empty() {
+    if !app.unreadable.pids.is_empty() {
         second.push(format!(
             "{} of {} unreadable",
             if app.files.fds() {
@@ -435,6 +435,9 @@ fn heading_lines(app: &App, width: u16, p: &Palette) -> [Line<'static>; 2] {
             },
             plural(app.unreadable.pids.len() as u64, "process", "processes")
         ));
+    }
+    if app.unreadable.hidden.is_some() {
+        second.push("processes may be hidden: nothing called unheld".into());
     }
     if app.not_entered > 0 {
         second.push(format!(

@@ -33,6 +33,8 @@ pub struct Settings {
     pub interval: Duration,
     /// Every IPC namespace on the host (and every mount namespace's `/dev/shm`).
     pub all_namespaces: bool,
+    /// Call unheld what no process seen holds, although processes may be hidden.
+    pub include_unknown: bool,
     /// Whose `/dev/shm` and memfds: the view's, or with `--ns PID` that process's mount
     /// namespace's; `None` with `--ns PATH`, which names no mount namespace.
     pub place: Option<Place>,
@@ -86,8 +88,13 @@ fn fault(place: &str) -> bool {
 /// Remove a confirmed object. A segment: in the view's own namespace, or inside the
 /// namespace of the process it was confirmed with (where `remove_confirmed` checks it is
 /// the namespace confirmed). A POSIX object: in the `/dev/shm` it was confirmed in (the
-/// view's, `place`, unless the view lists every namespace's).
-fn remove(target: Target, place: Option<Place>) -> Result<crate::model::Outcome> {
+/// view's, `place`, unless the view lists every namespace's), judged as the view judges
+/// (`include_unknown`).
+fn remove(
+    target: Target,
+    place: Option<Place>,
+    include_unknown: bool,
+) -> Result<crate::model::Outcome> {
     match target {
         Target::Segment {
             segment,
@@ -107,7 +114,7 @@ fn remove(target: Target, place: Option<Place>) -> Result<crate::model::Outcome>
                     object.name
                 ))
             })?;
-            posix::remove_confirmed(&object, place)
+            posix::remove_confirmed(&object, place, include_unknown)
         }
     }
 }
@@ -135,6 +142,7 @@ pub fn run(settings: &Settings) -> Result<Status> {
     let (control, orders) = mpsc::channel();
     let request = Request {
         all_namespaces: settings.all_namespaces,
+        include_unknown: settings.include_unknown,
         place: settings.place,
         detail: None,
     };
@@ -200,7 +208,9 @@ pub fn run(settings: &Settings) -> Result<Status> {
             Action::Detail(d) => control.send(Control::Detail(d)),
             Action::Pause(p) => control.send(Control::Pause(p)),
             Action::Remove(target) => {
-                app.removed(remove(target, settings.place).map_err(|e| e.message));
+                app.removed(
+                    remove(target, settings.place, settings.include_unknown).map_err(|e| e.message),
+                );
                 control.send(Control::Refresh)
             }
             Action::Draw | Action::Nothing => Ok(()),
