@@ -68,7 +68,7 @@ pub fn unreadable_files(scan: &Scan) -> Unreadable {
 /// segments live there unless made with SHM_HUGETLB (then on hugetlbfs). A memfd lives on
 /// the same mount, so its `st_dev` tells the device without guessing.
 fn shm_device() -> Option<String> {
-    let dev = super::objects::memfd_device(false)?;
+    let dev = crate::sys::posix::memfd_device(false)?;
     Some(format!(
         "{:02x}:{:02x}",
         nix::sys::stat::major(dev),

@@ -20,6 +20,7 @@ use crate::namespaces;
 use crate::proc::fds::{self, FileStat};
 use crate::proc::processes::{self, Options, ProcessMaps, Scan};
 use crate::proc::shmfiles::{self, SharedPath};
+use crate::sys;
 use crate::users::Names;
 use std::collections::{BTreeMap, HashMap};
 
@@ -61,18 +62,6 @@ impl Filter {
                 }
             })
     }
-}
-
-/// The device of a memfd this process makes (the kernel's internal shm mount, or its
-/// hugetlbfs mount with MFD_HUGETLB): every memfd of that kind lives there.
-pub fn memfd_device(hugetlb: bool) -> Option<u64> {
-    use nix::sys::memfd::{MFdFlags, memfd_create};
-    let mut flags = MFdFlags::MFD_CLOEXEC;
-    if hugetlb {
-        flags |= MFdFlags::MFD_HUGETLB;
-    }
-    let fd = memfd_create("shmctl-rs-probe", flags).ok()?;
-    nix::sys::stat::fstat(&fd).ok().map(|st| st.st_dev)
 }
 
 /// How one process holds one object.
@@ -286,7 +275,10 @@ fn compose(
         dirs: &dirs,
         found: Vec::new(),
         index: HashMap::new(),
-        memfd_devices: [memfd_device(false), memfd_device(true)],
+        memfd_devices: [
+            sys::posix::memfd_device(false),
+            sys::posix::memfd_device(true),
+        ],
         mount_scope: if query.all_namespaces {
             None
         } else {

@@ -55,6 +55,18 @@ pub fn unlink<P: ?Sized + nix::NixPath>(dir: impl AsFd, file: &P, inode: u64) ->
         .map_err(|e| SysError::new("unlink", e))
 }
 
+/// The device of a memfd this process makes (the kernel's internal shm mount, or its
+/// hugetlbfs mount with MFD_HUGETLB): every memfd of that kind lives there.
+pub fn memfd_device(hugetlb: bool) -> Option<u64> {
+    use nix::sys::memfd::{MFdFlags, memfd_create};
+    let mut flags = MFdFlags::MFD_CLOEXEC;
+    if hugetlb {
+        flags |= MFdFlags::MFD_HUGETLB;
+    }
+    let fd = memfd_create("shmctl-rs-probe", flags).ok()?;
+    nix::sys::stat::fstat(&fd).ok().map(|st| st.st_dev)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
