@@ -27,7 +27,7 @@ pub fn printable(text: &str) -> String {
 }
 
 /// A control character, or a bidirectional mark, embedding, override or isolate.
-fn unsafe_to_print(c: char) -> bool {
+pub fn unsafe_to_print(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -1,7 +1,7 @@
 //! Tables for people (comfy-table, fitted to the terminal) and tab-separated raw rows for
 //! scripts.
 
-use super::cell::printable;
+use super::cell::{printable, unsafe_to_print};
 use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
 use std::borrow::Cow;
 use std::io::Write;
@@ -33,9 +33,10 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// This grid, or a copy whose cells hold no control characters when any did.
+    /// This grid, or a copy whose cells hold nothing unsafe to print (see
+    /// [`printable`]) when any did.
     fn safe(&self) -> Cow<'_, Grid> {
-        let unsafe_cell = |c: &String| c.chars().any(char::is_control);
+        let unsafe_cell = |c: &String| c.chars().any(unsafe_to_print);
         if !self
             .rows
             .iter()
@@ -359,14 +360,26 @@ mod tests {
     fn no_cell_prints_a_control_character() {
         let mut g = grid();
         g.rows.push(vec!["a\u{1b}[2J\tb".into(), "1 B".into()]);
-        for text in [g.to_table(None), g.to_table(Some(20))] {
-            assert!(!text.contains(['\u{1b}', '\t']), "{text:?}");
+        let fits = [Fit::default(), Fit::default()];
+        let wrapped = g.to_table(Some(20));
+        assert!(
+            !wrapped.contains(['\u{1b}', '\t', '\u{202e}']),
+            "{wrapped:?}"
+        );
+        for text in [g.to_table(None), g.to_fitted_table(Some(20), true, &fits)] {
+            assert!(!text.contains(['\u{1b}', '\t', '\u{202e}']), "{text:?}");
             assert!(text.contains("a\\x1b[2J"), "{text:?}");
+        }
+        // A bidirectional override alone (no control character anywhere) too.
+        let mut g = grid();
+        g.rows.push(vec!["x\u{202e}y".into(), "2 B".into()]);
+        for text in [g.to_table(None), g.to_fitted_table(Some(20), true, &fits)] {
+            assert!(text.contains("x\\xe2\\x80\\xaey"), "{text:?}");
         }
         let mut raw = Vec::new();
         g.write_raw(&mut raw).unwrap();
         let raw = String::from_utf8(raw).unwrap();
-        assert_eq!(raw.lines().last(), Some("a\\x1b[2J\\x09b\t1 B"));
+        assert_eq!(raw.lines().last(), Some("x\\xe2\\x80\\xaey\t2 B"));
         let mut pairs = Vec::new();
         write_pairs(&mut pairs, &[("name", "x\ny".into())]).unwrap();
         assert_eq!(String::from_utf8(pairs).unwrap(), "name  x\\x0ay\n");
