@@ -15,7 +15,7 @@
 //!    `ls --memfd` (one row per object, with its holders) against `lsfd` (one row per fd
 //!    and mapping), in a private /dev/shm.
 //!
-//! 4. One refresh of `top` at 4096 segments and 200 holding processes (10 of the segments
+//! 5. One refresh of `top` at 4096 segments and 200 holding processes (10 of the segments
 //!    rings, 2 of those attached): CPU time per refresh, from getrusage; beside it, a
 //!    refresh of the segments alone (no fds, no /dev/shm), to show what POSIX objects and
 //!    memfds add, and refreshes that read every header again (each is read again 5 to 10 s
@@ -399,7 +399,7 @@ fn top(holder: &Path) {
     const RINGS: usize = 10;
     let refreshes = 20;
     println!(
-        "\n## 4. One refresh of top: {SEGMENTS} segments ({RINGS} rings), {HOLDERS} holding processes (mean of {refreshes} refreshes)\n"
+        "\n## 5. One refresh of top: {SEGMENTS} segments ({RINGS} rings), {HOLDERS} holding processes (mean of {refreshes} refreshes)\n"
     );
     let mut ids: Vec<i32> = (0..RINGS)
         .map(|i| {
