@@ -283,6 +283,7 @@ fn ls_look(args: &cli::LsArgs) -> Look {
         headings: !args.noheadings,
         fit: !args.notruncate,
         keep: args.output.as_ref().is_some_and(|list| !list.add),
+        added: 0,
         newline: args.newline,
     }
 }
@@ -351,7 +352,19 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
         ));
     }
     let bytes = args.format_args.bytes;
-    let look = ls_look(&args);
+    let mut look = ls_look(&args);
+    // What was asked for by name stays on a narrow terminal.
+    if let Some(list) = args.output.as_ref().filter(|l| l.add) {
+        for name in &list.names {
+            look.add(segment_column(name)?);
+        }
+    }
+    if args.pids {
+        look.add(Column::Processes);
+    }
+    if args.app {
+        look.add(Column::App);
+    }
     let settings = ls::Settings {
         query: Query {
             commands: format == Format::Json || columns.contains(&Column::Command),

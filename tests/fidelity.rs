@@ -793,6 +793,20 @@ fn ls_fits_a_narrow_terminal_by_leaving_columns_out_never_by_wrapping() {
             assert!(row.contains(&format!(" {} holder", h.pid())), "{row}");
         }
     }
+    // A column asked for by name stays, however narrow: with -o +LIST, --pids or --app.
+    for (args, heading) in [
+        ("ls -o +processes", "PROCESSES"),
+        ("ls --pids", "PROCESSES"),
+        ("ls -o +swap", "SWAP"),
+        ("ls --app", "APP"),
+    ] {
+        let text = in_terminal(40, args);
+        let table = text.lines().find(|l| l.starts_with("KEY ")).unwrap_or("");
+        assert!(
+            table.split_whitespace().any(|h| h == heading),
+            "{args}: {heading} kept:\n{text}"
+        );
+    }
     // --notruncate: every column, the lines as long as they are.
     let text = in_terminal(80, "ls --notruncate");
     assert_eq!(

@@ -20,6 +20,9 @@ pub struct Look {
     /// The columns were named with `-o`: a narrow terminal cuts their free text but
     /// leaves none of them out.
     pub keep: bool,
+    /// Segments' columns added by name (`-o +LIST`, `--pids`, `--app`), which a narrow
+    /// terminal does not leave out either: see [`Look::add`].
+    pub added: u64,
     /// `--export` with `--newline`: one pair per line.
     pub newline: bool,
 }
@@ -31,12 +34,29 @@ impl Default for Look {
             headings: true,
             fit: true,
             keep: false,
+            added: 0,
             newline: false,
         }
     }
 }
 
 impl Look {
+    /// Keep `column` on a narrow terminal: it was asked for by name.
+    pub fn add(&mut self, column: Column) {
+        if let Some(i) = Column::EVERY.iter().position(|c| *c == column) {
+            self.added |= 1 << i;
+        }
+    }
+
+    /// Whether `column` was asked for by name.
+    fn asked_for(&self, column: Column) -> bool {
+        self.keep
+            || Column::EVERY
+                .iter()
+                .position(|c| *c == column)
+                .is_some_and(|i| self.added & (1 << i) != 0)
+    }
+
     /// The width to fit a table to: the terminal's, unless `--notruncate`.
     pub fn width(&self, view: &View) -> Option<u16> {
         if self.fit { view.width } else { None }
@@ -95,7 +115,7 @@ fn fits(columns: &[Column], look: Look) -> Vec<Fit> {
     columns
         .iter()
         .map(|c| match c.fit() {
-            fit if look.keep => Fit { drop: None, ..fit },
+            fit if look.asked_for(*c) => Fit { drop: None, ..fit },
             fit => fit,
         })
         .collect()
@@ -424,6 +444,7 @@ mod tests {
             headings: false,
             fit: false,
             keep: false,
+            added: 0,
             newline: false,
         };
         let ls = Ls {

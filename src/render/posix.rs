@@ -664,6 +664,7 @@ mod tests {
             headings: false,
             fit: true,
             keep: false,
+            added: 0,
             newline: false,
         };
         let objects = Objects {
