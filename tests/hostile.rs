@@ -709,3 +709,49 @@ fn help_to_a_gone_reader_is_quiet_and_a_closed_stdout_fails_like_a_full_one() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(segments().is_empty(), "removed all the same");
 }
+
+/// Another user's process named with terminal escapes (its comm is the name it was
+/// started by) that holds a ring's role or is attached to it: the errors that name it
+/// show its command escaped, never a raw ESC on the administrator's terminal.
+#[test]
+fn a_holders_command_with_escapes_is_named_escaped_in_ring_errors() {
+    isolate();
+    let dir = tempfile::tempdir().unwrap();
+    let evil = dir.path().join("\x1b]0;PWN\x07\x1b[2J");
+    std::os::unix::fs::symlink(bin(), &evil).unwrap();
+    let as_evil = |args: &[&str]| {
+        let mut c = Command::new(&evil);
+        c.args(args).stdin(Stdio::null()).env("LC_ALL", "C");
+        c
+    };
+    let producer = Spawned::new(as_evil(&[
+        "ring", "produce", "--key", "0x0c40", "-n", "5000", "-i", "0", "--quiet",
+    ]));
+    eventually(Duration::from_secs(10), "a full ring", || {
+        status_json(&["0x0c40"]).0["filled_slots"] == 1024
+    });
+    let mut watcher = Spawned::new(as_evil(&["attach", "0x0c40", "--readonly"]));
+    let mut lines = watcher.lines();
+    read_until(&mut lines, |l| l.contains("attached"));
+    let clean = |err: &str| !err.contains('\x1b') && err.contains("\\x1b]0;PWN\\x07\\x1b[2J");
+    let err = fails(&["ring", "produce", "--key", "0x0c40", "-n", "1"], 1);
+    assert!(
+        clean(&err) && err.contains("another producer is already running"),
+        "{err:?}"
+    );
+    let err = fails(&["ring", "repair", "0x0c40"], 1);
+    assert!(
+        clean(&err) && err.contains("a producer is running on this ring"),
+        "{err:?}"
+    );
+    producer.signal(Signal::SIGKILL);
+    drop(producer);
+    let err = fails(&["ring", "repair", "0x0c40"], 1);
+    assert!(
+        clean(&err) && err.contains("1 other process(es) attached (pid "),
+        "{err:?}"
+    );
+    drop(lines);
+    watcher.signal(Signal::SIGINT);
+    let _ = watcher.finish(Duration::from_secs(5));
+}

@@ -76,7 +76,8 @@ fn shm_device() -> Option<String> {
     ))
 }
 
-/// The processes other than this one attached to `id`, as `pid 12 (ring_peer)`.
+/// The processes other than this one attached to `id`, as `pid 12 (ring_peer)` (a
+/// command's control characters escaped: it is another user's text).
 pub fn others_attached(id: ShmId) -> Vec<String> {
     let namespace = processes::current_namespace();
     let scan = processes::scan(namespace);
@@ -86,6 +87,12 @@ pub fn others_attached(id: ShmId) -> Vec<String> {
         .unwrap_or_default()
         .into_iter()
         .filter(|h| h.pid != me)
-        .map(|h| format!("pid {} ({})", h.pid, h.comm))
+        .map(|h| {
+            format!(
+                "pid {} ({})",
+                h.pid,
+                crate::render::cell::printable(&h.comm)
+            )
+        })
         .collect()
 }
