@@ -477,15 +477,6 @@ fn setns_attach(how: &str, ns_of: &str, shmid: i64) -> Spawned {
     p
 }
 
-fn shmids(listing: &Value) -> Vec<i64> {
-    listing["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["shmid"].as_i64().unwrap())
-        .collect()
-}
-
 fn holder_pids(listing: &Value, shmid: i64) -> Vec<i64> {
     let s = listing["segments"]
         .as_array()
@@ -509,12 +500,12 @@ fn a_mapping_of_another_namespaces_segment_is_not_taken_for_this_ones() {
     isolate();
     produce("0x0c60", 5);
     let here = json(&["ls", "--json"]);
-    let a = shmids(&here)[0];
+    let a = shmids_of(&here)[0];
     // A thread of a process of here attaches B's ring, same shmid, another key; a real
     // holder keeps here's ring attached.
     let (_b, b_pid) = ring_elsewhere("0x0c61", 700);
     let theirs = json(&["--ns", &b_pid, "ls", "--json"]);
-    assert_eq!(shmids(&theirs), vec![a], "the same shmid there");
+    assert_eq!(shmids_of(&theirs), vec![a], "the same shmid there");
     let real = holder(a, 1, "ro");
     let thread = setns_attach("thread", &b_pid, a);
     let listing = json(&["ls", "--pids", "--json"]);

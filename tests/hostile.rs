@@ -12,15 +12,6 @@ use shmctl_rs::sys::shm::{self, CreateFlags, Key};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn shmids(listing: &Value) -> Vec<i64> {
-    listing["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["shmid"].as_i64().unwrap())
-        .collect()
-}
-
 /// A file this test planted, removed when the test ends.
 struct Planted(String);
 
@@ -217,7 +208,7 @@ fn a_creator_that_cannot_be_seen_is_not_called_gone() {
     let orphans = in_child_pidns("ls --orphans --json");
     assert!(orphans.status.success());
     let listed: Value = serde_json::from_slice(&orphans.stdout).unwrap();
-    assert!(shmids(&listed).is_empty(), "{listed}");
+    assert!(shmids_of(&listed).is_empty(), "{listed}");
     assert!(
         stderr(&orphans).contains("cannot be seen"),
         "{}",
@@ -225,7 +216,7 @@ fn a_creator_that_cannot_be_seen_is_not_called_gone() {
     );
     let unknown = in_child_pidns("ls --orphans --include-unknown --json");
     let listed: Value = serde_json::from_slice(&unknown.stdout).unwrap();
-    assert_eq!(shmids(&listed), [id]);
+    assert_eq!(shmids_of(&listed), [id]);
     assert_eq!(listed["segments"][0]["cpid_state"], "unknown");
     let rm = in_child_pidns("rm --orphans");
     assert!(rm.status.success(), "{}", stderr(&rm));
@@ -250,7 +241,7 @@ fn a_creator_that_cannot_be_seen_is_not_called_gone() {
     assert_eq!(listed["segments"][0]["orphan"], false);
     let listed: Value =
         serde_json::from_slice(&as_nobody_hidden("ls --orphans --json").stdout).unwrap();
-    assert!(shmids(&listed).is_empty(), "{listed}");
+    assert!(shmids_of(&listed).is_empty(), "{listed}");
 }
 
 /// A killed process its parent has not reaped is a zombie: it has exited. `info` and
@@ -300,7 +291,7 @@ fn a_zombie_creator_has_exited() {
         (st["cpid_state"].as_str(), st["cpid_alive"].as_bool(), code),
         (Some("zombie"), Some(false), 0)
     );
-    assert_eq!(shmids(&json(&["ls", "--orphans", "--json"])), [shmid]);
+    assert_eq!(shmids_of(&json(&["ls", "--orphans", "--json"])), [shmid]);
     drop(parent);
 }
 
@@ -483,7 +474,7 @@ fn unprivileged_all_namespaces_shows_its_own_and_says_what_it_missed() {
     let out = as_nobody(&["ls", "-A", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(shmids(&listed), [id]);
+    assert_eq!(shmids_of(&listed), [id]);
     assert!(listed["segments"][0]["namespace"]["inode"].is_u64());
     assert!(
         stderr(&out).contains("could not be looked at") || stderr(&out).contains("not listed"),
