@@ -963,3 +963,46 @@ fn repair_refuses_while_an_end_runs_or_others_are_attached_and_force_says_so() {
     let o = as_nobody(&["ring", "repair", "0x0c30"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }
+
+/// Another process overwrites the sharing word of the semaphore a waiting end sleeps on
+/// (glibc's `private` int, 128 for a process-shared semaphore): the end stops with exit 7
+/// and one error line, and is never aborted inside the C library's futex wait.
+#[test]
+fn a_waiting_ends_semaphore_overwritten_is_not_a_valid_ring_never_an_abort() {
+    isolate();
+    for (key, role, sem, waiters) in [
+        (
+            "0x0c50",
+            "produce",
+            layout::SEM_PRODUCER,
+            "producer_waiters",
+        ),
+        (
+            "0x0c51",
+            "consume",
+            layout::SEM_CONSUMER,
+            "consumer_waiters",
+        ),
+    ] {
+        if role == "consume" {
+            produce(key, 1);
+        }
+        let end = Spawned::new(cmd(&[
+            "ring", role, "--key", key, "-n", "0", "-i", "0", "--quiet",
+        ]));
+        eventually(Duration::from_secs(10), "an end asleep on the ring", || {
+            status_json(&[key]).0[waiters] == 1
+        });
+        let att = attached(u32::from_str_radix(&key[2..], 16).unwrap());
+        let word = att.atomic_i32(sem + layout::PSHARED_FLAG).unwrap();
+        word.store(0x7fff_ffff, Ordering::SeqCst);
+        let out = end.finish(Duration::from_secs(10));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(7), "{role}: {err}");
+        assert_eq!(err.lines().count(), 1, "{role}: {err}");
+        assert!(
+            err.starts_with("shmctl-rs: segment ") && err.contains("not a valid ring any more"),
+            "{role}: {err}"
+        );
+    }
+}

@@ -447,3 +447,91 @@ fn watch_marks_changes_and_ctrl_c_ends_it() {
     let out = w.finish(Duration::from_secs(5));
     assert_eq!(out.status.code(), Some(130));
 }
+
+/// A ring in an IPC namespace of its own ("B"), made by a process that then sleeps there:
+/// the sleeper and its pid.
+fn ring_elsewhere(key: &str, items: u64) -> (Spawned, String) {
+    let mut c = Command::new("unshare");
+    c.args(["--ipc", "--", "sh", "-c"]).arg(format!(
+        "'{}' ring produce --key {key} -n {items} -i 0 -q >/dev/null && exec sleep 600",
+        bin().display()
+    ));
+    let p = Spawned::new(c);
+    let pid = p.pid().as_raw().to_string();
+    eventually(
+        Duration::from_secs(10),
+        "the other namespace's ring",
+        || std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep"),
+    );
+    (p, pid)
+}
+
+/// A process mapping a segment of one namespace while it is (`after`), or one of its
+/// threads is (`thread`), in another (tests/c/setns_attach.c).
+fn setns_attach(how: &str, ns_of: &str, shmid: i64) -> Spawned {
+    let mut c = Command::new(c_program("setns_attach"));
+    c.args([how, &format!("/proc/{ns_of}/ns/ipc"), &shmid.to_string()]);
+    let mut p = Spawned::new(c);
+    let mut lines = p.lines();
+    read_until(&mut lines, |l| l == "ready");
+    p
+}
+
+fn holder_pids(listing: &Value, shmid: i64) -> Vec<i64> {
+    let s = listing["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["shmid"] == shmid)
+        .unwrap_or_else(|| panic!("segment {shmid} in {listing}"));
+    s["attached"]
+        .as_array()
+        .map(|a| a.iter().map(|h| h["pid"].as_i64().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+/// shmids are per IPC namespace, and a process can map a segment of a namespace other than
+/// the one /proc shows it in. Such a mapping is neither shown as a holder of the segment
+/// of here with the same shmid nor read as its header: one whose key is not the
+/// segment's is not its; and while the segment has no attachment (or fewer than the
+/// mappings that could be its), none is trusted, and status reads with an attach.
+#[test]
+fn a_mapping_of_another_namespaces_segment_is_not_taken_for_this_ones() {
+    isolate();
+    produce("0x0c60", 5);
+    let here = json(&["ls", "--json"]);
+    let a = shmids_of(&here)[0];
+    // A thread of a process of here attaches B's ring, same shmid, another key; a real
+    // holder keeps here's ring attached.
+    let (_b, b_pid) = ring_elsewhere("0x0c61", 700);
+    let theirs = json(&["--ns", &b_pid, "ls", "--json"]);
+    assert_eq!(shmids_of(&theirs), vec![a], "the same shmid there");
+    let real = holder(a, 1, "ro");
+    let thread = setns_attach("thread", &b_pid, a);
+    let listing = json(&["ls", "--pids", "--json"]);
+    assert_eq!(
+        holder_pids(&listing, a),
+        vec![i64::from(real.pid().as_raw())],
+        "only the real holder: {listing}"
+    );
+    let (status, code) = status_json(&["0x0c60"]);
+    assert_eq!((status["head"].as_i64(), code), (Some(5), 0), "{status}");
+    drop(real);
+    eventually(Duration::from_secs(5), "nobody attached here", || {
+        json(&["ls", "--json"])["segments"][0]["nattch"] == 0
+    });
+    let listing = json(&["ls", "--pids", "--json"]);
+    assert!(holder_pids(&listing, a).is_empty(), "{listing}");
+    let (status, _) = status_json(&["0x0c60"]);
+    assert_eq!(status["head"].as_i64(), Some(5), "{status}");
+    drop(thread);
+    // A process attaches here's ring, then enters C, whose ring has the same shmid, key
+    // and size and no attachment: it is no holder there, and C's ring reads as C's.
+    let (_c, c_pid) = ring_elsewhere("0x0c60", 700);
+    let moved = setns_attach("after", &c_pid, a);
+    let listing = json(&["--ns", &c_pid, "ls", "--pids", "--json"]);
+    assert!(holder_pids(&listing, a).is_empty(), "{listing}");
+    let (status, _) = status_json(&["--ns", &c_pid, "0x0c60"]);
+    assert_eq!(status["head"].as_i64(), Some(700), "{status}");
+    drop(moved);
+}

@@ -12,15 +12,6 @@ use shmctl_rs::sys::shm::{self, CreateFlags, Key};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn shmids(listing: &Value) -> Vec<i64> {
-    listing["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["shmid"].as_i64().unwrap())
-        .collect()
-}
-
 /// A file this test planted, removed when the test ends.
 struct Planted(String);
 
@@ -217,7 +208,7 @@ fn a_creator_that_cannot_be_seen_is_not_called_gone() {
     let orphans = in_child_pidns("ls --orphans --json");
     assert!(orphans.status.success());
     let listed: Value = serde_json::from_slice(&orphans.stdout).unwrap();
-    assert!(shmids(&listed).is_empty(), "{listed}");
+    assert!(shmids_of(&listed).is_empty(), "{listed}");
     assert!(
         stderr(&orphans).contains("cannot be seen"),
         "{}",
@@ -225,7 +216,7 @@ fn a_creator_that_cannot_be_seen_is_not_called_gone() {
     );
     let unknown = in_child_pidns("ls --orphans --include-unknown --json");
     let listed: Value = serde_json::from_slice(&unknown.stdout).unwrap();
-    assert_eq!(shmids(&listed), [id]);
+    assert_eq!(shmids_of(&listed), [id]);
     assert_eq!(listed["segments"][0]["cpid_state"], "unknown");
     let rm = in_child_pidns("rm --orphans");
     assert!(rm.status.success(), "{}", stderr(&rm));
@@ -250,7 +241,7 @@ fn a_creator_that_cannot_be_seen_is_not_called_gone() {
     assert_eq!(listed["segments"][0]["orphan"], false);
     let listed: Value =
         serde_json::from_slice(&as_nobody_hidden("ls --orphans --json").stdout).unwrap();
-    assert!(shmids(&listed).is_empty(), "{listed}");
+    assert!(shmids_of(&listed).is_empty(), "{listed}");
 }
 
 /// A killed process its parent has not reaped is a zombie: it has exited. `info` and
@@ -300,7 +291,7 @@ fn a_zombie_creator_has_exited() {
         (st["cpid_state"].as_str(), st["cpid_alive"].as_bool(), code),
         (Some("zombie"), Some(false), 0)
     );
-    assert_eq!(shmids(&json(&["ls", "--orphans", "--json"])), [shmid]);
+    assert_eq!(shmids_of(&json(&["ls", "--orphans", "--json"])), [shmid]);
     drop(parent);
 }
 
@@ -483,7 +474,7 @@ fn unprivileged_all_namespaces_shows_its_own_and_says_what_it_missed() {
     let out = as_nobody(&["ls", "-A", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(shmids(&listed), [id]);
+    assert_eq!(shmids_of(&listed), [id]);
     assert!(listed["segments"][0]["namespace"]["inode"].is_u64());
     assert!(
         stderr(&out).contains("could not be looked at") || stderr(&out).contains("not listed"),
@@ -708,4 +699,50 @@ fn help_to_a_gone_reader_is_quiet_and_a_closed_stdout_fails_like_a_full_one() {
     let out = closed(&format!("rm {id}"));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(segments().is_empty(), "removed all the same");
+}
+
+/// Another user's process named with terminal escapes (its comm is the name it was
+/// started by) that holds a ring's role or is attached to it: the errors that name it
+/// show its command escaped, never a raw ESC on the administrator's terminal.
+#[test]
+fn a_holders_command_with_escapes_is_named_escaped_in_ring_errors() {
+    isolate();
+    let dir = tempfile::tempdir().unwrap();
+    let evil = dir.path().join("\x1b]0;PWN\x07\x1b[2J");
+    std::os::unix::fs::symlink(bin(), &evil).unwrap();
+    let as_evil = |args: &[&str]| {
+        let mut c = Command::new(&evil);
+        c.args(args).stdin(Stdio::null()).env("LC_ALL", "C");
+        c
+    };
+    let producer = Spawned::new(as_evil(&[
+        "ring", "produce", "--key", "0x0c40", "-n", "5000", "-i", "0", "--quiet",
+    ]));
+    eventually(Duration::from_secs(10), "a full ring", || {
+        status_json(&["0x0c40"]).0["filled_slots"] == 1024
+    });
+    let mut watcher = Spawned::new(as_evil(&["attach", "0x0c40", "--readonly"]));
+    let mut lines = watcher.lines();
+    read_until(&mut lines, |l| l.contains("attached"));
+    let clean = |err: &str| !err.contains('\x1b') && err.contains("\\x1b]0;PWN\\x07\\x1b[2J");
+    let err = fails(&["ring", "produce", "--key", "0x0c40", "-n", "1"], 1);
+    assert!(
+        clean(&err) && err.contains("another producer is already running"),
+        "{err:?}"
+    );
+    let err = fails(&["ring", "repair", "0x0c40"], 1);
+    assert!(
+        clean(&err) && err.contains("a producer is running on this ring"),
+        "{err:?}"
+    );
+    producer.signal(Signal::SIGKILL);
+    drop(producer);
+    let err = fails(&["ring", "repair", "0x0c40"], 1);
+    assert!(
+        clean(&err) && err.contains("1 other process(es) attached (pid "),
+        "{err:?}"
+    );
+    drop(lines);
+    watcher.signal(Signal::SIGINT);
+    let _ = watcher.finish(Duration::from_secs(5));
 }

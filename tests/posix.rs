@@ -1096,7 +1096,13 @@ fn one_pass_over_proc_serves_segments_and_posix_objects() {
         files: true,
     });
     let mut names = shmctl_rs::users::Names::default();
-    let by_shmid = holders::by_shmid(&scan, namespace, &mut names);
+    let table = shmctl_rs::proc::sysvipc::read().unwrap();
+    let segments = table
+        .records
+        .iter()
+        .map(|r| (r.shmid.0, shmctl_rs::gather::peek::identity_of_record(r)))
+        .collect();
+    let by_shmid = holders::by_shmid(&scan, namespace, &segments, &mut names);
     let segment: Vec<i32> = by_shmid[&(id as i32)].iter().map(|h| h.pid).collect();
     assert_eq!(segment, [segment_holder.pid().as_raw()]);
     let query = objects::Query {

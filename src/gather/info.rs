@@ -65,7 +65,12 @@ pub fn from_readings(
         &viewer,
     ));
     let lpid_state = liveness::of(segment.lpid, None, &viewer);
-    let mut by_shmid = holders::by_shmid(scan, namespace, names);
+    let mut by_shmid = holders::by_shmid(
+        scan,
+        namespace,
+        &peek::identities(std::slice::from_ref(&segment)),
+        names,
+    );
     // After IPC_RMID the key reads 0, but the mappings keep the name they were made with.
     let mut key_from_maps = false;
     if segment.key.is_private() {

@@ -215,11 +215,8 @@ pub fn gather_readings(query: &Query, memory: &mut Memory) -> Result<Readings> {
             };
             attached.extend(seen);
             if let Some(scan) = &scan {
-                hold(
-                    &mut found,
-                    holders::by_shmid(scan, Some(inode), names),
-                    query.pids,
-                );
+                let held = holders::by_shmid(scan, Some(inode), &peek::identities(&found), names);
+                hold(&mut found, held, query.pids);
             }
             for s in &mut found {
                 s.namespace = Some(namespace.clone());
@@ -236,11 +233,8 @@ pub fn gather_readings(query: &Query, memory: &mut Memory) -> Result<Readings> {
         let plain = memory.plain.entry(here_ns).or_default();
         identify(&mut segments, query, &windows, &mut attached, plain);
         if let Some(scan) = &scan {
-            hold(
-                &mut segments,
-                holders::by_shmid(scan, here_ns, names),
-                query.pids,
-            );
+            let held = holders::by_shmid(scan, here_ns, &peek::identities(&segments), names);
+            hold(&mut segments, held, query.pids);
         }
         if query.in_namespace
             && let Some(inode) = here_ns

@@ -110,12 +110,14 @@ pub struct Gatherer {
     attached_readings: HashMap<ObjectId, Peek>,
 }
 
-/// A ring's holders as mappings a reader can open.
+/// A ring's holders as mappings a reader can open (those that can be told to be its).
 fn holder_mappings(scan: Option<&Scan>, s: &Segment, namespace: Option<u64>) -> Vec<Window> {
     let Some(scan) = scan else {
         return Vec::new();
     };
-    scan.processes
+    let shm_device = super::holders::shm_device();
+    let windows: Vec<Window> = scan
+        .processes
         .iter()
         .filter(|p| namespace.is_none() || p.namespace == namespace)
         .flat_map(|p| {
@@ -126,9 +128,12 @@ fn holder_mappings(scan: Option<&Scan>, s: &Segment, namespace: Option<u64>) -> 
                     pid: p.pid,
                     start: m.start,
                     end: m.start + m.length,
+                    key: m.key,
+                    hugetlb: shm_device.as_deref().is_some_and(|d| m.device != d),
                 })
         })
-        .collect()
+        .collect();
+    super::peek::trusted(&windows, &super::peek::identity(s))
 }
 
 /// Whether a pid's command line says it plays `role` (`produce`, `producer`, …): how a

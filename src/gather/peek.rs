@@ -5,11 +5,14 @@
 //! names each of its mappings, and opening one opens the segment's file itself, which
 //! changes nothing (this needs CAP_SYS_ADMIN). A read-only attach is the last resort.
 
+use crate::model::Segment;
 use crate::model::header::HeaderRead;
+use crate::proc::maps::Identity;
 use crate::proc::processes::{self, Scan};
+use crate::proc::sysvipc::ShmRecord;
 use crate::ring::open::{self, Words};
 use crate::sys::SysResult;
-use crate::sys::shm::{self, Attachment, ShmId};
+use crate::sys::shm::{self, Attachment, Key, ShmId};
 use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -20,6 +23,10 @@ pub struct Window {
     pub pid: i32,
     pub start: u64,
     pub end: u64,
+    /// The key its maps line names.
+    pub key: Key,
+    /// On hugetlbfs.
+    pub hugetlb: bool,
 }
 
 impl Window {
@@ -31,8 +38,10 @@ impl Window {
     }
 }
 
-/// The mappings of every segment a scan found, by shmid.
+/// The mappings of every segment a scan found, by shmid (each still to be told to be of
+/// the segment of this namespace with that shmid: see [`trusted`]).
 pub fn windows_by_shmid(scan: &Scan, namespace: Option<u64>) -> HashMap<i32, Vec<Window>> {
+    let shm_device = super::holders::shm_device();
     let mut found: HashMap<i32, Vec<Window>> = HashMap::new();
     for (id, procs) in processes::by_shmid(scan, namespace) {
         let list = found.entry(id).or_default();
@@ -41,10 +50,55 @@ pub fn windows_by_shmid(scan: &Scan, namespace: Option<u64>) -> HashMap<i32, Vec
                 pid: p.pid,
                 start: m.start,
                 end: m.start + m.length,
+                key: m.key,
+                hugetlb: shm_device.as_deref().is_some_and(|d| m.device != d),
             }));
         }
     }
     found
+}
+
+/// What the table says of a segment, to tell its mappings by.
+pub fn identity(s: &Segment) -> Identity {
+    Identity {
+        key: s.key,
+        removed: s.mode & shm::SHM_DEST != 0,
+        size: s.size,
+        nattch: s.nattch,
+    }
+}
+
+/// The identities of `segments`, by shmid.
+pub fn identities(segments: &[Segment]) -> HashMap<i32, Identity> {
+    segments.iter().map(|s| (s.shmid.0, identity(s))).collect()
+}
+
+/// As [`identity`], from a line of `/proc/sysvipc/shm`.
+pub fn identity_of_record(r: &ShmRecord) -> Identity {
+    Identity {
+        key: r.key,
+        removed: r.is_dest(),
+        size: r.size,
+        nattch: r.nattch,
+    }
+}
+
+/// The mappings among `windows` (of segment `s`'s shmid) that a header may be read
+/// through: those that can be `s`'s (its key, no longer than it), and none at all when
+/// they cannot be told to be `s`'s: nobody is attached to `s`, or more of them could be
+/// `s`'s than it has attachments (some map another namespace's segment with the same
+/// shmid, key and size). Reading through one of those would show another segment's bytes.
+pub fn trusted(windows: &[Window], s: &Identity) -> Vec<Window> {
+    let page = shm::page_size();
+    let fitting: Vec<Window> = windows
+        .iter()
+        .filter(|w| s.admits(w.key, w.end - w.start, w.hugetlb, page))
+        .copied()
+        .collect();
+    if s.nattch == 0 || fitting.len() as u64 > s.nattch {
+        return Vec::new();
+    }
+    fitting
 }
 
 enum Source {

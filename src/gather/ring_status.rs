@@ -40,6 +40,7 @@ impl Inspector {
         let windows = peek::windows_by_shmid(&processes::scan(namespace), namespace)
             .remove(&id.0)
             .unwrap_or_default();
+        let windows = peek::trusted(&windows, &peek::identity_of_record(record));
         if let Some(peek) = Peek::through(&windows, record.size) {
             return Ok(Inspector {
                 id,

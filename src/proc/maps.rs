@@ -23,6 +23,39 @@ pub struct SysvMapping {
     pub length: u64,
 }
 
+/// What a namespace's `/proc/sysvipc/shm` says of one segment: what tells whether a
+/// mapping with its shmid is of it. A shmid is unique only within an IPC namespace, and a
+/// process may map a segment of another one (a thread that entered another namespace to
+/// attach, or a process that attached and then entered this one): its maps line shows
+/// the same shmid as a segment of here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub key: Key,
+    /// Marked for destruction (its key then reads 0, while mappings keep theirs).
+    pub removed: bool,
+    pub size: u64,
+    pub nattch: u64,
+}
+
+/// The largest page a hugetlb segment can be mapped with (x86-64's gigantic page).
+const LARGEST_HUGE_PAGE: u64 = 1 << 30;
+
+impl Identity {
+    /// Whether a mapping named with key `key`, `length` bytes long (`hugetlb`: on
+    /// hugetlbfs), can be one of this segment on a system of `page`-byte pages: its name
+    /// carries the segment's key (or the segment was removed, when any key may), and it is
+    /// no longer than the segment rounded up to the page it is mapped with.
+    pub fn admits(&self, key: Key, length: u64, hugetlb: bool, page: u64) -> bool {
+        let granule = if hugetlb {
+            LARGEST_HUGE_PAGE
+        } else {
+            page.max(1)
+        };
+        let key_matches = key == self.key || (self.removed && self.key.is_private());
+        key_matches && length <= self.size.div_ceil(granule).saturating_mul(granule)
+    }
+}
+
 /// Parse one maps line; `None` for anything that is not a System V mapping.
 pub fn parse_line(line: &str) -> Option<SysvMapping> {
     let mut fields = line.split_ascii_whitespace();
@@ -69,6 +102,31 @@ pub fn parse<R: BufRead>(reader: R) -> Vec<SysvMapping> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mapping_is_a_segments_only_with_its_key_and_no_longer_than_it() {
+        let s = Identity {
+            key: Key(0x1234),
+            removed: false,
+            size: 4176,
+            nattch: 1,
+        };
+        assert!(s.admits(Key(0x1234), 8192, false, 4096));
+        assert!(!s.admits(Key(0x1235), 8192, false, 4096), "another key");
+        assert!(!s.admits(Key(0x1234), 12288, false, 4096), "longer than it");
+        assert!(s.admits(Key(0x1234), 2 << 20, true, 4096), "a huge page");
+        let removed = Identity {
+            key: Key(0),
+            removed: true,
+            ..s
+        };
+        assert!(
+            removed.admits(Key(0x1234), 8192, false, 4096),
+            "removed: key reads 0"
+        );
+        let private = Identity { key: Key(0), ..s };
+        assert!(!private.admits(Key(0x1234), 8192, false, 4096));
+    }
 
     #[test]
     fn real_lines() {

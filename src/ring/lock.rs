@@ -237,7 +237,7 @@ fn held(id: ShmId, role: Role) -> Error {
         processes::pids(),
         offset(ipc_namespace(), id, Kind::Role(role)),
     )
-    .map(|(pid, comm)| format!(" (pid {pid}, {comm})"))
+    .map(|(pid, comm)| naming(pid, &comm))
     .unwrap_or_default();
     Error::new(
         Status::Failure,
@@ -252,6 +252,12 @@ fn held(id: ShmId, role: Role) -> Error {
             }
         ),
     )
+}
+
+/// A lock holder as an error message names it, ` (pid 12, ring_peer)`: its command is
+/// another user's text, written with its control characters escaped.
+pub fn naming(pid: i32, comm: &str) -> String {
+    format!(" (pid {pid}, {})", crate::render::cell::printable(comm))
 }
 
 /// The process holding `role` on ring `id` now, if any can be found.

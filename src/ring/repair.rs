@@ -156,7 +156,7 @@ fn hold_roles(id: ShmId) -> Result<[lock::RoleLock; 2]> {
                 return e;
             }
             let who = lock::holder_of(id, role)
-                .map(|(pid, comm)| format!(" (pid {pid}, {comm})"))
+                .map(|(pid, comm)| lock::naming(pid, &comm))
                 .unwrap_or_default();
             Error::other(format!(
                 "segment {id}: a {} is running on this ring{who}: stop it first (a repair sets the semaphores from head and tail, which a running end moves)",

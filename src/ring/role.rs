@@ -112,14 +112,20 @@ impl Joined {
     }
 
     /// A failed semaphore call on this ring, as an error naming the segment. A post that
-    /// would overflow a semaphore's value means its header was corrupted under the run.
+    /// would overflow a semaphore's value, or a wait on a semaphore that is no longer a
+    /// process-shared one, means its header was corrupted under the run.
     pub fn failed(&self, e: SysError) -> Error {
         let id = self.opened.id;
-        if e.errno == nix::errno::Errno::EOVERFLOW {
+        let what = match e.errno {
+            nix::errno::Errno::EOVERFLOW => Some("value"),
+            nix::errno::Errno::EINVAL if e.call.starts_with("sem_") => Some("sharing word"),
+            _ => None,
+        };
+        if let Some(what) = what {
             return Error::new(
                 Status::InvalidRing,
                 format!(
-                    "segment {id}: not a valid ring any more ({e}: a semaphore's value was overwritten while this run used it)"
+                    "segment {id}: not a valid ring any more ({e}: a semaphore's {what} was overwritten while this run used it)"
                 ),
             );
         }

@@ -1,12 +1,16 @@
 //! Process-shared POSIX semaphores (glibc's `sem_t`) living inside a shared segment.
 //!
 //! A C program on the other side of the ring and this tool sleep and wake on the same
-//! futex word. Sleeping goes through libc (`sem_clockwait`, which counts the sleeper);
-//! taking and posting without sleeping ([`Semaphore::try_take`], [`Semaphore::post`])
-//! work on glibc's x86-64 layout directly: one 64-bit word, the value in the low 32 bits
-//! and the number of sleeping waiters in the high 32, waiters sleeping on a shared futex
-//! on the value. They do what `sem_trywait` and `sem_post` do, one or k permits at a time,
-//! so a peer that uses the libc calls one permit at a time interoperates with them.
+//! futex word. Waiting, taking and posting ([`Semaphore::wait_for`],
+//! [`Semaphore::try_take`], [`Semaphore::post`]) work on glibc's x86-64 layout directly:
+//! one 64-bit word, the value in the low 32 bits and the number of sleeping waiters in the
+//! high 32, waiters sleeping on a shared futex on the value, then the `private` int that
+//! says which futexes (128: shared, for a process-shared semaphore). They do what
+//! `sem_clockwait`, `sem_trywait` and `sem_post` do, one or k permits at a time, so a
+//! peer that uses the libc calls one permit at a time interoperates with them. The wait
+//! is not glibc's because glibc's aborts the process when the futex call fails in a way
+//! it does not expect, which another process that can write the segment can bring about
+//! (a `private` int overwritten); here that is an error (EINVAL) the caller reports.
 
 use super::{SysError, SysResult};
 use nix::errno::Errno;
@@ -20,15 +24,11 @@ compile_error!("the ring's wire format is glibc's x86-64 sem_t");
 const VALUE_MASK: u64 = 0xffff_ffff;
 const WAITERS_SHIFT: u32 = 32;
 
-unsafe extern "C" {
-    /// glibc ≥ 2.30: like `sem_timedwait`, with a chosen clock (we use CLOCK_MONOTONIC, so
-    /// a wall-clock jump cannot stretch a wait).
-    fn sem_clockwait(
-        sem: *mut libc::sem_t,
-        clock: libc::clockid_t,
-        abstime: *const libc::timespec,
-    ) -> libc::c_int;
-}
+/// Where glibc's x86-64 `sem_t` keeps its `private` int, and what it holds for a
+/// process-shared semaphore (FUTEX_SHARED: the flag that takes FUTEX_PRIVATE_FLAG off
+/// its futex calls).
+const PRIVATE_OFFSET: usize = 8;
+const FUTEX_SHARED: i32 = libc::FUTEX_PRIVATE_FLAG;
 
 /// A semaphore inside a writable attachment; it cannot outlive the attachment.
 #[derive(Clone, Copy, Debug)]
@@ -73,8 +73,19 @@ impl<'a> Semaphore<'a> {
             .map_err(|e| SysError::new("sem_init", e))
     }
 
-    /// `sem_clockwait` on CLOCK_MONOTONIC, for at most `timeout`.
+    /// Wait for a permit for at most `timeout` (on CLOCK_MONOTONIC, so a wall-clock jump
+    /// cannot stretch it), as glibc's `sem_clockwait` does: take one if there is one;
+    /// else count this waiter in the word, sleep on the value while it is 0, take one
+    /// when it is not, and stop being counted. EINVAL when the semaphore is not a
+    /// process-shared one (its `private` int was overwritten).
     pub fn wait_for(&self, timeout: Duration) -> SysResult<Wait> {
+        let invalid = || SysError::new("sem_clockwait", Errno::EINVAL);
+        if self.private() != FUTEX_SHARED {
+            return Err(invalid());
+        }
+        if self.try_take(1) == 1 {
+            return Ok(Wait::Acquired);
+        }
         let now = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
             .map_err(|e| SysError::new("clock_gettime", e))?;
         let deadline = Duration::new(now.tv_sec() as u64, now.tv_nsec() as u32) + timeout;
@@ -82,13 +93,48 @@ impl<'a> Semaphore<'a> {
             tv_sec: deadline.as_secs() as libc::time_t,
             tv_nsec: deadline.subsec_nanos() as libc::c_long,
         };
-        // SAFETY: ptr is valid for 'a and ts is a valid timespec that outlives the call.
-        let rc = unsafe { sem_clockwait(self.ptr, libc::CLOCK_MONOTONIC, &ts) };
-        match Errno::result(rc) {
-            Ok(_) => Ok(Wait::Acquired),
-            Err(Errno::ETIMEDOUT) => Ok(Wait::TimedOut),
-            Err(Errno::EINTR) => Ok(Wait::Interrupted),
-            Err(e) => Err(SysError::new("sem_clockwait", e)),
+        let word = self.word();
+        let one_waiter = 1u64 << WAITERS_SHIFT;
+        let mut current = word.fetch_add(one_waiter, Ordering::Relaxed) + one_waiter;
+        let ended = loop {
+            if current & VALUE_MASK == 0 {
+                match super::futex::wait_shared_until(self.ptr.cast::<u32>(), 0, &ts) {
+                    Ok(()) => {}
+                    Err(e) if e.errno == Errno::EAGAIN => {}
+                    Err(e) if e.errno == Errno::ETIMEDOUT => break Ok(Wait::TimedOut),
+                    Err(e) if e.errno == Errno::EINTR => break Ok(Wait::Interrupted),
+                    Err(e) => break Err(e),
+                }
+                current = word.load(Ordering::Relaxed);
+                continue;
+            }
+            // Take a permit and stop being counted, in one step.
+            match word.compare_exchange_weak(
+                current,
+                current.wrapping_sub(1 + one_waiter),
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Ok(Wait::Acquired),
+                Err(seen) => current = seen,
+            }
+        };
+        word.fetch_sub(one_waiter, Ordering::Relaxed);
+        ended
+    }
+
+    /// glibc's `private` int: which futexes the semaphore's users call.
+    fn private(&self) -> i32 {
+        // SAFETY: ptr is valid, 8-aligned and writable for 'a (see from_raw), so the int at
+        // offset 8 of its 32 bytes is valid and aligned; other processes may write it, so
+        // it is read atomically.
+        unsafe {
+            (*self
+                .ptr
+                .cast::<u8>()
+                .add(PRIVATE_OFFSET)
+                .cast::<std::sync::atomic::AtomicI32>())
+            .load(Ordering::Relaxed)
         }
     }
 

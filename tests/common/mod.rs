@@ -145,6 +145,16 @@ pub fn failed(o: &Output, args: &[&str], code: i32) -> String {
 }
 
 /// `ls --json` segments.
+/// The shmids of a listing (`ls --json`).
+pub fn shmids_of(listing: &Value) -> Vec<i64> {
+    listing["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["shmid"].as_i64().unwrap())
+        .collect()
+}
+
 pub fn segments() -> Vec<Value> {
     json(&["ls", "--json"])["segments"]
         .as_array()
