@@ -252,7 +252,7 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for AnyBytes<T> {
         use std::os::unix::ffi::OsStrExt;
         (self.0)(value.as_bytes()).map_err(|e| {
             // As clap words a value its parsers refuse.
-            let shown = crate::ids::escape_non_utf8(value.as_bytes());
+            let shown = crate::ids::escape_bytes(value.as_bytes());
             let reason = match arg {
                 Some(a) => format!("invalid value '{shown}' for '{a}': {e}"),
                 None => format!("invalid value '{shown}': {e}"),
@@ -269,7 +269,7 @@ fn object_ref_bytes(bytes: &[u8]) -> Result<ObjectRef, String> {
         (Err(_), Some(file)) => PosixName::from_file(file).map(ObjectRef::Posix),
         (Err(_), None) => Err(format!(
             "'{}' is not UTF-8, and only a POSIX object (/name) may be",
-            crate::ids::escape_non_utf8(bytes)
+            crate::ids::escape_bytes(bytes)
         )),
     }
 }

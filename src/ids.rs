@@ -150,8 +150,10 @@ pub fn ftok_from(dev: u64, ino: u64, proj: u32) -> Key {
 /// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes). Names
 /// starting with `sem.` are POSIX semaphores (`sem_open`) and are refused.
 ///
-/// The file name is kept byte for byte; a name that is not UTF-8 (which a file of
-/// `/dev/shm` may have) is shown with each byte that is not part of UTF-8 text as `\xHH`.
+/// The file name is kept byte for byte, and shown as [`escape_bytes`] writes it: each byte
+/// that is not part of UTF-8 text (which a file of `/dev/shm` may have) and each backslash
+/// as `\xHH`, so that no two names read the same. A name given as text is read back from
+/// that form: `\xHH` is the byte HH, any other backslash is itself.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PosixName {
     /// `/NAME` as shown.
@@ -178,7 +180,7 @@ impl PosixName {
 
     /// The name of a file of `/dev/shm` (`NAME`, any bytes).
     pub fn from_file(file: &[u8]) -> std::result::Result<PosixName, String> {
-        let shown = format!("/{}", escape_non_utf8(file));
+        let shown = format!("/{}", escape_bytes(file));
         let shape = "a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp";
         if file.is_empty() || file.contains(&b'/') || file.contains(&0) {
             return Err(format!("'{shown}': {shape}"));
@@ -207,16 +209,49 @@ impl PosixName {
     }
 }
 
-/// Bytes as text, each byte that is not part of UTF-8 text as `\xHH`.
-pub fn escape_non_utf8(bytes: &[u8]) -> String {
+/// Bytes as text that reads back as exactly these bytes ([`unescape`]): each byte that is
+/// not part of UTF-8 text, and each backslash, as `\xHH`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        text.push_str(chunk.valid());
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => text.push_str("\\x5c"),
+                c => text.push(c),
+            }
+        }
         for b in chunk.invalid() {
             text.push_str(&format!("\\x{b:02x}"));
         }
     }
     text
+}
+
+/// The bytes that [`escape_bytes`] wrote as `text`: `\xHH` (two hex digits) is the byte
+/// HH; a backslash not followed by them is itself.
+pub fn unescape(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match bytes.get(i..i + 4) {
+            Some([b'\\', b'x', hi, lo]) if hi.is_ascii_hexdigit() && lo.is_ascii_hexdigit() => {
+                u8::from_str_radix(&text[i + 2..i + 4], 16).ok()
+            }
+            _ => None,
+        };
+        match escaped {
+            Some(b) => {
+                out.push(b);
+                i += 4;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Display for PosixName {
@@ -229,7 +264,7 @@ impl FromStr for PosixName {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {
         match text.strip_prefix('/') {
-            Some(file) => PosixName::from_file(file.as_bytes()),
+            Some(file) => PosixName::from_file(&unescape(file)),
             None => Err(format!(
                 "'{text}': a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp"
             )),
@@ -335,6 +370,24 @@ mod tests {
         let bad = PosixName::from_file(b"bad\xff\xfe.x").unwrap();
         assert_eq!(bad.as_str(), "/bad\\xff\\xfe.x");
         assert_eq!(bad.file().as_bytes(), b"bad\xff\xfe.x");
+        assert_eq!(bad.as_str().parse(), Ok(bad.clone()), "read back as shown");
+        // A real backslash is escaped too: the look-alike reads otherwise, and back.
+        let look_alike = PosixName::from_file(b"bad\\xff\\xfe.x").unwrap();
+        assert_eq!(look_alike.as_str(), "/bad\\x5cxff\\x5cxfe.x");
+        assert_eq!(look_alike.as_str().parse(), Ok(look_alike.clone()));
+        assert_ne!(look_alike, bad);
+        // A backslash that starts no \xHH is itself.
+        for (text, file) in [
+            ("/a\\b", &b"a\\b"[..]),
+            ("/a\\x4", b"a\\x4"),
+            ("/\\x41\\", b"A\\"),
+        ] {
+            assert_eq!(text.parse::<PosixName>().unwrap().file().as_bytes(), file);
+        }
+        assert!(
+            "/a\\x2fb".parse::<PosixName>().is_err(),
+            "an escaped slash is a slash"
+        );
         assert!(PosixName::from_file(b"sem.\xff").is_err());
         assert!(PosixName::from_file(b"a/\xff").is_err());
         let spaced: ObjectRef = "/x ".parse().unwrap();

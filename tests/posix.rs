@@ -1291,27 +1291,28 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
         (&json!(["deleted"]), vec![unlinked.pid]),
         "{gone}"
     );
-    let shown: Vec<&Value> = objects
-        .iter()
-        .filter(|o| o["name"] == "/bad\\xff")
-        .collect();
-    assert_eq!(shown.len(), 2, "{objects:?}");
-    let bad = shown
-        .iter()
-        .find(|o| o["size"] == 100000)
-        .expect("the non-UTF-8 one");
-    assert_eq!(bad["holders"], json!([]));
+    // The byte 0xff is \xff; the look-alike's real backslash is \x5c: no two read the same.
+    let bad = by_name(&objects, "/bad\\xff");
     assert_eq!(
-        holder_pids(shown.iter().find(|o| o["size"] == 0).unwrap()),
-        [look_alike.pid]
+        (&bad["size"], &bad["holders"]),
+        (&json!(100000), &json!([]))
+    );
+    let real = by_name(&objects, "/bad\\x5cxff");
+    assert_eq!(
+        (&real["size"], holder_pids(real)),
+        (&json!(0), vec![look_alike.pid])
     );
     let table = stdout(&w.run(&["ls", "--posix", "-o", "name,size"]));
-    assert!(
-        table
-            .lines()
-            .any(|l| l.split_whitespace().eq(["/bad\\xff", "97.7", "KiB"])),
-        "{table}"
-    );
+    for row in [["/bad\\xff", "97.7", "KiB"], ["/bad\\x5cxff", "0", "B"]] {
+        assert!(
+            table.lines().any(|l| l.split_whitespace().eq(row)),
+            "{row:?}: {table}"
+        );
+    }
+    let raw = stdout(&w.run(&["ls", "--posix", "--raw", "-o", "name"]));
+    let mut listed: Vec<&str> = raw.lines().collect();
+    listed.sort();
+    assert_eq!(listed, ["/bad\\x5cxff", "/bad\\xff", "/gone\\xfe"], "{raw}");
     let metrics = stdout(&w.run(&["ls", "--posix", "--format", "openmetrics"]));
     if prometheus_client() {
         let parsed = parse_openmetrics(&metrics);
@@ -1326,7 +1327,26 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
         );
     }
 
-    // info takes the name's own bytes.
+    // info takes a name as shown, and reads it back as exactly that name.
+    for (shown, size) in [("/bad\\xff", 100000), ("/bad\\x5cxff", 0)] {
+        let info = w.json(&["info", shown, "--json"]);
+        assert_eq!(
+            (&info["name"], &info["size"]),
+            (&json!(shown), &json!(size))
+        );
+    }
+    // rm of a name copied from the listing removes that one, not its look-alike.
+    w.sh("head -c 8192 /dev/zero > \"/dev/shm/$(printf 'twin\\375')\" && : > '/dev/shm/twin\\xfd'");
+    w.json(&["rm", "/twin\\xfd", "--json"]);
+    assert_eq!(
+        w.sh("ls /dev/shm | grep twin"),
+        "twin\\xfd\n",
+        "the real backslash is kept"
+    );
+    w.json(&["rm", "/twin\\x5cxfd", "--json"]);
+    assert_eq!(w.sh("ls /dev/shm | grep -c twin || :"), "0\n");
+
+    // info takes the name's own bytes too.
     let raw = std::ffi::OsStr::from_bytes(b"/bad\xff");
     let out = w
         .command(bin())
@@ -1349,7 +1369,7 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
     let left = w.objects(&["--posix"]);
     assert_eq!(
         names(&left),
-        ["/bad\\xff", "/gone\\xfe"],
+        ["/bad\\x5cxff", "/gone\\xfe"],
         "the held look-alike and the held unlinked one are kept: {left:?}"
     );
     assert_eq!(left[0]["size"], 0, "{left:?}");
