@@ -78,7 +78,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand --include-unknown 'With --orphans, also segments nobody has attached whose creator cannot be seen: it may still run and come back to them. With --posix, call unheld what no process seen here holds although processes may be hidden (another PID namespace, hidepid=): for a /dev/shm none of them can reach, as a container''s own'
             cand -A 'Every IPC namespace on the host (containers too), with a namespace column'
             cand --all-namespaces 'Every IPC namespace on the host (containers too), with a namespace column'
-            cand --posix 'POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*, which are POSIX semaphores) and objects unlinked but still held (deleted), each with the processes that map it or hold it open'
+            cand --posix 'POSIX shared-memory objects instead of segments: the files of /dev/shm (not POSIX semaphores, the 32-byte sem.* files of sem_open) and objects unlinked but still held (deleted), each with the processes that map it or hold it open'
             cand --memfd 'memfds instead of segments (with --posix: as well): every memfd some process maps or holds open, by inode, with its seals and holders'
             cand --unheld 'With --posix: only objects no process maps or holds open (refused while some process''s maps or fds cannot be read, or processes may be hidden from here: see --include-unknown)'
             cand -h 'Print help (see more with ''--help'')'

@@ -417,9 +417,9 @@ pub struct LsArgs {
     /// Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments
     #[arg(long, value_enum, conflicts_with_all = ["json", "raw"])]
     pub format: Option<LsFormat>,
-    /// POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*,
-    /// which are POSIX semaphores) and objects unlinked but still held (deleted), each with
-    /// the processes that map it or hold it open
+    /// POSIX shared-memory objects instead of segments: the files of /dev/shm (not POSIX
+    /// semaphores, the 32-byte sem.* files of sem_open) and objects unlinked but still held
+    /// (deleted), each with the processes that map it or hold it open
     #[arg(long, conflicts_with_all = ["key", "unattached", "orphans", "watch", "app", "creator", "time"])]
     pub posix: bool,
     /// memfds instead of segments (with --posix: as well): every memfd some process maps or

@@ -907,7 +907,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         "" | "ls" | "info" | "rm" | "create" | "top" => {
             f.push((
                 "/dev/shm",
-                "POSIX shared-memory objects (shm_open); sem.* files are POSIX semaphores and are left out",
+                "POSIX shared-memory objects (shm_open); POSIX semaphores (sem_open's sem.* files of 32 bytes) are left out",
             ));
             f.push((
                 "/proc/PID/root/dev/shm",

@@ -147,8 +147,7 @@ pub fn ftok_from(dev: u64, ino: u64, proj: u32) -> Key {
 }
 
 /// A POSIX shared-memory object's name, as given to `shm_open`: one slash, then a file
-/// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes). Names
-/// starting with `sem.` are POSIX semaphores (`sem_open`) and are refused.
+/// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes).
 ///
 /// The file name is kept byte for byte, and shown as [`escape_bytes`] writes it: each byte
 /// that is not part of UTF-8 text (which a file of `/dev/shm` may have) and each backslash
@@ -163,8 +162,11 @@ pub struct PosixName {
 }
 
 impl PosixName {
-    /// glibc keeps `sem_open("/x")` as `/dev/shm/sem.x`.
+    /// glibc keeps `sem_open("/x")` as `/dev/shm/sem.x`; `shm_open("/sem.x")` makes a file
+    /// of that name too (see [`is_semaphore`]).
     pub const SEMAPHORE_PREFIX: &'static str = "sem.";
+    /// glibc's `sizeof(sem_t)` on a 64-bit machine: the size of the file `sem_open` makes.
+    pub const SEMAPHORE_SIZE: u64 = 32;
     /// The longest file name (NAME_MAX).
     pub const MAX_LEN: usize = 255;
 
@@ -196,17 +198,20 @@ impl PosixName {
                 Self::MAX_LEN
             ));
         }
-        if file.starts_with(Self::SEMAPHORE_PREFIX.as_bytes()) {
-            return Err(format!(
-                "'{shown}': /dev/shm/{} is a POSIX semaphore (sem_open), not shared memory",
-                &shown[1..]
-            ));
-        }
         Ok(PosixName {
             shown,
             file: OsStr::from_bytes(file).to_os_string(),
         })
     }
+}
+
+/// Whether a regular file of `/dev/shm` called `name` (`/NAME`, as shown) of `size` bytes
+/// is a POSIX semaphore: glibc's `sem_open("/x")` makes `sem.x` of `sizeof(sem_t)` bytes.
+/// A `sem.*` file of another size is shared memory (`shm_open("/sem.cache")` makes one).
+pub fn is_semaphore(name: &str, size: u64) -> bool {
+    name.strip_prefix('/')
+        .is_some_and(|file| file.starts_with(PosixName::SEMAPHORE_PREFIX))
+        && size == PosixName::SEMAPHORE_SIZE
 }
 
 /// Bytes as text that reads back as exactly these bytes ([`unescape`]): each byte that is
@@ -359,7 +364,7 @@ mod tests {
     fn posix_names_are_checked_as_shm_open_does() {
         assert_eq!("/psm_1f2e".parse::<PosixName>().unwrap().file(), "psm_1f2e");
         assert!("/with space".parse::<PosixName>().is_ok());
-        for bad in ["", "/", "noslash", "//x", "/a/b", "/.", "/..", "/sem.lock"] {
+        for bad in ["", "/", "noslash", "//x", "/a/b", "/.", "/..", "/a\0b"] {
             assert!(bad.parse::<PosixName>().is_err(), "{bad:?}");
         }
         let long = format!("/{}", "x".repeat(255));
@@ -388,7 +393,10 @@ mod tests {
             "/a\\x2fb".parse::<PosixName>().is_err(),
             "an escaped slash is a slash"
         );
-        assert!(PosixName::from_file(b"sem.\xff").is_err());
+        assert!(
+            PosixName::from_file(b"sem.\xff").is_ok(),
+            "shm_open takes it"
+        );
         assert!(PosixName::from_file(b"a/\xff").is_err());
         let spaced: ObjectRef = "/x ".parse().unwrap();
         assert_eq!(spaced, ObjectRef::Posix("/x ".parse().unwrap()));

@@ -650,7 +650,7 @@ fn create_posix_makes_an_exact_object_that_a_c_program_opens() {
     assert!(err.contains("already exists"), "{err}");
     assert!(!target.path().join("made-by-root").exists());
 
-    for bad in ["/a/b", "/sem.x", "x", "/", "/.."] {
+    for bad in ["/a/b", "x", "/", "/.."] {
         w.fails(&["create", "--posix", bad, "--size", "1"], 2);
     }
     w.fails(
@@ -772,7 +772,7 @@ fn ls_posix_filters_sorts_and_prints_like_ls() {
         "head -c 100 /dev/zero > /dev/shm/a; \
          head -c 1048576 /dev/zero > /dev/shm/b; chown 65534:65534 /dev/shm/b; chmod 644 /dev/shm/b; \
          head -c 65536 /dev/zero > /dev/shm/c; \
-         : > \"/dev/shm/new\nline\"; : > /dev/shm/sem.lock",
+         : > \"/dev/shm/new\nline\"; head -c 32 /dev/zero > /dev/shm/sem.lock",
     );
     let _c = w.holder(&["open", "/c"]);
     // A FIFO of /dev/shm held open and unlinked is no object, deleted or not.
@@ -826,7 +826,8 @@ fn ls_posix_filters_sorts_and_prints_like_ls() {
     w.fails(&["ls", "--posix", "--key", "0x1"], 2);
     w.fails(&["ls", "--posix", "--watch", "1s"], 2);
     w.fails(&["ls", "--unheld"], 2);
-    w.fails(&["info", "/sem.lock"], 2);
+    let err = w.fails(&["info", "/sem.lock"], 3);
+    assert!(err.contains("is a POSIX semaphore"), "{err}");
 
     // Every field printed is documented, and every documented one printed.
     let mut documented: Vec<&str> = shmctl_rs::docs::OBJECT_FIELDS
@@ -1373,4 +1374,81 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
         "the held look-alike and the held unlinked one are kept: {left:?}"
     );
     assert_eq!(left[0]["size"], 0, "{left:?}");
+}
+
+/// A POSIX semaphore (sem_open) is a 32-byte `sem.*` file of /dev/shm, one held open and
+/// mapped, one unlinked while still mapped; beside it, shm_open("/sem.cache") makes real
+/// shared memory whose name also starts with `sem.`.
+const PY_SEMAPHORES: &str = r#"
+import ctypes, os, time
+libc = ctypes.CDLL("libc.so.6", use_errno=True)
+libc.sem_open.restype = ctypes.c_void_p
+for name in (b"/lock", b"/gone"):
+    assert libc.sem_open(name, os.O_CREAT, 0o600, 1), ctypes.get_errno()
+assert libc.sem_unlink(b"/gone") == 0
+fd = libc.shm_open(b"/sem.cache", os.O_CREAT | os.O_RDWR, 0o600)
+assert fd >= 0 and libc.ftruncate(fd, 1 << 20) == 0
+os.close(fd)
+print("ready", os.getpid(), flush=True)
+time.sleep(3600)
+"#;
+
+#[test]
+fn only_a_semaphore_is_left_out_and_a_sem_named_object_is_shared_memory() {
+    isolate();
+    let w = World::new();
+    let holder = w.python(PY_SEMAPHORES);
+    assert_eq!(
+        w.sh("stat -c '%n %s' /dev/shm/sem.lock /dev/shm/sem.cache"),
+        "/dev/shm/sem.lock 32\n/dev/shm/sem.cache 1048576\n"
+    );
+    let objects = w.objects(&["--posix"]);
+    assert_eq!(
+        names(&objects),
+        ["/sem.cache"],
+        "the semaphores (linked and unlinked) are left out, the object is listed: {objects:?}"
+    );
+    assert_eq!(objects[0]["size"], 1 << 20);
+    let metrics = stdout(&w.run(&["metrics"]));
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("shmctl_rs_posix_object_size_bytes{")
+                && l.contains("name=\"/sem.cache\"")
+                && l.ends_with(" 1048576")),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains("sem.lock") && !metrics.contains("sem.gone"),
+        "{metrics}"
+    );
+    let info = w.json(&["info", "/sem.cache", "--json"]);
+    assert_eq!(
+        (&info["name"], &info["size"]),
+        (&json!("/sem.cache"), &json!(1 << 20))
+    );
+
+    // A semaphore is named for what it is, and never removed.
+    for args in [["info", "/sem.lock"], ["rm", "/sem.lock"]] {
+        let err = w.fails(&args, 3);
+        assert!(
+            err.contains("/dev/shm/sem.lock is a POSIX semaphore (sem_open)"),
+            "{err}"
+        );
+    }
+    let err = w.fails(&["create", "--posix", "/sem.new", "--size", "32"], 2);
+    assert!(err.contains("POSIX semaphore"), "{err}");
+    assert_eq!(w.sh("ls /dev/shm"), "sem.cache\nsem.lock\n");
+
+    let rm = w.json(&["rm", "/sem.cache", "--json"]);
+    assert_eq!(
+        rm["freed_bytes"], 0,
+        "nothing written, nothing allocated: {rm}"
+    );
+    assert_eq!(
+        w.sh("ls /dev/shm"),
+        "sem.lock\n",
+        "only the object is removed"
+    );
+    drop(holder);
 }
