@@ -1452,3 +1452,52 @@ fn only_a_semaphore_is_left_out_and_a_sem_named_object_is_shared_memory() {
     );
     drop(holder);
 }
+
+/// A create whose result cannot be said takes the new object back, as one of a segment
+/// does: a retry then makes it, rather than failing as "already exists".
+#[test]
+fn create_posix_that_cannot_say_so_removes_its_object() {
+    isolate();
+    let w = World::new();
+    w.sh("printf keep > /dev/shm/keep");
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let to_full = w
+        .command(bin())
+        .args(["create", "--posix", "/a", "--size", "10"])
+        .stdout(full())
+        .output()
+        .unwrap();
+    let closed = w
+        .command("sh")
+        .args(["-c", r#"exec "$0" create --posix /b --size 10 >&-"#])
+        .arg(bin())
+        .output()
+        .unwrap();
+    for (out, name, why) in [
+        (&to_full, "a", "No space left on device"),
+        (&closed, "b", "Bad file descriptor"),
+    ] {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("cannot write to stdout ({why}")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("the new object /dev/shm/{name} was removed again")),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        w.sh("ls /dev/shm"),
+        "keep\n",
+        "nothing left behind, nothing else removed"
+    );
+    let retry = w.run(&["create", "--posix", "/a", "--size", "10"]);
+    assert!(retry.status.success(), "{}", stderr(&retry));
+}
