@@ -125,7 +125,7 @@ set edit:completion:arg-completer[shmctl-rs] = {|@words|
             cand -k 'A key to remove (0x1234 or decimal); may be repeated'
             cand --key 'A key to remove (0x1234 or decimal); may be repeated'
             cand --ns 'Work in another IPC namespace: a process''s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace''s /dev/shm (through /proc/PID/root)'
-            cand --orphans 'Remove every orphan: nobody attached and the creating process is known to be gone'
+            cand --orphans 'Remove every orphan the caller may remove (as --all: others'' are left alone): nobody attached and the creating process is known to be gone'
             cand --posix 'With --unheld: POSIX objects'
             cand --unheld 'With --posix: remove every POSIX object no process maps or holds open (refused while some process''s maps or fds cannot be read, or processes may be hidden from here: see --include-unknown)'
             cand --include-unknown 'With --orphans, also remove segments nobody has attached whose creator cannot be seen from here (another PID namespace, hidepid=): it may still run and need them. With --unheld (or /NAME), take what no process seen here holds for unheld although processes may be hidden: for a /dev/shm none of them can reach, as a container''s own'

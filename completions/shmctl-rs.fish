@@ -163,7 +163,7 @@ complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -l json -d '
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -s k -l key -d 'A key to remove (0x1234 or decimal); may be repeated' -r
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l ns -d 'Work in another IPC namespace: a process\'s (its pid) or an ipc namespace file; with a pid, POSIX objects are those of its mount namespace\'s /dev/shm (through /proc/PID/root)' -r
-complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l orphans -d 'Remove every orphan: nobody attached and the creating process is known to be gone'
+complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l orphans -d 'Remove every orphan the caller may remove (as --all: others\' are left alone): nobody attached and the creating process is known to be gone'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l posix -d 'With --unheld: POSIX objects'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l unheld -d 'With --posix: remove every POSIX object no process maps or holds open (refused while some process\'s maps or fds cannot be read, or processes may be hidden from here: see --include-unknown)'
 complete -c shmctl-rs -n "__fish_shmctl_rs_using_subcommand rm" -l include-unknown -d 'With --orphans, also remove segments nobody has attached whose creator cannot be seen from here (another PID namespace, hidepid=): it may still run and need them. With --unheld (or /NAME), take what no process seen here holds for unheld although processes may be hidden: for a /dev/shm none of them can reach, as a container\'s own'

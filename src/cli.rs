@@ -584,7 +584,8 @@ pub struct RmArgs {
     /// Segments (shmids or keys, 0x1234) and POSIX objects (/NAME) to remove
     #[arg(value_parser = AnyBytes(object_ref_bytes), value_name = "ID", required_unless_present_any = ["key", "orphans", "all", "unheld"])]
     pub objects: Vec<ObjectRef>,
-    /// Remove every orphan: nobody attached and the creating process is known to be gone
+    /// Remove every orphan the caller may remove (as --all: others' are left alone): nobody
+    /// attached and the creating process is known to be gone
     #[arg(long, conflicts_with_all = ["objects", "key"])]
     pub orphans: bool,
     /// With --unheld: POSIX objects
