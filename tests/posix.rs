@@ -1501,3 +1501,28 @@ fn create_posix_that_cannot_say_so_removes_its_object() {
     let retry = w.run(&["create", "--posix", "/a", "--size", "10"]);
     assert!(retry.status.success(), "{}", stderr(&retry));
 }
+
+#[test]
+fn openmetrics_labels_carry_no_terminal_escape() {
+    isolate();
+    let w = World::new();
+    w.sh("printf x > \"/dev/shm/$(printf 'm\\033[2J\\342\\200\\256x')\"");
+    for args in [
+        &["metrics"][..],
+        &["ls", "--posix", "--format", "openmetrics"],
+    ] {
+        let out = w.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{args:?}: {text:?}"
+        );
+        assert!(
+            text.contains(
+                "shmctl_rs_posix_object_size_bytes{name=\"/m\\\\x1b[2J\\\\xe2\\\\x80\\\\xaex\""
+            ),
+            "{args:?}: {text}"
+        );
+    }
+}
