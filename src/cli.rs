@@ -252,7 +252,7 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for AnyBytes<T> {
         use std::os::unix::ffi::OsStrExt;
         (self.0)(value.as_bytes()).map_err(|e| {
             // As clap words a value its parsers refuse.
-            let shown = crate::ids::escape_non_utf8(value.as_bytes());
+            let shown = crate::ids::escape_bytes(value.as_bytes());
             let reason = match arg {
                 Some(a) => format!("invalid value '{shown}' for '{a}': {e}"),
                 None => format!("invalid value '{shown}': {e}"),
@@ -269,7 +269,7 @@ fn object_ref_bytes(bytes: &[u8]) -> Result<ObjectRef, String> {
         (Err(_), Some(file)) => PosixName::from_file(file).map(ObjectRef::Posix),
         (Err(_), None) => Err(format!(
             "'{}' is not UTF-8, and only a POSIX object (/name) may be",
-            crate::ids::escape_non_utf8(bytes)
+            crate::ids::escape_bytes(bytes)
         )),
     }
 }
@@ -417,9 +417,9 @@ pub struct LsArgs {
     /// Output format; openmetrics prints what `shmctl-rs metrics` prints, for these segments
     #[arg(long, value_enum, conflicts_with_all = ["json", "raw"])]
     pub format: Option<LsFormat>,
-    /// POSIX shared-memory objects instead of segments: the files of /dev/shm (not sem.*,
-    /// which are POSIX semaphores) and objects unlinked but still held (deleted), each with
-    /// the processes that map it or hold it open
+    /// POSIX shared-memory objects instead of segments: the files of /dev/shm (not POSIX
+    /// semaphores, the 32-byte sem.* files of sem_open) and objects unlinked but still held
+    /// (deleted), each with the processes that map it or hold it open
     #[arg(long, conflicts_with_all = ["key", "unattached", "orphans", "watch", "app", "creator", "time"])]
     pub posix: bool,
     /// memfds instead of segments (with --posix: as well): every memfd some process maps or
@@ -584,7 +584,8 @@ pub struct RmArgs {
     /// Segments (shmids or keys, 0x1234) and POSIX objects (/NAME) to remove
     #[arg(value_parser = AnyBytes(object_ref_bytes), value_name = "ID", required_unless_present_any = ["key", "orphans", "all", "unheld"])]
     pub objects: Vec<ObjectRef>,
-    /// Remove every orphan: nobody attached and the creating process is known to be gone
+    /// Remove every orphan the caller may remove (as --all: others' are left alone): nobody
+    /// attached and the creating process is known to be gone
     #[arg(long, conflicts_with_all = ["objects", "key"])]
     pub orphans: bool,
     /// With --unheld: POSIX objects

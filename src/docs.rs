@@ -102,7 +102,7 @@ pub const OBJECT_FIELDS: &[Field] = &[
     ),
     (
         "name",
-        "/NAME as given to shm_open, or memfd:NAME as given to memfd_create (not unique: several memfds may share a name); in a name that is not UTF-8, each byte that is not part of UTF-8 text is shown as \\xHH, as in tables (/bad\\xff; a name with a real backslash may read the same: the inode tells them apart), and info and rm take the name's own bytes ($'/bad\\xff' in bash)",
+        "/NAME as given to shm_open, or memfd:NAME as given to memfd_create (not unique: several memfds may share a name); each byte that is not part of UTF-8 text, and each backslash, is shown as \\xHH, as in tables (/bad\\xff is the byte 0xff, /bad\\x5cxff a real backslash), so no two names read the same; info and rm take a name as shown, or its own bytes ($'/bad\\xff' in bash)",
     ),
     (
         "inode",
@@ -907,7 +907,7 @@ pub fn files(path: &str) -> Vec<(&'static str, &'static str)> {
         "" | "ls" | "info" | "rm" | "create" | "top" => {
             f.push((
                 "/dev/shm",
-                "POSIX shared-memory objects (shm_open); sem.* files are POSIX semaphores and are left out",
+                "POSIX shared-memory objects (shm_open); POSIX semaphores (sem_open's sem.* files of 32 bytes) are left out",
             ));
             f.push((
                 "/proc/PID/root/dev/shm",

@@ -147,11 +147,12 @@ pub fn ftok_from(dev: u64, ino: u64, proj: u32) -> Key {
 }
 
 /// A POSIX shared-memory object's name, as given to `shm_open`: one slash, then a file
-/// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes). Names
-/// starting with `sem.` are POSIX semaphores (`sem_open`) and are refused.
+/// name of `/dev/shm` (no other slash, not `.` or `..`, at most NAME_MAX bytes).
 ///
-/// The file name is kept byte for byte; a name that is not UTF-8 (which a file of
-/// `/dev/shm` may have) is shown with each byte that is not part of UTF-8 text as `\xHH`.
+/// The file name is kept byte for byte, and shown as [`escape_bytes`] writes it: each byte
+/// that is not part of UTF-8 text (which a file of `/dev/shm` may have) and each backslash
+/// as `\xHH`, so that no two names read the same. A name given as text is read back from
+/// that form: `\xHH` is the byte HH, any other backslash is itself.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PosixName {
     /// `/NAME` as shown.
@@ -161,8 +162,11 @@ pub struct PosixName {
 }
 
 impl PosixName {
-    /// glibc keeps `sem_open("/x")` as `/dev/shm/sem.x`.
+    /// glibc keeps `sem_open("/x")` as `/dev/shm/sem.x`; `shm_open("/sem.x")` makes a file
+    /// of that name too (see [`is_semaphore`]).
     pub const SEMAPHORE_PREFIX: &'static str = "sem.";
+    /// glibc's `sizeof(sem_t)` on a 64-bit machine: the size of the file `sem_open` makes.
+    pub const SEMAPHORE_SIZE: u64 = 32;
     /// The longest file name (NAME_MAX).
     pub const MAX_LEN: usize = 255;
 
@@ -178,7 +182,7 @@ impl PosixName {
 
     /// The name of a file of `/dev/shm` (`NAME`, any bytes).
     pub fn from_file(file: &[u8]) -> std::result::Result<PosixName, String> {
-        let shown = format!("/{}", escape_non_utf8(file));
+        let shown = format!("/{}", escape_bytes(file));
         let shape = "a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp";
         if file.is_empty() || file.contains(&b'/') || file.contains(&0) {
             return Err(format!("'{shown}': {shape}"));
@@ -194,12 +198,6 @@ impl PosixName {
                 Self::MAX_LEN
             ));
         }
-        if file.starts_with(Self::SEMAPHORE_PREFIX.as_bytes()) {
-            return Err(format!(
-                "'{shown}': /dev/shm/{} is a POSIX semaphore (sem_open), not shared memory",
-                &shown[1..]
-            ));
-        }
         Ok(PosixName {
             shown,
             file: OsStr::from_bytes(file).to_os_string(),
@@ -207,16 +205,58 @@ impl PosixName {
     }
 }
 
-/// Bytes as text, each byte that is not part of UTF-8 text as `\xHH`.
-pub fn escape_non_utf8(bytes: &[u8]) -> String {
+/// Whether a regular file of `/dev/shm` called `name` (`/NAME`, as shown) of `size` bytes
+/// is a POSIX semaphore: glibc's `sem_open("/x")` makes `sem.x` of `sizeof(sem_t)` bytes.
+/// A `sem.*` file of another size is shared memory (`shm_open("/sem.cache")` makes one).
+pub fn is_semaphore(name: &str, size: u64) -> bool {
+    name.strip_prefix('/')
+        .is_some_and(|file| file.starts_with(PosixName::SEMAPHORE_PREFIX))
+        && size == PosixName::SEMAPHORE_SIZE
+}
+
+/// Bytes as text that reads back as exactly these bytes ([`unescape`]): each byte that is
+/// not part of UTF-8 text, and each backslash, as `\xHH`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        text.push_str(chunk.valid());
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => text.push_str("\\x5c"),
+                c => text.push(c),
+            }
+        }
         for b in chunk.invalid() {
             text.push_str(&format!("\\x{b:02x}"));
         }
     }
     text
+}
+
+/// The bytes that [`escape_bytes`] wrote as `text`: `\xHH` (two hex digits) is the byte
+/// HH; a backslash not followed by them is itself.
+pub fn unescape(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match bytes.get(i..i + 4) {
+            Some([b'\\', b'x', hi, lo]) if hi.is_ascii_hexdigit() && lo.is_ascii_hexdigit() => {
+                u8::from_str_radix(&text[i + 2..i + 4], 16).ok()
+            }
+            _ => None,
+        };
+        match escaped {
+            Some(b) => {
+                out.push(b);
+                i += 4;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Display for PosixName {
@@ -229,7 +269,7 @@ impl FromStr for PosixName {
     type Err = String;
     fn from_str(text: &str) -> std::result::Result<Self, String> {
         match text.strip_prefix('/') {
-            Some(file) => PosixName::from_file(file.as_bytes()),
+            Some(file) => PosixName::from_file(&unescape(file)),
             None => Err(format!(
                 "'{text}': a POSIX object is named as shm_open takes it: one slash, then up to 255 bytes without a slash, e.g. /myapp"
             )),
@@ -324,7 +364,7 @@ mod tests {
     fn posix_names_are_checked_as_shm_open_does() {
         assert_eq!("/psm_1f2e".parse::<PosixName>().unwrap().file(), "psm_1f2e");
         assert!("/with space".parse::<PosixName>().is_ok());
-        for bad in ["", "/", "noslash", "//x", "/a/b", "/.", "/..", "/sem.lock"] {
+        for bad in ["", "/", "noslash", "//x", "/a/b", "/.", "/..", "/a\0b"] {
             assert!(bad.parse::<PosixName>().is_err(), "{bad:?}");
         }
         let long = format!("/{}", "x".repeat(255));
@@ -335,7 +375,28 @@ mod tests {
         let bad = PosixName::from_file(b"bad\xff\xfe.x").unwrap();
         assert_eq!(bad.as_str(), "/bad\\xff\\xfe.x");
         assert_eq!(bad.file().as_bytes(), b"bad\xff\xfe.x");
-        assert!(PosixName::from_file(b"sem.\xff").is_err());
+        assert_eq!(bad.as_str().parse(), Ok(bad.clone()), "read back as shown");
+        // A real backslash is escaped too: the look-alike reads otherwise, and back.
+        let look_alike = PosixName::from_file(b"bad\\xff\\xfe.x").unwrap();
+        assert_eq!(look_alike.as_str(), "/bad\\x5cxff\\x5cxfe.x");
+        assert_eq!(look_alike.as_str().parse(), Ok(look_alike.clone()));
+        assert_ne!(look_alike, bad);
+        // A backslash that starts no \xHH is itself.
+        for (text, file) in [
+            ("/a\\b", &b"a\\b"[..]),
+            ("/a\\x4", b"a\\x4"),
+            ("/\\x41\\", b"A\\"),
+        ] {
+            assert_eq!(text.parse::<PosixName>().unwrap().file().as_bytes(), file);
+        }
+        assert!(
+            "/a\\x2fb".parse::<PosixName>().is_err(),
+            "an escaped slash is a slash"
+        );
+        assert!(
+            PosixName::from_file(b"sem.\xff").is_ok(),
+            "shm_open takes it"
+        );
         assert!(PosixName::from_file(b"a/\xff").is_err());
         let spaced: ObjectRef = "/x ".parse().unwrap();
         assert_eq!(spaced, ObjectRef::Posix("/x ".parse().unwrap()));

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::gather::listing::{Filter, Query};
 use crate::gather::objects;
 use crate::gather::posix::Place;
-use crate::ids::{FtokSpec, ObjectRef, SegmentRef};
+use crate::ids::{self, FtokSpec, ObjectRef, PosixName, SegmentRef};
 use crate::output;
 use crate::render::Format;
 use crate::render::column_names::ColumnName;
@@ -459,6 +459,12 @@ pub fn from_cli(cli: Cli) -> Result<Invocation> {
                 Format::Table
             };
             match a.posix {
+                Some(name) if ids::is_semaphore(name.as_str(), a.size) => {
+                    return Err(Error::usage(format!(
+                        "POSIX object {name}: a file of /dev/shm named sem.* of {} bytes is a POSIX semaphore (sem_open) and would not be listed as shared memory; choose another name or size",
+                        PosixName::SEMAPHORE_SIZE
+                    )));
+                }
                 Some(name) => Settings::CreateObject(posix::CreateSettings {
                     name,
                     size: a.size,

@@ -712,6 +712,36 @@ fn rm_all_removes_what_the_caller_may_as_ipcrm_a_does() {
     fails(&["rm", "--all", "0x7101"], 2);
 }
 
+#[test]
+fn rm_orphans_as_a_user_leaves_others_orphans_alone_as_all_does() {
+    isolate();
+    // Both creators have exited: two orphans, root's and nobody's.
+    let roots = create(&["--size", "4096", "--key", "0x7111"]);
+    let made = as_nobody(&["create", "--size", "4096", "--key", "0x7112", "--json"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let nobodys = serde_json::from_slice::<Value>(&made.stdout).unwrap()["shmid"]
+        .as_i64()
+        .unwrap();
+    let listed = json(&["ls", "--orphans", "--json"]);
+    assert_eq!(listed["segments"].as_array().unwrap().len(), 2, "{listed}");
+    let note = "shmctl-rs: left alone 1 segment the caller may not remove (permission denied)\n";
+    let dry = as_nobody(&["rm", "--orphans", "--dry-run"]);
+    assert_eq!((dry.status.code(), stderr(&dry).as_str()), (Some(0), note));
+    assert!(segment(nobodys).is_some(), "a dry run removes nothing");
+    let o = as_nobody(&["rm", "--orphans"]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), note));
+    assert!(
+        stdout(&o).contains(&format!("removed shmid {nobodys}")),
+        "{}",
+        stdout(&o)
+    );
+    assert!(segment(nobodys).is_none() && segment(roots).is_some());
+    // Root may remove every orphan.
+    let j = json(&["rm", "--orphans", "--json"]);
+    assert_eq!(j["results"][0]["shmid"], roots, "{j}");
+    assert!(segments().is_empty());
+}
+
 /// `ARGS` run in a terminal (script(1)'s pty) of `columns` columns: what it printed,
 /// stdout and stderr together.
 fn in_terminal(columns: u16, args: &str) -> String {

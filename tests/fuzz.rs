@@ -146,9 +146,11 @@ proptest! {
         if let Ok(name) = text.parse::<PosixName>() {
             let file = name.file().as_bytes();
             prop_assert!(!file.is_empty() && !file.contains(&b'/') && file.len() <= 255);
-            prop_assert!(file != b"." && file != b".." && !file.starts_with(b"sem."));
-            prop_assert_eq!(&text.as_bytes()[1..], file);
-            prop_assert_eq!(name.as_str(), text.as_str());
+            prop_assert!(file != b"." && file != b"..");
+            prop_assert_eq!(ids::unescape(&text[1..]), file);
+            if !text.contains('\\') {
+                prop_assert_eq!(name.as_str(), text.as_str());
+            }
         }
         let _ = text.parse::<ObjectRef>();
     }
@@ -159,9 +161,12 @@ proptest! {
         if let Ok(name) = PosixName::from_file(&bytes) {
             prop_assert_eq!(name.file().as_bytes(), bytes.as_slice());
             prop_assert!(!bytes.is_empty() && !bytes.contains(&b'/') && !bytes.contains(&0));
-            prop_assert!(bytes.len() <= 255 && !bytes.starts_with(b"sem."));
-            let shown = format!("/{}", ids::escape_non_utf8(&bytes));
+            prop_assert!(bytes.len() <= 255);
+            let shown = format!("/{}", ids::escape_bytes(&bytes));
             prop_assert_eq!(name.as_str(), shown.as_str());
+            // What is shown reads back as this name and no other.
+            let back: PosixName = shown.parse().unwrap();
+            prop_assert_eq!(back.file().as_bytes(), bytes.as_slice());
         }
     }
 
@@ -191,7 +196,9 @@ proptest! {
         prop_assert_eq!(m.device, nix::sys::stat::makedev(major, minor));
         prop_assert_eq!(m.writable, perms.as_bytes()[1] == b'w');
         prop_assert_eq!(m.shared, perms.as_bytes()[3] == b's');
-        prop_assert_eq!(&m.path, &path);
+        // Shown as every name is (a backslash as \x5c).
+        prop_assert_eq!(&m.path, &ids::escape_bytes(path.as_bytes()));
+        let name = ids::escape_bytes(name.as_bytes());
         match shmfiles::classify(&m.path) {
             Some(SharedPath::Memfd { name: n }) => prop_assert!(memfd && n == name),
             Some(SharedPath::InShm { name: n, deleted: d }) => {

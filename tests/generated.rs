@@ -294,7 +294,9 @@ fn rm_and_info_complete_posix_names_and_never_run_what_a_name_holds() {
     let cwd = tempfile::tempdir().unwrap();
     // Any user may name a file of /dev/shm; this one would run `touch pwned` if a
     // completion expanded it.
-    w.sh("touch /dev/shm/app-one /dev/shm/app-two /dev/shm/sem.app '/dev/shm/$(touch pwned)' '/dev/shm/two words'");
+    w.sh("touch /dev/shm/app-one /dev/shm/app-two '/dev/shm/$(touch pwned)' '/dev/shm/two words'");
+    // A semaphore (sem_open's file: sem.NAME of 32 bytes).
+    w.sh("head -c 32 /dev/zero > /dev/shm/sem.app");
     let id = w.json(&["create", "--size", "4096", "--json"])["shmid"].to_string();
     let complete = |words: &[&str]| {
         let mut got = bash_complete_in(&w, cwd.path(), words);

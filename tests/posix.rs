@@ -650,7 +650,7 @@ fn create_posix_makes_an_exact_object_that_a_c_program_opens() {
     assert!(err.contains("already exists"), "{err}");
     assert!(!target.path().join("made-by-root").exists());
 
-    for bad in ["/a/b", "/sem.x", "x", "/", "/.."] {
+    for bad in ["/a/b", "x", "/", "/.."] {
         w.fails(&["create", "--posix", bad, "--size", "1"], 2);
     }
     w.fails(
@@ -772,7 +772,7 @@ fn ls_posix_filters_sorts_and_prints_like_ls() {
         "head -c 100 /dev/zero > /dev/shm/a; \
          head -c 1048576 /dev/zero > /dev/shm/b; chown 65534:65534 /dev/shm/b; chmod 644 /dev/shm/b; \
          head -c 65536 /dev/zero > /dev/shm/c; \
-         : > \"/dev/shm/new\nline\"; : > /dev/shm/sem.lock",
+         : > \"/dev/shm/new\nline\"; head -c 32 /dev/zero > /dev/shm/sem.lock",
     );
     let _c = w.holder(&["open", "/c"]);
     // A FIFO of /dev/shm held open and unlinked is no object, deleted or not.
@@ -826,7 +826,8 @@ fn ls_posix_filters_sorts_and_prints_like_ls() {
     w.fails(&["ls", "--posix", "--key", "0x1"], 2);
     w.fails(&["ls", "--posix", "--watch", "1s"], 2);
     w.fails(&["ls", "--unheld"], 2);
-    w.fails(&["info", "/sem.lock"], 2);
+    let err = w.fails(&["info", "/sem.lock"], 3);
+    assert!(err.contains("is a POSIX semaphore"), "{err}");
 
     // Every field printed is documented, and every documented one printed.
     let mut documented: Vec<&str> = shmctl_rs::docs::OBJECT_FIELDS
@@ -1297,27 +1298,28 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
         (&json!(["deleted"]), vec![unlinked.pid]),
         "{gone}"
     );
-    let shown: Vec<&Value> = objects
-        .iter()
-        .filter(|o| o["name"] == "/bad\\xff")
-        .collect();
-    assert_eq!(shown.len(), 2, "{objects:?}");
-    let bad = shown
-        .iter()
-        .find(|o| o["size"] == 100000)
-        .expect("the non-UTF-8 one");
-    assert_eq!(bad["holders"], json!([]));
+    // The byte 0xff is \xff; the look-alike's real backslash is \x5c: no two read the same.
+    let bad = by_name(&objects, "/bad\\xff");
     assert_eq!(
-        holder_pids(shown.iter().find(|o| o["size"] == 0).unwrap()),
-        [look_alike.pid]
+        (&bad["size"], &bad["holders"]),
+        (&json!(100000), &json!([]))
+    );
+    let real = by_name(&objects, "/bad\\x5cxff");
+    assert_eq!(
+        (&real["size"], holder_pids(real)),
+        (&json!(0), vec![look_alike.pid])
     );
     let table = stdout(&w.run(&["ls", "--posix", "-o", "name,size"]));
-    assert!(
-        table
-            .lines()
-            .any(|l| l.split_whitespace().eq(["/bad\\xff", "97.7", "KiB"])),
-        "{table}"
-    );
+    for row in [["/bad\\xff", "97.7", "KiB"], ["/bad\\x5cxff", "0", "B"]] {
+        assert!(
+            table.lines().any(|l| l.split_whitespace().eq(row)),
+            "{row:?}: {table}"
+        );
+    }
+    let raw = stdout(&w.run(&["ls", "--posix", "--raw", "-o", "name"]));
+    let mut listed: Vec<&str> = raw.lines().collect();
+    listed.sort();
+    assert_eq!(listed, ["/bad\\x5cxff", "/bad\\xff", "/gone\\xfe"], "{raw}");
     let metrics = stdout(&w.run(&["ls", "--posix", "--format", "openmetrics"]));
     if prometheus_client() {
         let parsed = parse_openmetrics(&metrics);
@@ -1332,7 +1334,26 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
         );
     }
 
-    // info takes the name's own bytes.
+    // info takes a name as shown, and reads it back as exactly that name.
+    for (shown, size) in [("/bad\\xff", 100000), ("/bad\\x5cxff", 0)] {
+        let info = w.json(&["info", shown, "--json"]);
+        assert_eq!(
+            (&info["name"], &info["size"]),
+            (&json!(shown), &json!(size))
+        );
+    }
+    // rm of a name copied from the listing removes that one, not its look-alike.
+    w.sh("head -c 8192 /dev/zero > \"/dev/shm/$(printf 'twin\\375')\" && : > '/dev/shm/twin\\xfd'");
+    w.json(&["rm", "/twin\\xfd", "--json"]);
+    assert_eq!(
+        w.sh("ls /dev/shm | grep twin"),
+        "twin\\xfd\n",
+        "the real backslash is kept"
+    );
+    w.json(&["rm", "/twin\\x5cxfd", "--json"]);
+    assert_eq!(w.sh("ls /dev/shm | grep -c twin || :"), "0\n");
+
+    // info takes the name's own bytes too.
     let raw = std::ffi::OsStr::from_bytes(b"/bad\xff");
     let out = w
         .command(bin())
@@ -1355,8 +1376,159 @@ fn a_name_that_is_not_utf8_is_listed_escaped_and_can_be_removed() {
     let left = w.objects(&["--posix"]);
     assert_eq!(
         names(&left),
-        ["/bad\\xff", "/gone\\xfe"],
+        ["/bad\\x5cxff", "/gone\\xfe"],
         "the held look-alike and the held unlinked one are kept: {left:?}"
     );
     assert_eq!(left[0]["size"], 0, "{left:?}");
+}
+
+/// A POSIX semaphore (sem_open) is a 32-byte `sem.*` file of /dev/shm, one held open and
+/// mapped, one unlinked while still mapped; beside it, shm_open("/sem.cache") makes real
+/// shared memory whose name also starts with `sem.`.
+const PY_SEMAPHORES: &str = r#"
+import ctypes, os, time
+libc = ctypes.CDLL("libc.so.6", use_errno=True)
+libc.sem_open.restype = ctypes.c_void_p
+for name in (b"/lock", b"/gone"):
+    assert libc.sem_open(name, os.O_CREAT, 0o600, 1), ctypes.get_errno()
+assert libc.sem_unlink(b"/gone") == 0
+fd = libc.shm_open(b"/sem.cache", os.O_CREAT | os.O_RDWR, 0o600)
+assert fd >= 0 and libc.ftruncate(fd, 1 << 20) == 0
+os.close(fd)
+print("ready", os.getpid(), flush=True)
+time.sleep(3600)
+"#;
+
+#[test]
+fn only_a_semaphore_is_left_out_and_a_sem_named_object_is_shared_memory() {
+    isolate();
+    let w = World::new();
+    let holder = w.python(PY_SEMAPHORES);
+    assert_eq!(
+        w.sh("stat -c '%n %s' /dev/shm/sem.lock /dev/shm/sem.cache"),
+        "/dev/shm/sem.lock 32\n/dev/shm/sem.cache 1048576\n"
+    );
+    let objects = w.objects(&["--posix"]);
+    assert_eq!(
+        names(&objects),
+        ["/sem.cache"],
+        "the semaphores (linked and unlinked) are left out, the object is listed: {objects:?}"
+    );
+    assert_eq!(objects[0]["size"], 1 << 20);
+    let metrics = stdout(&w.run(&["metrics"]));
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("shmctl_rs_posix_object_size_bytes{")
+                && l.contains("name=\"/sem.cache\"")
+                && l.ends_with(" 1048576")),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains("sem.lock") && !metrics.contains("sem.gone"),
+        "{metrics}"
+    );
+    let info = w.json(&["info", "/sem.cache", "--json"]);
+    assert_eq!(
+        (&info["name"], &info["size"]),
+        (&json!("/sem.cache"), &json!(1 << 20))
+    );
+
+    // A semaphore is named for what it is, and never removed.
+    for args in [["info", "/sem.lock"], ["rm", "/sem.lock"]] {
+        let err = w.fails(&args, 3);
+        assert!(
+            err.contains("/dev/shm/sem.lock is a POSIX semaphore (sem_open)"),
+            "{err}"
+        );
+    }
+    let err = w.fails(&["create", "--posix", "/sem.new", "--size", "32"], 2);
+    assert!(err.contains("POSIX semaphore"), "{err}");
+    assert_eq!(w.sh("ls /dev/shm"), "sem.cache\nsem.lock\n");
+
+    let rm = w.json(&["rm", "/sem.cache", "--json"]);
+    assert_eq!(
+        rm["freed_bytes"], 0,
+        "nothing written, nothing allocated: {rm}"
+    );
+    assert_eq!(
+        w.sh("ls /dev/shm"),
+        "sem.lock\n",
+        "only the object is removed"
+    );
+    drop(holder);
+}
+
+/// A create whose result cannot be said takes the new object back, as one of a segment
+/// does: a retry then makes it, rather than failing as "already exists".
+#[test]
+fn create_posix_that_cannot_say_so_removes_its_object() {
+    isolate();
+    let w = World::new();
+    w.sh("printf keep > /dev/shm/keep");
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let to_full = w
+        .command(bin())
+        .args(["create", "--posix", "/a", "--size", "10"])
+        .stdout(full())
+        .output()
+        .unwrap();
+    let closed = w
+        .command("sh")
+        .args(["-c", r#"exec "$0" create --posix /b --size 10 >&-"#])
+        .arg(bin())
+        .output()
+        .unwrap();
+    for (out, name, why) in [
+        (&to_full, "a", "No space left on device"),
+        (&closed, "b", "Bad file descriptor"),
+    ] {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("cannot write to stdout ({why}")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("the new object /dev/shm/{name} was removed again")),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        w.sh("ls /dev/shm"),
+        "keep\n",
+        "nothing left behind, nothing else removed"
+    );
+    let retry = w.run(&["create", "--posix", "/a", "--size", "10"]);
+    assert!(retry.status.success(), "{}", stderr(&retry));
+}
+
+#[test]
+fn openmetrics_labels_carry_no_terminal_escape() {
+    isolate();
+    let w = World::new();
+    w.sh("printf x > \"/dev/shm/$(printf 'm\\033[2J\\342\\200\\256x')\"");
+    for args in [
+        &["metrics"][..],
+        &["ls", "--posix", "--format", "openmetrics"],
+    ] {
+        let out = w.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{args:?}: {text:?}"
+        );
+        assert!(
+            text.contains(
+                "shmctl_rs_posix_object_size_bytes{name=\"/m\\\\x1b[2J\\\\xe2\\\\x80\\\\xaex\""
+            ),
+            "{args:?}: {text}"
+        );
+    }
 }

@@ -236,15 +236,39 @@ pub fn create(settings: &CreateSettings, out: &mut Output) -> Result<Status> {
         settings.mode,
     )
     .map_err(|e| refused(&settings.name, settings.place, e))?;
-    out.show(&CreatedObject {
+    let path = format!("{}/{}", dir.path, &settings.name.as_str()[1..]);
+    let shown = out.show_now(&CreatedObject {
         name: settings.name.to_string(),
-        path: format!("{}/{}", dir.path, &settings.name.as_str()[1..]),
+        path: path.clone(),
         inode: st.inode,
         size: st.size,
         perms: format!("{:o}", st.mode & 0o777),
         mode: st.mode & 0o777,
-    })?;
-    Ok(Status::Ok)
+    });
+    match shown {
+        // A reader that went away (`| head -0`) has what it wanted.
+        Err(e) if !e.broken_pipe => {
+            // As `create` does for a segment: nobody learnt that it was made, so the
+            // command takes back what it did, and only that (this inode, not one made
+            // again under the name since).
+            let undone = settings
+                .place
+                .open_dir()
+                .map_err(|e| e.message)
+                .and_then(|d| {
+                    sys::posix::unlink(d, settings.name.file(), st.inode).map_err(|e| e.to_string())
+                });
+            let what = match undone {
+                Ok(()) => format!("the new object {path} was removed again"),
+                Err(why) => format!("the new object {path} is left ({why})"),
+            };
+            Err(Error::new(
+                e.status,
+                format!("cannot write to stdout ({}); {what}", e.message),
+            ))
+        }
+        _ => Ok(Status::Ok),
+    }
 }
 
 /// The POSIX objects `rm` names, with their holders, from one scan.

@@ -304,7 +304,7 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
         (false, true) => Picked::Listed,
         (false, false) => Picked::Named,
     };
-    // With --all, the segments of others are left alone, and said once.
+    // With --all or --orphans, the segments of others are left alone, and said once.
     let mut refused = 0;
     // Resolve every segment's name before removing anything, so that one segment named
     // twice (by id and by key) is handled once rather than failing the second time.
@@ -334,12 +334,13 @@ pub fn run(settings: &Settings, out: &mut Output) -> Result<Status> {
                     let record = listed.get(&id).copied();
                     remove_one(id, record, settings.dry_run, picked)
                 });
-                // --all leaves others' segments alone, in a dry run as in the real one.
+                // --all and --orphans leave others' segments alone (the kernel's rule:
+                // owner, creator or CAP_SYS_ADMIN), in a dry run as in the real one.
                 let refused_here = match &result {
                     Ok(o) => o.action == Action::WouldFail,
                     Err(e) => e.status == Status::PermissionDenied,
                 };
-                if settings.all && refused_here {
+                if picked != Picked::Named && refused_here {
                     refused += 1;
                     continue;
                 }

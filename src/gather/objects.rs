@@ -354,7 +354,7 @@ fn compose(
 
 /// The object as shown: its file's metadata (read through a holder when it has no name
 /// left), its holders and its status; `None` for a file found not to be a regular one
-/// (a FIFO or a device node of /dev/shm is no shared memory).
+/// (a FIFO or a device node of /dev/shm is no shared memory), or for a semaphore.
 fn finish(
     f: Found,
     complete: bool,
@@ -371,6 +371,10 @@ fn finish(
             .filter(|st| same(st))
     });
     if stat.is_some_and(|st| !st.is_regular()) {
+        return None;
+    }
+    // A semaphore unlinked while open is still no shared memory.
+    if f.kind == Kind::Posix && stat.is_some_and(|st| posix::is_semaphore(&f.name, &st)) {
         return None;
     }
     let seals = (f.kind == Kind::Memfd)

@@ -4,12 +4,12 @@
 //! namespace whose `/dev/shm` holds it: a container's are reached through
 //! `/proc/PID/root/dev/shm` of one of its processes, opened with `RESOLVE_IN_ROOT` so that
 //! a symlink there (a container's `/dev/shm -> /run/shm`, or a hostile `-> /etc`) resolves
-//! inside that process's root, never in ours. Files named `sem.*` are POSIX
-//! semaphores (`sem_open`), not shared memory, and are left out; so are anything but
-//! regular files (shm_open opens with O_NOFOLLOW: a symlink is no object).
+//! inside that process's root, never in ours. POSIX semaphores (`sem_open`), files of
+//! the same directory, are not shared memory and are left out ([`is_semaphore`]); so are
+//! anything but regular files (shm_open opens with O_NOFOLLOW: a symlink is no object).
 
 use crate::error::{Error, Result, Status};
-use crate::ids::PosixName;
+use crate::ids::{self, PosixName};
 use crate::model::Namespace;
 use crate::namespaces;
 use crate::proc::fds::{self, FileStat};
@@ -162,13 +162,20 @@ fn open_dir(dir: &ShmDir) -> Result<Dir> {
     Dir::from_fd(dir.place.open_dir()?).map_err(|e| unreadable(&dir.path, std::io::Error::from(e)))
 }
 
+/// Whether the file of `/dev/shm` called `name` (`/NAME`, as shown) is a POSIX semaphore
+/// ([`ids::is_semaphore`]).
+pub fn is_semaphore(name: &str, stat: &FileStat) -> bool {
+    stat.is_regular() && ids::is_semaphore(name, stat.size)
+}
+
 /// What the file `name` of `place`'s `/dev/shm` is when it is there but is not a
-/// shared-memory object (shm_open makes regular files): "a FIFO", "a symbolic link"…;
-/// `None` when there is no such file, or it is a regular one.
+/// shared-memory object (shm_open makes regular files): "a FIFO", "a symbolic link",
+/// "a POSIX semaphore (sem_open)"…; `None` when there is no such file, or it is an object.
 pub fn not_an_object(place: Place, name: &PosixName) -> Option<&'static str> {
     let dir = place.open_dir().ok()?;
     let stat = fds::stat_at(&dir, name.file(), false)?;
     Some(match stat.mode & libc::S_IFMT {
+        libc::S_IFREG if is_semaphore(name.as_str(), &stat) => "a POSIX semaphore (sem_open)",
         libc::S_IFREG => return None,
         libc::S_IFDIR => "a directory",
         libc::S_IFLNK => "a symbolic link",
@@ -181,13 +188,13 @@ pub fn not_an_object(place: Place, name: &PosixName) -> Option<&'static str> {
 }
 
 /// Every object in `dir`, in the directory's order: each regular file, whatever bytes
-/// its name has (a name that is not UTF-8 is listed, shown escaped), but `sem.*`.
+/// its name has (a name that is not UTF-8 is listed, shown escaped), but semaphores.
 pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
     let mut handle = open_dir(dir)?;
     let mut names = Vec::new();
     for entry in handle.iter() {
         let Ok(entry) = entry else { break };
-        // `.`, `..` and `sem.*` are refused as names.
+        // `.` and `..` are refused as names.
         if let Ok(name) = PosixName::from_file(entry.file_name().to_bytes()) {
             names.push(name);
         }
@@ -197,7 +204,8 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
         .filter_map(|name| {
             // A file removed since the directory was read is simply not there.
             let stat = fds::stat_at(handle.as_fd(), name.file(), false)?;
-            stat.is_regular().then_some(LiveFile { name, stat })
+            (stat.is_regular() && !is_semaphore(name.as_str(), &stat))
+                .then_some(LiveFile { name, stat })
         })
         .collect())
 }
@@ -206,7 +214,7 @@ pub fn files(dir: &ShmDir) -> Result<Vec<LiveFile>> {
 pub fn lookup(dir: &ShmDir, name: &PosixName) -> Result<Option<LiveFile>> {
     let handle = open_dir(dir)?;
     Ok(fds::stat_at(handle.as_fd(), name.file(), false)
-        .filter(|stat| stat.is_regular())
+        .filter(|stat| stat.is_regular() && !is_semaphore(name.as_str(), stat))
         .map(|stat| LiveFile {
             name: name.clone(),
             stat,

@@ -94,7 +94,7 @@ pub fn shared_fds(proc_dir: &str) -> std::io::Result<Vec<SharedFd>> {
         if !shmfiles::may_be_shared(bytes) {
             continue;
         }
-        let path = crate::ids::escape_non_utf8(bytes);
+        let path = crate::ids::escape_bytes(bytes);
         if shmfiles::classify(&path).is_none() {
             continue;
         }

@@ -113,7 +113,7 @@ pub fn parse_maps<R: BufRead>(reader: R) -> (Vec<SysvMapping>, Vec<FileMapping>)
         }
         // A name that is not UTF-8 is shown as a linked one is (`\xHH`).
         if may_be_shared(&line)
-            && let Some(m) = parse_line(&crate::ids::escape_non_utf8(&line))
+            && let Some(m) = parse_line(&crate::ids::escape_bytes(&line))
         {
             files.push(m);
         }

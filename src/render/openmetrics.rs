@@ -11,6 +11,7 @@
 //! the Prometheus text format has no info type (an `_info` gauge), no units and no end
 //! marker.
 
+use super::cell::printable;
 use super::{Render, View};
 use crate::model::metrics::{Exposition, owner_totals};
 use crate::model::posix::{Kind, ShmObject};
@@ -298,9 +299,10 @@ pub const FAMILIES: &[Family] = &[
     DURATION,
 ];
 
-/// A label value, escaped as both formats want it.
+/// A label value, escaped as both formats want it, once made safe to print as every cell
+/// is ([`printable`]: a name or a command may hold a terminal escape).
 fn escape_label(value: &str) -> String {
-    value
+    printable(value)
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
@@ -758,5 +760,41 @@ mod tests {
         let posix_only = render_objects(&[], &[Kind::Posix]);
         assert!(posix_only.contains("# TYPE shmctl_rs_posix_object_processes gauge"));
         assert!(!posix_only.contains("memfd"));
+    }
+
+    #[test]
+    fn control_characters_in_labels_cannot_reach_the_terminal() {
+        use crate::render::cell::unsafe_to_print;
+        use crate::render::fixtures::{object, object_holder as holder};
+        let mut evil = object(Kind::Posix, "/x\u{1b}[2J\u{202e}\n\\\"", 7, 4096);
+        evil.owner = Some("ev\u{1b}]0;pwned\u{7}il".into());
+        evil.holders = vec![holder(1, "c\u{1b}[31m", 1, 0)];
+        let mut memfd = object(Kind::Memfd, "memfd:m\u{9b}2J", 9, 8192);
+        memfd.holders = vec![holder(2, "m\u{7}", 1, 0)];
+        let text = render_objects(&[evil, memfd], &[Kind::Posix, Kind::Memfd]);
+        let unsafe_chars: Vec<char> = text.chars().filter(|c| unsafe_to_print(*c)).collect();
+        assert!(
+            unsafe_chars.iter().all(|c| *c == '\n'),
+            "only line ends: {text:?}"
+        );
+        // Shown as a table shows it (\xHH), then escaped as OpenMetrics wants (\\, \").
+        assert!(
+            text.contains(
+                "name=\"/x\\\\x1b[2J\\\\xe2\\\\x80\\\\xae\\\\x0a\\\\\\\"\",inode=\"7\",owner=\"ev\\\\x1b]0;pwned\\\\x07il\"}"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("name=\"memfd:m\\\\xc2\\\\x9b2J\""), "{text}");
+        // A process's name labels its namespace: the same.
+        let ns = Namespace {
+            inode: 4026531839,
+            pid: Some(1),
+            comm: Some("in\u{1b}[2Jit".into()),
+        };
+        for dialect in [Dialect::OpenMetrics, Dialect::Text] {
+            let text = render(&exposition(false, Some(ns.clone())), dialect);
+            assert!(!text.contains('\u{1b}'), "{text}");
+            assert!(text.contains("comm=\"in\\\\x1b[2Jit\""), "{text}");
+        }
     }
 }
