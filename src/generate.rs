@@ -345,6 +345,19 @@ fn visible(cmd: &clap::Command) -> clap::Command {
         out = out.version(version.to_string());
     }
     out = out.args(cmd.get_arguments().filter(|a| !a.is_hide_set()).cloned());
+    // The groups the arguments name (`requires = "judged"`), of the arguments kept.
+    let kept: Vec<&clap::Id> = out.get_arguments().map(|a| a.get_id()).collect();
+    let groups: Vec<clap::ArgGroup> = cmd
+        .get_groups()
+        .map(|g| {
+            let multiple = g.clone().is_multiple();
+            clap::ArgGroup::new(g.get_id().clone())
+                .args(g.get_args().filter(|a| kept.contains(a)).cloned())
+                .multiple(multiple)
+                .required(g.is_required_set())
+        })
+        .collect();
+    out = out.groups(groups);
     out.subcommands(
         cmd.get_subcommands()
             .filter(|s| !s.is_hide_set())
