@@ -148,8 +148,8 @@ pub struct Settings {
     pub dry_run: bool,
 }
 
-/// The role locks a repair holds while it works, or why it must not.
-fn hold_roles(id: ShmId) -> Result<[lock::RoleLock; 2]> {
+/// The role locks (and awake locks) a repair holds while it works, or why it must not.
+fn hold_roles(id: ShmId) -> Result<[lock::RoleLock; 4]> {
     let take = |role: Role| {
         lock::try_take(id, role).map_err(|e| {
             if e.status != Status::Failure || !lock::is_held(id, role) {
@@ -164,7 +164,22 @@ fn hold_roles(id: ShmId) -> Result<[lock::RoleLock; 2]> {
             ))
         })
     };
-    Ok([take(Role::Producer)?, take(Role::Consumer)?])
+    // Each role's awake lock too: a role lock held without it is what a sleeping end
+    // looks like, and a waiting end would take this repair for a sleeping peer and give
+    // back the slots it thinks that peer does not hold.
+    let awake = |role: Role| {
+        lock::try_awake(id, role).ok_or_else(|| {
+            Error::other(format!(
+                "segment {id}: a {} is giving back stranded slots on this ring: try again",
+                role.name()
+            ))
+        })
+    };
+    let producer = take(Role::Producer)?;
+    let producer_awake = awake(Role::Producer)?;
+    let consumer = take(Role::Consumer)?;
+    let consumer_awake = awake(Role::Consumer)?;
+    Ok([producer, producer_awake, consumer, consumer_awake])
 }
 
 fn fields(before: &Header, after: &Header) -> Vec<FieldRepair> {
