@@ -282,8 +282,7 @@ fn ls_look(args: &cli::LsArgs) -> Look {
         },
         headings: !args.noheadings,
         fit: !args.notruncate,
-        keep: args.output.as_ref().is_some_and(|list| !list.add),
-        added: 0,
+        kept: 0,
         newline: args.newline,
     }
 }
@@ -353,17 +352,22 @@ fn ls(args: cli::LsArgs, ns: Option<&str>) -> Result<(Format, bool, Settings)> {
     }
     let bytes = args.format_args.bytes;
     let mut look = ls_look(&args);
-    // What was asked for by name stays on a narrow terminal.
-    if let Some(list) = args.output.as_ref().filter(|l| l.add) {
-        for name in &list.names {
-            look.add(segment_column(name)?);
+    // What was asked for by name stays on a narrow terminal: every column shown when
+    // -o named them, else those -o +LIST, --pids and --app added.
+    match &args.output {
+        Some(list) if !list.add => columns.iter().for_each(|c| look.keep(*c)),
+        Some(list) => {
+            for name in &list.names {
+                look.keep(segment_column(name)?);
+            }
         }
+        None => {}
     }
     if args.pids {
-        look.add(Column::Processes);
+        look.keep(Column::Processes);
     }
     if args.app {
-        look.add(Column::App);
+        look.keep(Column::App);
     }
     let settings = ls::Settings {
         query: Query {

@@ -17,12 +17,10 @@ pub struct Look {
     pub headings: bool,
     /// Fit the table to the terminal (`--notruncate`: one line per segment, however wide).
     pub fit: bool,
-    /// The columns were named with `-o`: a narrow terminal cuts their free text but
-    /// leaves none of them out.
-    pub keep: bool,
-    /// Segments' columns added by name (`-o +LIST`, `--pids`, `--app`), which a narrow
-    /// terminal does not leave out either: see [`Look::add`].
-    pub added: u64,
+    /// Segments' columns asked for by name (`-o LIST`, `-o +LIST`, `--pids`, `--app`),
+    /// which a narrow terminal cuts free text of but never leaves out, as bits of their
+    /// place in [`Column::EVERY`]: see [`Look::keep`].
+    pub kept: u64,
     /// `--export` with `--newline`: one pair per line.
     pub newline: bool,
 }
@@ -33,28 +31,29 @@ impl Default for Look {
             style: Style::default(),
             headings: true,
             fit: true,
-            keep: false,
-            added: 0,
+            kept: 0,
             newline: false,
         }
     }
 }
 
 impl Look {
+    /// The bit of `column` in [`Look::kept`].
+    fn bit(column: Column) -> u64 {
+        Column::EVERY
+            .iter()
+            .position(|c| *c == column)
+            .map_or(0, |i| 1 << i)
+    }
+
     /// Keep `column` on a narrow terminal: it was asked for by name.
-    pub fn add(&mut self, column: Column) {
-        if let Some(i) = Column::EVERY.iter().position(|c| *c == column) {
-            self.added |= 1 << i;
-        }
+    pub fn keep(&mut self, column: Column) {
+        self.kept |= Look::bit(column);
     }
 
     /// Whether `column` was asked for by name.
     fn asked_for(&self, column: Column) -> bool {
-        self.keep
-            || Column::EVERY
-                .iter()
-                .position(|c| *c == column)
-                .is_some_and(|i| self.added & (1 << i) != 0)
+        self.kept & Look::bit(column) != 0
     }
 
     /// The width to fit a table to: the terminal's, unless `--notruncate`.
@@ -443,8 +442,7 @@ mod tests {
             },
             headings: false,
             fit: false,
-            keep: false,
-            added: 0,
+            kept: 0,
             newline: false,
         };
         let ls = Ls {
@@ -496,13 +494,11 @@ mod tests {
             look: Look::default(),
         };
         assert_eq!(default.left_out(&view), ["OWNER", "LPID"]);
-        let named = Ls {
-            look: Look {
-                keep: true,
-                ..Look::default()
-            },
-            ..default
-        };
+        let mut look = Look::default();
+        for c in columns {
+            look.keep(c);
+        }
+        let named = Ls { look, ..default };
         assert!(named.left_out(&view).is_empty());
         let text = to_string(Format::Table, &named, &view);
         assert!(text.starts_with("KEY ") && text.contains("OWNER") && text.contains("LPID"));

@@ -663,8 +663,7 @@ mod tests {
             },
             headings: false,
             fit: true,
-            keep: false,
-            added: 0,
+            kept: 0,
             newline: false,
         };
         let objects = Objects {
